@@ -1,0 +1,49 @@
+/* common.h: what every module shares: error codes and their names, the one
+ * out-of-memory wrapper, a growable byte buffer and the monotonic clock. */
+#ifndef MOLOTOV_COMMON_H
+#define MOLOTOV_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Errors are returned as negative codes; mt_strerror() names them. */
+enum {
+    MT_OK = 0,
+    MT_EINVAL = -1,   /* bad argument or option value */
+    MT_ENOENT = -2,   /* file not found */
+    MT_ESCRIPT = -3,  /* scenario script error */
+    MT_EIO = -4,      /* I/O or system call failure */
+    MT_ECURL = -5,    /* libcurl refused to set up a transfer */
+    MT_EUV = -6,      /* libuv failure */
+    MT_ESTOPPED = -7, /* the run was stopped */
+};
+
+/* Returns a static string naming an MT_E* code ("unknown error" otherwise). */
+const char *mt_strerror(int err);
+
+/* Allocation that never returns NULL: on out-of-memory it prints and aborts. */
+void *mt_malloc(size_t n);
+void *mt_calloc(size_t n, size_t size);
+void *mt_realloc(void *p, size_t n);
+char *mt_strdup(const char *s);
+char *mt_strndup(const char *s, size_t n);
+
+/* A growable byte buffer, always NUL-terminated after its len bytes. */
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+} mt_buf;
+
+void mt_buf_init(mt_buf *b);
+void mt_buf_free(mt_buf *b);
+void mt_buf_reset(mt_buf *b); /* len = 0, keeps the memory */
+void mt_buf_append(mt_buf *b, const void *data, size_t n);
+void mt_buf_appends(mt_buf *b, const char *s);
+void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Monotonic time in nanoseconds / seconds since an arbitrary origin. */
+uint64_t mt_now_ns(void);
+double mt_now_s(void);
+
+#endif

@@ -1,0 +1,53 @@
+/* test_common.c: mt_buf growth and formatting, error names, the clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "molotov/common.h"
+
+static void test_buf_grows_and_terminates(void **state)
+{
+    (void)state;
+    mt_buf b;
+    mt_buf_init(&b);
+    for (int i = 0; i < 1000; i++) mt_buf_appends(&b, "abc");
+    assert_int_equal(b.len, 3000);
+    assert_int_equal(b.data[3000], '\0');
+    assert_memory_equal(b.data + 2997, "abc", 3);
+    mt_buf_reset(&b);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.data, "");
+    mt_buf_printf(&b, "%d-%s", 42, "x");
+    assert_string_equal(b.data, "42-x");
+    mt_buf_free(&b);
+    assert_null(b.data);
+}
+
+static void test_strerror_names_codes(void **state)
+{
+    (void)state;
+    assert_string_equal(mt_strerror(MT_EINVAL), "invalid argument");
+    assert_string_equal(mt_strerror(MT_ENOENT), "no such file");
+    assert_string_equal(mt_strerror(-999), "unknown error");
+}
+
+static void test_clock_is_monotonic(void **state)
+{
+    (void)state;
+    uint64_t a = mt_now_ns(), b = mt_now_ns();
+    assert_true(b >= a);
+    assert_true(mt_now_s() > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_grows_and_terminates),
+        cmocka_unit_test(test_strerror_names_codes),
+        cmocka_unit_test(test_clock_is_monotonic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
