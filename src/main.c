@@ -1,7 +1,138 @@
-/* main.c: entry point (placeholder until the CLI lands). */
+/* main.c: the molotov command: options, script, runner, console, signals,
+ * exit codes; `molotov serve` is handed to serve.c. */
+#include "molotov/common.h"
+#include "molotov/console.h"
+#include "molotov/options.h"
+#include "molotov/runner.h"
+#include "molotov/script.h"
+#include "molotov/serve.h"
+
 #include <stdio.h>
-int main(void)
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130
+#define GRACE_S 5.0 /* after a first Ctrl-C, how long in-flight work may finish */
+
+typedef struct {
+    mt_runner runner;
+    mt_console console;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t grace;
+} app;
+
+static void on_grace_over(uv_timer_t *t)
 {
-    puts("molotov " MOLOTOV_VERSION);
+    app *a = t->data;
+    mt_runner_abort(&a->runner);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    app *a = s->data;
+    mt_runner *r = &a->runner;
+    if (r->interrupted) {
+        mt_runner_abort(r); /* second signal: stop at once */
+        return;
+    }
+    r->interrupted = true;
+    mt_runner_stop(r);
+    uv_timer_start(&a->grace, on_grace_over, (uint64_t)(GRACE_S * 1000), 0);
+}
+
+static void on_finished(mt_runner *r)
+{
+    uv_stop(r->loop);
+}
+
+static int exit_code(const mt_runner *r)
+{
+    const mt_options *o = r->opt;
+    if (r->interrupted) return EXIT_INTERRUPTED;
+    if (r->fatal) return 1;
+    if ((o->single_run || o->single_mode) && r->stats.failures) return 1;
     return 0;
+}
+
+static void app_close(app *a, uv_loop_t *loop)
+{
+    mt_runner_close(&a->runner);
+    mt_console_close(&a->console);
+    uv_close((uv_handle_t *)&a->sigint, NULL);
+    uv_close((uv_handle_t *)&a->sigterm, NULL);
+    uv_close((uv_handle_t *)&a->grace, NULL);
+    uv_run(loop, UV_RUN_DEFAULT);
+}
+
+static void watch_signals(app *a, uv_loop_t *loop)
+{
+    uv_signal_init(loop, &a->sigint);
+    uv_signal_init(loop, &a->sigterm);
+    a->sigint.data = a->sigterm.data = a;
+    uv_signal_start(&a->sigint, on_signal, SIGINT);
+    uv_signal_start(&a->sigterm, on_signal, SIGTERM);
+    uv_timer_init(loop, &a->grace);
+    a->grace.data = a;
+}
+
+static int run(const mt_options *o, mt_script *script)
+{
+    static app a;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[1024];
+    if (mt_runner_init(&a.runner, &loop, script, o)) {
+        fprintf(stderr, "molotov: could not start the engine (libcurl/libuv)\n");
+        return EXIT_USAGE;
+    }
+    a.runner.on_finished = on_finished;
+    watch_signals(&a, &loop);
+    mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
+    int rc = mt_runner_start(&a.runner, err, sizeof(err));
+    if (rc) {
+        fprintf(stderr, "molotov: %s\n", err);
+        app_close(&a, &loop);
+        uv_loop_close(&loop);
+        return rc == MT_ESTOPPED ? EXIT_INTERRUPTED : EXIT_USAGE;
+    }
+    mt_console_start(&a.console);
+    if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
+    mt_console_finish(&a.console);
+    int code = exit_code(&a.runner);
+    app_close(&a, &loop);
+    if (uv_loop_close(&loop)) fprintf(stderr, "molotov: warning: handles left open at exit\n");
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "serve") == 0) return mt_serve_main(argc - 1, argv + 1);
+    mt_options o;
+    mt_options_defaults(&o);
+    char err[1024];
+    if (mt_options_parse(&o, argc, argv, err, sizeof(err))) {
+        fprintf(stderr, "molotov: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (o.show_help) {
+        fputs(mt_options_usage(), stdout);
+        return 0;
+    }
+    if (o.show_version) {
+        printf("molotov %s\n", MOLOTOV_VERSION);
+        return 0;
+    }
+    mt_script *script = NULL;
+    if (mt_script_load(&o, &script, err, sizeof(err))) {
+        fprintf(stderr, "molotov: %s\n", err);
+        mt_script_free(script);
+        return EXIT_USAGE;
+    }
+    int code = run(&o, script);
+    mt_script_free(script);
+    mt_respbuf_drain_pool();
+    curl_global_cleanup();
+    return code;
 }

@@ -1,0 +1,52 @@
+/* engine.h: one libuv loop driving libcurl's multi socket interface, with the
+ * transfers sharded over several multi handles (engine-notes.md). */
+#ifndef MOLOTOV_ENGINE_H
+#define MOLOTOV_ENGINE_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <uv.h>
+
+typedef struct mt_engine mt_engine;
+typedef struct mt_xfer mt_xfer;
+
+/* Called from the loop (never from inside a curl callback) when a transfer
+ * ends; x->result holds curl's result code. */
+typedef void (*mt_xfer_cb)(mt_xfer *x);
+
+/* A transfer slot: one easy handle, reused for every request of its owner. */
+struct mt_xfer {
+    CURL *easy;
+    mt_xfer_cb done;
+    void *data;
+    CURLcode result;
+    int shard;
+    bool active;
+    mt_xfer *next; /* completion queue */
+};
+
+/* Creates an engine on `loop` whose multi handles take about `per_shard`
+ * transfers each. Returns MT_OK or MT_ECURL/MT_EUV. */
+int mt_engine_new(uv_loop_t *loop, int per_shard, mt_engine **out);
+
+/* Creates x's easy handle and binds it to a shard. Returns MT_OK or MT_ECURL. */
+int mt_engine_xfer_init(mt_engine *e, mt_xfer *x, mt_xfer_cb done, void *data);
+
+/* Frees x's easy handle (cancelling it first if it is active). */
+void mt_engine_xfer_free(mt_engine *e, mt_xfer *x);
+
+/* Starts the transfer configured on x->easy. Returns MT_OK, or MT_ECURL if
+ * curl refuses the handle (x->done is then not called). */
+int mt_engine_start(mt_engine *e, mt_xfer *x);
+
+/* Cancels an active transfer: x->done is not called. */
+void mt_engine_cancel(mt_engine *e, mt_xfer *x);
+
+/* Transfers in flight. */
+int mt_engine_active(const mt_engine *e);
+
+/* Closes every handle; the loop must then be run until it has no handles,
+ * after which the engine is freed. */
+void mt_engine_close(mt_engine *e);
+
+#endif

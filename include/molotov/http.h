@@ -1,0 +1,70 @@
+/* http.h: one reusable HTTP client slot (an easy handle plus its buffers),
+ * request configuration, response capture and transport-error kinds. No Lua. */
+#ifndef MOLOTOV_HTTP_H
+#define MOLOTOV_HTTP_H
+
+#include "molotov/common.h"
+#include "molotov/engine.h"
+
+#include <stdbool.h>
+
+/* What a response leaves behind: raw body, raw header block of the last
+ * response (after redirects) and the final URL. Pooled: no malloc per request
+ * in the steady state. */
+typedef struct mt_respbuf {
+    mt_buf body, headers, url;
+    struct mt_respbuf *next;
+} mt_respbuf;
+
+mt_respbuf *mt_respbuf_get(void);
+void mt_respbuf_put(mt_respbuf *r);
+void mt_respbuf_drain_pool(void); /* frees the pooled buffers (at exit) */
+
+typedef struct {
+    const char *method; /* upper case */
+    const char *url;
+    struct curl_slist *headers; /* owned by the slot until mt_http_done */
+    const char *body;
+    size_t body_len;
+    bool has_body;
+    const char *cookie; /* "a=b; c=d" sent besides the jar, or NULL */
+    const char *user, *password; /* basic auth when user != NULL */
+    long timeout_ms, connect_timeout_ms;
+    bool follow_redirects;
+    bool verify;
+    int http_version; /* 1 or 2 */
+} mt_http_req;
+
+typedef struct {
+    mt_xfer xfer;
+    mt_respbuf *resp;
+    struct curl_slist *headers;
+    mt_buf scratch_url, scratch_body, scratch_cookie; /* for the session layer */
+    char errbuf[CURL_ERROR_SIZE];
+} mt_http;
+
+/* Creates the slot's easy handle with the options that never change (cookie
+ * jar on, callbacks, user agent; -vv tracing when verbose >= 2). Returns
+ * MT_OK or MT_ECURL. */
+int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verbose);
+void mt_http_free(mt_http *h, mt_engine *e);
+
+/* Configures the next request and starts it. Returns MT_OK, or MT_ECURL if
+ * curl refused it (the headers are freed in both cases when it fails). */
+int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r);
+
+/* After completion: frees per-request state; returns the response buffers
+ * (the caller owns them, see mt_respbuf_put) and gives the slot fresh ones. */
+mt_respbuf *mt_http_take(mt_http *h);
+
+/* Seeds the slot's cookie jar with one cookie sent to every host. */
+void mt_http_add_cookie(mt_http *h, const char *name, const char *value);
+
+/* A short name for a transport failure: "connection refused", "timeout",
+ * "dns failure", "tls error", ... */
+const char *mt_http_error_kind(CURLcode rc, CURL *easy);
+
+/* Appends s percent-encoded (RFC 3986 unreserved kept) to out. */
+void mt_http_urlencode(mt_buf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,55 @@
+/* options.h: the command line (cli.md) parsed into one struct. */
+#ifndef MOLOTOV_OPTIONS_H
+#define MOLOTOV_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MT_MAX_THRESHOLDS 64
+
+typedef struct {
+    const char *scenario; /* path, default "loadtest.lua" */
+    int workers;          /* per process */
+    int processes;
+    double duration;      /* seconds */
+    long max_runs;        /* 0: none */
+    bool single_run;
+    const char *single_mode; /* -s NAME or NULL */
+    double ramp_up;
+    double delay;
+    bool exception;     /* -x */
+    long fail;          /* -f N, 0: none */
+    bool force_shutdown;
+    double timeout;         /* seconds */
+    double connect_timeout; /* seconds */
+    bool http2;
+    bool insecure;
+    double console_update; /* seconds */
+    bool quiet;
+    int verbose; /* 0, 1 (-v), 2 (-vv) */
+    bool sizing;
+    double sizing_tolerance; /* percent */
+    double rate;             /* 0: closed model */
+    const char *thresholds[MT_MAX_THRESHOLDS];
+    int nthresholds;
+    const char *json_path, *html_path, *junit_path;
+    bool statsd;
+    const char *statsd_address;
+    const char *config;
+    /* which options were given explicitly */
+    bool workers_given, ramp_up_given, duration_given;
+    bool show_help, show_version;
+} mt_options;
+
+/* Fills `o` with the defaults of cli.md. */
+void mt_options_defaults(mt_options *o);
+
+/* Parses argv (argv[0] is the program). Returns MT_OK, or MT_EINVAL with one
+ * line naming the problem written to err (e.g. "-w: expected a positive
+ * integer, got 'x'"). Strings in `o` point into argv. */
+int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* The --help text. */
+const char *mt_options_usage(void);
+
+#endif

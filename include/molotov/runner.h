@@ -1,0 +1,100 @@
+/* runner.h: the workers of one process and the run loop that drives them:
+ * fixtures, scenario picking, duration, max runs, ramp-up, delays, stops.
+ * Workers can be added while running, so a controller can grow the run. */
+#ifndef MOLOTOV_RUNNER_H
+#define MOLOTOV_RUNNER_H
+
+#include "molotov/engine.h"
+#include "molotov/http.h"
+#include "molotov/options.h"
+#include "molotov/script.h"
+#include "molotov/stats.h"
+
+#include <lua.h>
+#include <stdbool.h>
+#include <uv.h>
+
+typedef struct mt_runner mt_runner;
+
+enum mt_wait { MT_WAIT_NONE, MT_WAIT_HTTP, MT_WAIT_SLEEP };
+
+typedef struct mt_worker {
+    int id; /* unique across the run; -1 for the fixture worker */
+    mt_runner *runner;
+    lua_State *co;
+    int co_ref;
+    int session_ref; /* LUA_NOREF until setup returned */
+    int phase;
+    int wait;        /* enum mt_wait: why the coroutine yielded */
+    mt_http http;    /* the session's slot (keep-alive, cookie jar) */
+    mt_http *aux;    /* molotov.request's slot, made on first use */
+    mt_http *busy;   /* the slot a request is waiting on */
+    uv_timer_t timer;
+    long step;       /* scenarios started */
+    int scenario;    /* index of the scenario running */
+    bool setup_ok;
+    bool queued;
+    struct mt_worker *next_ready;
+} mt_worker;
+
+struct mt_runner {
+    uv_loop_t *loop;
+    mt_engine *engine;
+    mt_script *script;
+    const mt_options *opt;
+    mt_stats stats;
+    mt_worker **workers;
+    int nworkers, running;
+    int first_id; /* id of this process's first worker */
+    mt_worker *fixture; /* runs global_setup / global_teardown */
+    mt_worker *ready_head, *ready_tail;
+    uv_idle_t ready_idle;
+    uv_timer_t deadline;
+    double started_at, ended_at; /* monotonic seconds */
+    double deadline_at;
+    bool stopping;    /* no new scenarios */
+    bool aborted;     /* in-flight work cancelled, fixtures skipped */
+    bool global_setup_done;
+    char global_setup_err[1024];
+    bool interrupted; /* by a signal */
+    bool fatal;       /* setup failed / -x tripped / -f reached */
+    bool finished;
+    char fatal_msg[1024];
+    void (*on_finished)(mt_runner *r); /* after global_teardown */
+    void *data;
+};
+
+/* Prepares a runner for `script` on `loop`. Returns MT_OK or MT_ECURL/MT_EUV. */
+int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_options *o);
+
+/* Runs global_setup; on success starts the workers (with ramp-up). Returns
+ * MT_OK once the load has started or MT_ESCRIPT with err filled when
+ * global_setup failed (nothing else has run). Runs the loop meanwhile. */
+int mt_runner_start(mt_runner *r, char *err, size_t errlen);
+
+/* Adds n workers now (they run setup first). */
+void mt_runner_add_workers(mt_runner *r, int n);
+
+/* Stops starting scenarios; in-flight ones finish, then teardowns run. */
+void mt_runner_stop(mt_runner *r);
+
+/* Cancels everything in flight at once and skips the remaining fixtures. */
+void mt_runner_abort(mt_runner *r);
+
+/* Workers that are set up and not done. */
+int mt_runner_active_workers(const mt_runner *r);
+
+/* Frees the runner's handles; run the loop afterwards to let them close. */
+void mt_runner_close(mt_runner *r);
+
+/* The worker running on thread L, or NULL when L is not a worker coroutine. */
+mt_worker *mt_worker_of(lua_State *L);
+
+/* Yield points used by the Lua API (session.c): suspend the running worker
+ * until its HTTP transfer ends or its sleep is over. */
+int mt_worker_sleep(lua_State *L, mt_worker *w, double seconds);
+
+/* Registers molotov.sleep in the module table on top of L. */
+void mt_runner_register(lua_State *L);
+
+#endif

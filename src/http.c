@@ -1,0 +1,289 @@
+/* http.c: drives one easy handle through many requests. Options that never
+ * change are set once; each request sets only what it varies. Response bytes
+ * go into pooled buffers handed to the Lua response object. */
+#include "molotov/http.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static mt_respbuf *pool;
+
+mt_respbuf *mt_respbuf_get(void)
+{
+    mt_respbuf *r = pool;
+    if (r) {
+        pool = r->next;
+        mt_buf_reset(&r->body);
+        mt_buf_reset(&r->headers);
+        mt_buf_reset(&r->url);
+        return r;
+    }
+    r = mt_calloc(1, sizeof(*r));
+    return r;
+}
+
+#define POOL_KEEP_MAX (1u << 20) /* larger buffers are freed, not pooled */
+
+void mt_respbuf_put(mt_respbuf *r)
+{
+    if (!r) return;
+    if (r->body.cap > POOL_KEEP_MAX) mt_buf_free(&r->body);
+    r->next = pool;
+    pool = r;
+}
+
+void mt_respbuf_drain_pool(void)
+{
+    while (pool) {
+        mt_respbuf *r = pool;
+        pool = r->next;
+        mt_buf_free(&r->body);
+        mt_buf_free(&r->headers);
+        mt_buf_free(&r->url);
+        free(r);
+    }
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *userp)
+{
+    mt_http *h = userp;
+    mt_buf_append(&h->resp->body, p, size * n);
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *userp)
+{
+    mt_http *h = userp;
+    size_t len = size * n;
+    /* a new status line (redirect, 100 Continue): keep only the last block */
+    if (len > 5 && memcmp(p, "HTTP/", 5) == 0) mt_buf_reset(&h->resp->headers);
+    mt_buf_append(&h->resp->headers, p, len);
+    return len;
+}
+
+static bool secret_header(const char *p, size_t n)
+{
+    static const char *names[] = {"authorization:", "proxy-authorization:", "cookie:",
+                                  "set-cookie:"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+        size_t l = strlen(names[i]);
+        if (n >= l && strncasecmp(p, names[i], l) == 0) return true;
+    }
+    return false;
+}
+
+/* -vv: headers as sent and received, secrets masked, bodies shortened. */
+static void trace_headers(char prefix, const char *p, size_t n)
+{
+    while (n) {
+        const char *eol = memchr(p, '\n', n);
+        size_t len = eol ? (size_t)(eol - p) + 1 : n;
+        size_t show = len;
+        while (show && (p[show - 1] == '\n' || p[show - 1] == '\r')) show--;
+        if (show && secret_header(p, show)) {
+            const char *colon = memchr(p, ':', show);
+            fprintf(stderr, "%c %.*s: ***\n", prefix, (int)(colon - p), p);
+        } else if (show) {
+            fprintf(stderr, "%c %.*s\n", prefix, (int)show, p);
+        }
+        p += len;
+        n -= len;
+    }
+}
+
+static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *userp)
+{
+    (void)easy;
+    (void)userp;
+    const size_t max_body = 512;
+    switch (type) {
+    case CURLINFO_HEADER_OUT: trace_headers('>', p, n); break;
+    case CURLINFO_HEADER_IN: trace_headers('<', p, n); break;
+    case CURLINFO_DATA_OUT:
+    case CURLINFO_DATA_IN:
+        fprintf(stderr, "%c [%zu bytes] %.*s%s\n", type == CURLINFO_DATA_OUT ? '>' : '<', n,
+                (int)(n < max_body ? n : max_body), p, n > max_body ? "..." : "");
+        break;
+    default: break;
+    }
+    return 0;
+}
+
+int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verbose)
+{
+    memset(h, 0, sizeof(*h));
+    int rc = mt_engine_xfer_init(e, &h->xfer, done, data);
+    if (rc) return rc;
+    CURL *c = h->xfer.easy;
+    h->resp = mt_respbuf_get();
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* per-session jar */
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "molotov/" MOLOTOV_VERSION);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    if (verbose >= 2) {
+        curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+        curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+    }
+    return MT_OK;
+}
+
+void mt_http_free(mt_http *h, mt_engine *e)
+{
+    mt_engine_xfer_free(e, &h->xfer);
+    curl_slist_free_all(h->headers);
+    h->headers = NULL;
+    mt_respbuf_put(h->resp);
+    h->resp = NULL;
+    mt_buf_free(&h->scratch_url);
+    mt_buf_free(&h->scratch_body);
+    mt_buf_free(&h->scratch_cookie);
+}
+
+static void set_method(CURL *c, const mt_http_req *r)
+{
+    const char *m = r->method;
+    curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
+    if (strcmp(m, "HEAD") == 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        return;
+    }
+    if (r->has_body || strcmp(m, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->has_body ? r->body : "");
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    bool standard = strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0;
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, standard ? NULL : m);
+}
+
+static long http_version(const mt_http_req *r)
+{
+    if (r->http_version != 2) return CURL_HTTP_VERSION_1_1;
+    if (strncasecmp(r->url, "https:", 6) == 0) return CURL_HTTP_VERSION_2TLS;
+    return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+}
+
+int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
+{
+    CURL *c = h->xfer.easy;
+    h->errbuf[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, r->url);
+    set_method(c, r);
+    curl_slist_free_all(h->headers);
+    h->headers = r->headers;
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(c, CURLOPT_COOKIE, r->cookie);
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, r->user ? (long)CURLAUTH_BASIC : (long)CURLAUTH_NONE);
+    curl_easy_setopt(c, CURLOPT_USERNAME, r->user);
+    curl_easy_setopt(c, CURLOPT_PASSWORD, r->user ? r->password : NULL);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, r->follow_redirects ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, r->verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, r->verify ? 2L : 0L);
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, http_version(r));
+    int rc = mt_engine_start(e, &h->xfer);
+    if (rc) {
+        curl_slist_free_all(h->headers);
+        h->headers = NULL;
+    }
+    return rc;
+}
+
+mt_respbuf *mt_http_take(mt_http *h)
+{
+    curl_slist_free_all(h->headers);
+    h->headers = NULL;
+    char *url = NULL;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
+    if (url) mt_buf_appends(&h->resp->url, url);
+    mt_respbuf *r = h->resp;
+    h->resp = mt_respbuf_get();
+    return r;
+}
+
+void mt_http_add_cookie(mt_http *h, const char *name, const char *value)
+{
+    /* Netscape format with an empty domain: curl sends it to every host */
+    mt_buf line;
+    mt_buf_init(&line);
+    mt_buf_printf(&line, "Set-Cookie: %s=%s", name, value);
+    curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
+    mt_buf_free(&line);
+}
+
+static const char *os_kind(CURL *easy, const char *dflt)
+{
+    long err = 0;
+    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &err);
+    switch (err) {
+    case ECONNREFUSED: return "connection refused";
+    case ECONNRESET: return "connection reset";
+    case EPIPE: return "connection reset";
+    case ENETUNREACH:
+    case EHOSTUNREACH: return "host unreachable";
+    default: return dflt;
+    }
+}
+
+const char *mt_http_error_kind(CURLcode rc, CURL *easy)
+{
+    switch (rc) {
+    case CURLE_OK: return "ok";
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return "dns failure";
+    case CURLE_COULDNT_CONNECT: return os_kind(easy, "connection failed");
+    case CURLE_OPERATION_TIMEDOUT: {
+        long connected = 0;
+        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
+        return connected ? "timeout" : "connect timeout";
+    }
+    case CURLE_SEND_ERROR: return os_kind(easy, "send error");
+    case CURLE_RECV_ERROR: return os_kind(easy, "receive error");
+    case CURLE_GOT_NOTHING: return "empty response";
+    case CURLE_PARTIAL_FILE: return "partial response";
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_BAD_CONTENT_ENCODING: return "malformed response";
+    case CURLE_TOO_MANY_REDIRECTS: return "too many redirects";
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return "invalid url";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return "tls error";
+    case CURLE_WRITE_ERROR: return "body too large";
+    default: return "transport error";
+    }
+}
+
+void mt_http_urlencode(mt_buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+        if (plain) {
+            mt_buf_append(out, s + i, 1);
+        } else {
+            char enc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+            mt_buf_append(out, enc, 3);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/* response.c: the response userdata: status, body, headers, json(), url,
+ * elapsed, ok. Lua strings and tables are made on first access only. */
+#include "molotov/response.h"
+#include "molotov/json.h"
+
+#include <ctype.h>
+#include <lauxlib.h>
+#include <string.h>
+
+#define RESPONSE_MT "molotov.response"
+#define UV_BODY 1
+#define UV_HEADERS 2
+
+typedef struct {
+    long status;
+    double elapsed;
+    mt_respbuf *buf;
+} response;
+
+void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf)
+{
+    response *r = lua_newuserdatauv(L, sizeof(*r), 2);
+    r->status = status;
+    r->elapsed = elapsed;
+    r->buf = buf;
+    luaL_setmetatable(L, RESPONSE_MT);
+}
+
+static int l_gc(lua_State *L)
+{
+    response *r = luaL_checkudata(L, 1, RESPONSE_MT);
+    mt_respbuf_put(r->buf);
+    r->buf = NULL;
+    return 0;
+}
+
+static int ci_index(lua_State *L)
+{
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    size_t n;
+    const char *k = lua_tolstring(L, 2, &n);
+    luaL_Buffer b;
+    char *p = luaL_buffinitsize(L, &b, n);
+    for (size_t i = 0; i < n; i++) p[i] = (char)tolower((unsigned char)k[i]);
+    luaL_pushresultsize(&b, n);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && (**s == ' ' || **s == '\t')) (*s)++;
+    while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r')) (*e)--;
+}
+
+static void add_header(lua_State *L, const char *line, const char *end)
+{
+    const char *colon = memchr(line, ':', (size_t)(end - line));
+    if (!colon) return;
+    const char *ns = line, *ne = colon, *vs = colon + 1, *ve = end;
+    trim(&ns, &ne);
+    trim(&vs, &ve);
+    luaL_Buffer b;
+    size_t n = (size_t)(ne - ns);
+    char *p = luaL_buffinitsize(L, &b, n);
+    for (size_t i = 0; i < n; i++) p[i] = (char)tolower((unsigned char)ns[i]);
+    luaL_pushresultsize(&b, n);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -3) == LUA_TSTRING) {
+        lua_pushliteral(L, ", ");
+        lua_pushlstring(L, vs, (size_t)(ve - vs));
+        lua_concat(L, 3);
+    } else {
+        lua_pop(L, 1);
+        lua_pushlstring(L, vs, (size_t)(ve - vs));
+    }
+    lua_rawset(L, -3);
+}
+
+void mt_response_push_headers(lua_State *L, const char *raw, size_t len)
+{
+    lua_createtable(L, 0, 8);
+    const char *p = raw, *end = raw + len;
+    bool first = true;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol) eol = end;
+        if (!first) add_header(L, p, eol);
+        first = false;
+        p = eol + 1;
+    }
+    luaL_getmetatable(L, RESPONSE_MT);
+    lua_getfield(L, -1, "headers_mt");
+    lua_setmetatable(L, -3);
+    lua_pop(L, 1);
+}
+
+static int l_json(lua_State *L)
+{
+    response *r = luaL_checkudata(L, 1, RESPONSE_MT);
+    if (mt_json_decode(L, r->buf->body.data ? r->buf->body.data : "", r->buf->body.len)) {
+        const char *why = lua_tostring(L, -1);
+        return luaL_error(L, "%s in the response of %s", why, r->buf->url.data);
+    }
+    return 1;
+}
+
+static void push_cached(lua_State *L, response *r, int uv)
+{
+    if (lua_getiuservalue(L, 1, uv) != LUA_TNIL) return;
+    lua_pop(L, 1);
+    if (uv == UV_BODY) lua_pushlstring(L, r->buf->body.data ? r->buf->body.data : "", r->buf->body.len);
+    else mt_response_push_headers(L, r->buf->headers.data, r->buf->headers.len);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, 1, uv);
+}
+
+static int l_index(lua_State *L)
+{
+    response *r = luaL_checkudata(L, 1, RESPONSE_MT);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "status") == 0) lua_pushinteger(L, r->status);
+    else if (strcmp(k, "body") == 0) push_cached(L, r, UV_BODY);
+    else if (strcmp(k, "headers") == 0) push_cached(L, r, UV_HEADERS);
+    else if (strcmp(k, "json") == 0) lua_pushcfunction(L, l_json);
+    else if (strcmp(k, "url") == 0) lua_pushstring(L, r->buf->url.data ? r->buf->url.data : "");
+    else if (strcmp(k, "elapsed") == 0) lua_pushnumber(L, r->elapsed);
+    else if (strcmp(k, "ok") == 0) lua_pushboolean(L, r->status >= 200 && r->status < 400);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int l_tostring(lua_State *L)
+{
+    response *r = luaL_checkudata(L, 1, RESPONSE_MT);
+    lua_pushfstring(L, "<Response [%d] %s>", (int)r->status, r->buf->url.data ? r->buf->url.data : "");
+    return 1;
+}
+
+void mt_response_register(lua_State *L)
+{
+    luaL_newmetatable(L, RESPONSE_MT);
+    lua_pushcfunction(L, l_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, ci_index);
+    lua_setfield(L, -2, "__index");
+    lua_setfield(L, -2, "headers_mt");
+    lua_pop(L, 1);
+}

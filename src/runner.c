@@ -1,0 +1,673 @@
+/* runner.c: the workers of one process. Each worker is a Lua coroutine that
+ * goes through phases: setup, setup_session, scenarios (with pauses), then
+ * teardown_session and teardown. A phase runs by resuming the coroutine;
+ * when it yields on HTTP or sleep, the loop resumes it later. Workers that
+ * are ready for their next scenario wait in a queue served by a uv_idle, so a
+ * scenario that never yields cannot starve the loop. */
+#include "molotov/runner.h"
+#include "molotov/common.h"
+#include "molotov/session.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum phase {
+    PH_NEW,
+    PH_WAIT_START,
+    PH_SETUP,
+    PH_SETUP_SESSION,
+    PH_SCENARIO,
+    PH_PAUSE,
+    PH_TEARDOWN_SESSION,
+    PH_TEARDOWN,
+    PH_DONE,
+    PH_GLOBAL_SETUP,
+    PH_GLOBAL_TEARDOWN,
+};
+
+static void resume(mt_worker *w, int nargs);
+static void next_scenario(mt_worker *w);
+static void teardown_session(mt_worker *w);
+static void on_ready(uv_idle_t *h);
+
+mt_worker *mt_worker_of(lua_State *L)
+{
+    return *(mt_worker **)lua_getextraspace(L);
+}
+
+/* xorshift64*: the scenario picker's random numbers. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return x * 2685821657736338717ull;
+}
+
+static void on_xfer_done(mt_xfer *x)
+{
+    resume(x->data, 0);
+}
+
+static mt_worker *worker_new(mt_runner *r, int id)
+{
+    mt_worker *w = mt_calloc(1, sizeof(*w));
+    w->id = id;
+    w->runner = r;
+    w->session_ref = LUA_NOREF;
+    lua_State *L = r->script->L;
+    w->co = lua_newthread(L);
+    *(mt_worker **)lua_getextraspace(w->co) = w;
+    w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt->verbose)) {
+        fprintf(stderr, "molotov: libcurl could not create a handle\n");
+        abort();
+    }
+    uv_timer_init(r->loop, &w->timer);
+    w->timer.data = w;
+    return w;
+}
+
+static void enqueue(mt_worker *w)
+{
+    mt_runner *r = w->runner;
+    if (w->queued) return;
+    w->queued = true;
+    w->next_ready = NULL;
+    if (r->ready_tail) r->ready_tail->next_ready = w;
+    else r->ready_head = w;
+    r->ready_tail = w;
+    if (!uv_is_active((uv_handle_t *)&r->ready_idle)) uv_idle_start(&r->ready_idle, on_ready);
+}
+
+static void push_fixture(mt_worker *w, int which)
+{
+    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->fixtures[which]);
+}
+
+static bool has_fixture(mt_worker *w, int which)
+{
+    return w->runner->script->fixtures[which] != LUA_NOREF;
+}
+
+static void report(mt_worker *w, const char *what, const char *msg)
+{
+    if (w->id >= 0) fprintf(stderr, "molotov: %s failed (worker %d): %s\n", what, w->id, msg);
+    else fprintf(stderr, "molotov: %s failed: %s\n", what, msg);
+}
+
+static void run_finished(mt_runner *r)
+{
+    r->finished = true;
+    r->ended_at = mt_now_s();
+    uv_timer_stop(&r->deadline);
+    if (r->on_finished) r->on_finished(r);
+}
+
+static void all_done(mt_runner *r)
+{
+    mt_worker *f = r->fixture;
+    if (r->aborted || !has_fixture(f, MT_FIX_GLOBAL_TEARDOWN)) {
+        run_finished(r);
+        return;
+    }
+    f->phase = PH_GLOBAL_TEARDOWN;
+    lua_settop(f->co, 0);
+    push_fixture(f, MT_FIX_GLOBAL_TEARDOWN);
+    resume(f, 0);
+}
+
+static void worker_done(mt_worker *w)
+{
+    if (w->phase == PH_DONE) return;
+    w->phase = PH_DONE;
+    if (--w->runner->running == 0) all_done(w->runner);
+}
+
+static void teardown(mt_worker *w)
+{
+    lua_settop(w->co, 0);
+    if (!has_fixture(w, MT_FIX_TEARDOWN) || w->runner->aborted) {
+        worker_done(w);
+        return;
+    }
+    w->phase = PH_TEARDOWN;
+    push_fixture(w, MT_FIX_TEARDOWN);
+    lua_pushinteger(w->co, w->id);
+    resume(w, 1);
+}
+
+static void teardown_session(mt_worker *w)
+{
+    lua_settop(w->co, 0);
+    if (!has_fixture(w, MT_FIX_TEARDOWN_SESSION) || w->session_ref == LUA_NOREF) {
+        teardown(w);
+        return;
+    }
+    w->phase = PH_TEARDOWN_SESSION;
+    push_fixture(w, MT_FIX_TEARDOWN_SESSION);
+    lua_pushinteger(w->co, w->id);
+    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
+    resume(w, 2);
+}
+
+static void fatal(mt_runner *r, const char *msg)
+{
+    if (!r->fatal) snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s", msg);
+    r->fatal = true;
+    mt_runner_stop(r);
+}
+
+static void worker_begin(mt_worker *w)
+{
+    w->phase = PH_SETUP;
+    lua_settop(w->co, 0);
+    if (!has_fixture(w, MT_FIX_SETUP)) {
+        lua_pushnil(w->co);
+        w->setup_ok = true;
+        resume(w, -1); /* as if setup returned nil */
+        return;
+    }
+    push_fixture(w, MT_FIX_SETUP);
+    lua_pushinteger(w->co, w->id);
+    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->args_ref);
+    resume(w, 2);
+}
+
+static int make_session(lua_State *L)
+{
+    mt_worker *w = lua_touserdata(L, 1);
+    mt_session_push(L, w, lua_isnil(L, 2) ? 0 : 2);
+    return 1;
+}
+
+/* setup returned (value on top of co): create the session, then
+ * setup_session, then the scenarios. */
+static void setup_returned(mt_worker *w)
+{
+    lua_State *co = w->co;
+    int ret = lua_gettop(co);
+    lua_pushcfunction(co, make_session);
+    lua_pushlightuserdata(co, w);
+    if (ret) lua_pushvalue(co, ret);
+    else lua_pushnil(co);
+    if (lua_pcall(co, 2, 1, 0) != LUA_OK) {
+        char msg[1024];
+        mt_script_error_message(co, msg, sizeof(msg));
+        report(w, "setup", msg);
+        fatal(w->runner, msg);
+        teardown(w);
+        return;
+    }
+    w->setup_ok = true;
+    w->session_ref = luaL_ref(co, LUA_REGISTRYINDEX);
+    lua_settop(co, 0);
+    if (!has_fixture(w, MT_FIX_SETUP_SESSION)) {
+        next_scenario(w);
+        return;
+    }
+    w->phase = PH_SETUP_SESSION;
+    push_fixture(w, MT_FIX_SETUP_SESSION);
+    lua_pushinteger(co, w->id);
+    lua_rawgeti(co, LUA_REGISTRYINDEX, w->session_ref);
+    resume(w, 2);
+}
+
+static bool should_stop(mt_worker *w)
+{
+    mt_runner *r = w->runner;
+    const mt_options *o = r->opt;
+    if (r->stopping) return true;
+    if (mt_now_s() >= r->deadline_at) {
+        mt_runner_stop(r);
+        return true;
+    }
+    if (o->max_runs && w->step >= o->max_runs) return true;
+    if (o->single_run && w->step >= r->script->nscenarios) return true;
+    return false;
+}
+
+static int pick_weighted(const mt_script *s)
+{
+    int total = s->cumweights[s->nscenarios - 1];
+    int x = (int)(rng_next() % (uint64_t)total);
+    int lo = 0, hi = s->nscenarios - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (s->cumweights[mid] > x) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The scenario_picker's choice, or -1 after reporting why it failed. */
+static int pick_by_picker(mt_worker *w)
+{
+    mt_script *s = w->runner->script;
+    lua_State *co = w->co;
+    char msg[1024];
+    lua_rawgeti(co, LUA_REGISTRYINDEX, s->picker_ref);
+    lua_pushinteger(co, w->id);
+    lua_pushinteger(co, w->step);
+    if (lua_pcall(co, 2, 1, 0) != LUA_OK) {
+        mt_script_error_message(co, msg, sizeof(msg));
+    } else {
+        const char *name = lua_tostring(co, -1);
+        int i = name ? mt_script_find(s, name) : -1;
+        if (i >= 0) {
+            lua_pop(co, 1);
+            return i;
+        }
+        snprintf(msg, sizeof(msg), "scenario_picker returned %s, which is no scenario",
+                 luaL_tolstring(co, -1, NULL));
+    }
+    lua_settop(co, 0);
+    report(w, "scenario_picker", msg);
+    fatal(w->runner, msg);
+    return -1;
+}
+
+static int pick(mt_worker *w)
+{
+    mt_script *s = w->runner->script;
+    const mt_options *o = w->runner->opt;
+    if (o->single_run) return (int)w->step;
+    if (o->single_mode) return mt_script_find(s, o->single_mode);
+    if (s->picker_ref != LUA_NOREF) return pick_by_picker(w);
+    return pick_weighted(s);
+}
+
+static void emit_scenario(mt_worker *w, const char *event, const char *exception)
+{
+    mt_script *s = w->runner->script;
+    if (!s->nlisteners) return;
+    lua_State *co = w->co;
+    lua_createtable(co, 0, 3);
+    lua_rawgeti(co, LUA_REGISTRYINDEX, s->scenarios[w->scenario].info_ref);
+    lua_setfield(co, -2, "scenario");
+    lua_pushinteger(co, w->id);
+    lua_setfield(co, -2, "wid");
+    if (exception) {
+        lua_pushstring(co, exception);
+        lua_setfield(co, -2, "exception");
+    }
+    mt_script_emit(s, co, event, -1);
+    lua_pop(co, 1);
+}
+
+static void next_scenario(mt_worker *w)
+{
+    lua_settop(w->co, 0);
+    if (should_stop(w)) {
+        teardown_session(w);
+        return;
+    }
+    int i = pick(w);
+    if (i < 0) {
+        teardown_session(w);
+        return;
+    }
+    w->scenario = i;
+    w->step++;
+    w->phase = PH_SCENARIO;
+    w->runner->stats.scenarios[i].runs++;
+    emit_scenario(w, "scenario_start", NULL);
+    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
+    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
+    resume(w, 1);
+}
+
+static void on_pause_over(uv_timer_t *t)
+{
+    enqueue(t->data);
+}
+
+static void pause_then_next(mt_worker *w, double delay)
+{
+    if (delay > 0 && !w->runner->stopping) {
+        w->phase = PH_PAUSE;
+        uv_timer_start(&w->timer, on_pause_over, (uint64_t)(delay * 1000 + 0.5), 0);
+    } else {
+        w->phase = PH_PAUSE;
+        enqueue(w);
+    }
+}
+
+static void scenario_succeeded(mt_worker *w)
+{
+    mt_runner *r = w->runner;
+    r->stats.successes++;
+    r->stats.scenarios[w->scenario].successes++;
+    emit_scenario(w, "scenario_success", NULL);
+    pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
+}
+
+static void scenario_failed(mt_worker *w, const char *msg)
+{
+    mt_runner *r = w->runner;
+    r->stats.failures++;
+    r->stats.scenarios[w->scenario].failures++;
+    mt_stats_add_message(&r->stats, msg, 1);
+    emit_scenario(w, "scenario_failure", msg);
+    if (r->opt->exception) fatal(r, msg);
+    if (r->opt->fail && r->stats.failures >= (uint64_t)r->opt->fail) {
+        char why[64];
+        snprintf(why, sizeof(why), "%ld failures reached (-f)", r->opt->fail);
+        fatal(r, why);
+    }
+    pause_then_next(w, r->opt->delay);
+}
+
+static void global_setup_over(mt_worker *w, const char *err)
+{
+    mt_runner *r = w->runner;
+    r->global_setup_done = true;
+    if (err) snprintf(r->global_setup_err, sizeof(r->global_setup_err), "%s", err);
+}
+
+/* The running phase returned normally. */
+static void phase_ok(mt_worker *w)
+{
+    switch (w->phase) {
+    case PH_SETUP: setup_returned(w); break;
+    case PH_SETUP_SESSION: next_scenario(w); break;
+    case PH_SCENARIO: scenario_succeeded(w); break;
+    case PH_TEARDOWN_SESSION: teardown(w); break;
+    case PH_TEARDOWN: worker_done(w); break;
+    case PH_GLOBAL_SETUP: global_setup_over(w, NULL); break;
+    case PH_GLOBAL_TEARDOWN: run_finished(w->runner); break;
+    default: break;
+    }
+}
+
+/* The running phase raised msg (the coroutine has been reset). */
+static void phase_failed(mt_worker *w, const char *msg)
+{
+    switch (w->phase) {
+    case PH_SETUP:
+    case PH_SETUP_SESSION:
+        report(w, w->phase == PH_SETUP ? "setup" : "setup_session", msg);
+        fatal(w->runner, msg);
+        teardown(w);
+        break;
+    case PH_SCENARIO: scenario_failed(w, msg); break;
+    case PH_TEARDOWN_SESSION:
+        report(w, "teardown_session", msg);
+        teardown(w);
+        break;
+    case PH_TEARDOWN:
+        report(w, "teardown", msg);
+        worker_done(w);
+        break;
+    case PH_GLOBAL_SETUP: global_setup_over(w, msg); break;
+    case PH_GLOBAL_TEARDOWN:
+        report(w, "global_teardown", msg);
+        run_finished(w->runner);
+        break;
+    default: break;
+    }
+}
+
+static void failed(mt_worker *w, const char *msg)
+{
+    if (w->runner->opt->verbose && w->phase != PH_GLOBAL_SETUP) {
+        luaL_traceback(w->co, w->co, msg, 0);
+        fprintf(stderr, "%s\n", lua_tostring(w->co, -1));
+    }
+    lua_resetthread(w->co);
+    phase_failed(w, msg);
+}
+
+/* nargs < 0: the phase's result is already on the stack (no fixture ran). */
+static void resume(mt_worker *w, int nargs)
+{
+    int nres = 0, st = LUA_OK;
+    if (nargs >= 0) st = lua_resume(w->co, w->runner->script->L, nargs, &nres);
+    if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
+    if (st == LUA_YIELD) {
+        failed(w, "coroutine.yield() cannot suspend a worker (use molotov.sleep)");
+        return;
+    }
+    if (st == LUA_OK) {
+        if (w->phase != PH_SETUP) lua_settop(w->co, 0);
+        else if (nres > 1) lua_settop(w->co, lua_gettop(w->co) - nres + 1);
+        phase_ok(w);
+        return;
+    }
+    char msg[1024];
+    lua_pushvalue(w->co, -1);
+    mt_script_error_message(w->co, msg, sizeof(msg));
+    if (w->runner->opt->verbose && w->phase == PH_GLOBAL_SETUP) {
+        luaL_traceback(w->co, w->co, msg, 0);
+        snprintf(msg, sizeof(msg), "%s", lua_tostring(w->co, -1));
+    }
+    failed(w, msg);
+}
+
+static void on_ready(uv_idle_t *h)
+{
+    mt_runner *r = h->data;
+    mt_worker *w = r->ready_head;
+    r->ready_head = r->ready_tail = NULL;
+    while (w) {
+        mt_worker *next = w->next_ready;
+        w->queued = false;
+        if (w->phase == PH_NEW) worker_begin(w);
+        else if (w->phase == PH_PAUSE) next_scenario(w);
+        w = next;
+    }
+    if (!r->ready_head) uv_idle_stop(&r->ready_idle);
+}
+
+static void on_sleep_over(uv_timer_t *t)
+{
+    mt_worker *w = t->data;
+    w->wait = MT_WAIT_NONE;
+    resume(w, 0);
+}
+
+static int sleep_k(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)L;
+    (void)status;
+    (void)ctx;
+    return 0;
+}
+
+int mt_worker_sleep(lua_State *L, mt_worker *w, double seconds)
+{
+    w->wait = MT_WAIT_SLEEP;
+    uv_timer_start(&w->timer, on_sleep_over, (uint64_t)(seconds * 1000 + 0.5), 0);
+    return lua_yieldk(L, 0, 0, sleep_k);
+}
+
+static int l_sleep(lua_State *L)
+{
+    double s = luaL_checknumber(L, 1);
+    luaL_argcheck(L, s >= 0 && s < 1e9, 1, "seconds must be >= 0");
+    mt_worker *w = mt_worker_of(L);
+    if (!w || !lua_isyieldable(L))
+        return luaL_error(L, "molotov.sleep can only be called from a scenario or a fixture");
+    return mt_worker_sleep(L, w, s);
+}
+
+void mt_runner_register(lua_State *L)
+{
+    lua_pushcfunction(L, l_sleep);
+    lua_setfield(L, -2, "sleep");
+}
+
+int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_options *o)
+{
+    memset(r, 0, sizeof(*r));
+    r->loop = loop;
+    r->script = script;
+    r->opt = o;
+    script->runner = r;
+    mt_stats_init(&r->stats, script->nscenarios);
+    int rc = mt_engine_new(loop, 100, &r->engine);
+    if (rc) return rc;
+    uv_idle_init(loop, &r->ready_idle);
+    r->ready_idle.data = r;
+    uv_timer_init(loop, &r->deadline);
+    r->deadline.data = r;
+    rng_state = (uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
+    if (!rng_state) rng_state = 1;
+    r->fixture = worker_new(r, -1);
+    return MT_OK;
+}
+
+static int run_global_setup(mt_runner *r, char *err, size_t errlen)
+{
+    mt_worker *f = r->fixture;
+    if (!has_fixture(f, MT_FIX_GLOBAL_SETUP)) return MT_OK;
+    f->phase = PH_GLOBAL_SETUP;
+    push_fixture(f, MT_FIX_GLOBAL_SETUP);
+    lua_rawgeti(f->co, LUA_REGISTRYINDEX, r->script->args_ref);
+    resume(f, 1);
+    while (!r->global_setup_done && !r->interrupted) uv_run(r->loop, UV_RUN_ONCE);
+    if (r->interrupted && !r->global_setup_done) {
+        snprintf(err, errlen, "global_setup interrupted");
+        return MT_ESTOPPED;
+    }
+    if (r->global_setup_err[0]) {
+        snprintf(err, errlen, "global_setup failed: %s", r->global_setup_err);
+        return MT_ESCRIPT;
+    }
+    return MT_OK;
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+    mt_runner_stop(t->data);
+}
+
+static void on_ramp(uv_timer_t *t)
+{
+    mt_worker *w = t->data;
+    w->phase = PH_NEW;
+    enqueue(w);
+}
+
+void mt_runner_add_workers(mt_runner *r, int n)
+{
+    const mt_options *o = r->opt;
+    r->workers = mt_realloc(r->workers, sizeof(mt_worker *) * (size_t)(r->nworkers + n));
+    for (int i = 0; i < n; i++) {
+        int local = r->nworkers;
+        mt_worker *w = worker_new(r, r->first_id + local);
+        r->workers[r->nworkers++] = w;
+        r->running++;
+        double at = o->ramp_up > 0 ? local * (o->ramp_up / o->workers) : 0;
+        if (at > 0) {
+            w->phase = PH_WAIT_START;
+            uv_timer_start(&w->timer, on_ramp, (uint64_t)(at * 1000 + 0.5), 0);
+        } else {
+            w->phase = PH_NEW;
+            enqueue(w);
+        }
+    }
+}
+
+int mt_runner_start(mt_runner *r, char *err, size_t errlen)
+{
+    int rc = run_global_setup(r, err, errlen);
+    if (rc) return rc;
+    r->started_at = mt_now_s();
+    r->deadline_at = r->started_at + r->opt->duration;
+    uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
+    mt_runner_add_workers(r, r->opt->workers);
+    return MT_OK;
+}
+
+void mt_runner_stop(mt_runner *r)
+{
+    if (r->stopping) return;
+    r->stopping = true;
+    for (int i = 0; i < r->nworkers; i++) {
+        mt_worker *w = r->workers[i];
+        if (w->phase == PH_WAIT_START) {
+            uv_timer_stop(&w->timer);
+            worker_done(w);
+        } else if (w->phase == PH_PAUSE) {
+            uv_timer_stop(&w->timer);
+            enqueue(w);
+        }
+    }
+}
+
+static void abort_worker(mt_runner *r, mt_worker *w)
+{
+    if (w->busy) mt_engine_cancel(r->engine, &w->busy->xfer);
+    w->busy = NULL;
+    w->wait = MT_WAIT_NONE;
+    uv_timer_stop(&w->timer);
+    if (lua_status(w->co) != LUA_OK || lua_gettop(w->co)) lua_resetthread(w->co);
+}
+
+void mt_runner_abort(mt_runner *r)
+{
+    r->aborted = true;
+    mt_runner_stop(r);
+    for (int i = 0; i < r->nworkers; i++) {
+        mt_worker *w = r->workers[i];
+        if (w->phase == PH_DONE) continue;
+        abort_worker(r, w);
+        worker_done(w);
+    }
+    if (!r->finished && r->fixture->phase == PH_GLOBAL_TEARDOWN) {
+        abort_worker(r, r->fixture);
+        run_finished(r);
+    }
+}
+
+int mt_runner_active_workers(const mt_runner *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->nworkers; i++) {
+        int ph = r->workers[i]->phase;
+        if (ph == PH_SCENARIO || ph == PH_PAUSE || ph == PH_SETUP_SESSION) n++;
+    }
+    return n;
+}
+
+static void on_worker_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void worker_free(mt_runner *r, mt_worker *w)
+{
+    mt_http_free(&w->http, r->engine);
+    if (w->aux) {
+        mt_http_free(w->aux, r->engine);
+        free(w->aux);
+    }
+    luaL_unref(r->script->L, LUA_REGISTRYINDEX, w->session_ref);
+    luaL_unref(r->script->L, LUA_REGISTRYINDEX, w->co_ref);
+    uv_close((uv_handle_t *)&w->timer, on_worker_closed);
+}
+
+void mt_runner_close(mt_runner *r)
+{
+    for (int i = 0; i < r->nworkers; i++) {
+        abort_worker(r, r->workers[i]);
+        worker_free(r, r->workers[i]);
+    }
+    abort_worker(r, r->fixture);
+    worker_free(r, r->fixture);
+    free(r->workers);
+    r->workers = NULL;
+    uv_close((uv_handle_t *)&r->ready_idle, NULL);
+    uv_close((uv_handle_t *)&r->deadline, NULL);
+    mt_engine_close(r->engine);
+    mt_stats_free(&r->stats);
+    r->script->runner = NULL;
+}

@@ -1,0 +1,531 @@
+/* session.c: turns a Lua request (verb, url, options) into an mt_http_req,
+ * starts it, yields the worker, and on resumption returns the response or
+ * raises "<kind>: <url>". Session defaults come from setup's table;
+ * per-request options override them. */
+#include "molotov/session.h"
+#include "molotov/json.h"
+#include "molotov/response.h"
+
+#include <ctype.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_MT "molotov.session"
+#define UV_DEFAULTS 1
+#define UV_HEADERS 2
+
+typedef struct {
+    mt_worker *w;
+} session;
+
+static const char *const known_options[] = {
+    "headers", "params", "body", "json", "form", "timeout", "connect_timeout",
+    "follow_redirects", "auth", "cookies", "verify", "http_version", "name", NULL,
+};
+
+static void check_option_names(lua_State *L, int idx)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int i = 0;
+        while (k && known_options[i] && strcmp(known_options[i], k) != 0) i++;
+        if (!k || !known_options[i])
+            luaL_error(L, "unknown request option '%s'", luaL_tolstring(L, -1, NULL));
+    }
+}
+
+/* Pushes option k from the request options (o) or else the session defaults
+ * (d); either index may be 0. Returns the type pushed. */
+static int opt(lua_State *L, int o, int d, const char *k)
+{
+    if (o && lua_getfield(L, o, k) != LUA_TNIL) return lua_type(L, -1);
+    if (o) lua_pop(L, 1);
+    if (d) return lua_getfield(L, d, k);
+    lua_pushnil(L);
+    return LUA_TNIL;
+}
+
+static const char *text(lua_State *L, int idx, const char *what)
+{
+    int t = lua_type(L, idx);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER)
+        luaL_error(L, "%s must be a string, got %s", what, luaL_typename(L, idx));
+    return lua_tostring(L, idx);
+}
+
+/* Keys must be strings: converting a number key in place would break lua_next. */
+static const char *key_text(lua_State *L, int idx, const char *what)
+{
+    if (lua_type(L, idx) != LUA_TSTRING)
+        luaL_error(L, "%s must be a string, got %s", what, luaL_typename(L, idx));
+    return lua_tostring(L, idx);
+}
+
+static void encode_pairs(lua_State *L, int tab, mt_buf *out, char sep)
+{
+    lua_pushnil(L);
+    while (lua_next(L, tab)) {
+        size_t kl, vl;
+        key_text(L, -2, "a parameter name");
+        text(L, -1, "a parameter value");
+        const char *k = lua_tolstring(L, -2, &kl);
+        const char *v = lua_tolstring(L, -1, &vl);
+        if (out->len && out->data[out->len - 1] != '?') mt_buf_append(out, &sep, 1);
+        mt_http_urlencode(out, k, kl);
+        mt_buf_append(out, "=", 1);
+        mt_http_urlencode(out, v, vl);
+        lua_pop(L, 1);
+    }
+}
+
+static const char *build_url(lua_State *L, mt_http *h, const char *url, int o, int d)
+{
+    int sp = d && opt(L, 0, d, "params") == LUA_TTABLE ? lua_gettop(L) : 0;
+    int rp = o && opt(L, o, 0, "params") == LUA_TTABLE ? lua_gettop(L) : 0;
+    if (!sp && !rp) return url;
+    mt_buf *b = &h->scratch_url;
+    mt_buf_reset(b);
+    mt_buf_appends(b, url);
+    mt_buf_appends(b, strchr(url, '?') ? "&" : "?");
+    size_t base = b->len;
+    if (sp) encode_pairs(L, sp, b, '&');
+    if (rp) encode_pairs(L, rp, b, '&');
+    if (b->len == base) b->data[--b->len] = '\0'; /* empty tables: no '?' */
+    return b->data;
+}
+
+static bool has_key_ci(lua_State *L, int tab, const char *name)
+{
+    if (!tab) return false;
+    bool found = false;
+    lua_pushnil(L);
+    while (!found && lua_next(L, tab)) {
+        if (lua_type(L, -2) == LUA_TSTRING && strcasecmp(lua_tostring(L, -2), name) == 0)
+            found = true;
+        lua_pop(L, 1);
+    }
+    if (found) lua_pop(L, 1);
+    return found;
+}
+
+static struct curl_slist *append_header(lua_State *L, struct curl_slist *l, int k, int v)
+{
+    const char *name = key_text(L, k, "a header name");
+    mt_buf line;
+    mt_buf_init(&line);
+    if (lua_type(L, v) == LUA_TBOOLEAN && !lua_toboolean(L, v)) {
+        mt_buf_printf(&line, "%s:", name); /* false: do not send this header */
+    } else {
+        const char *value = text(L, v, "a header value");
+        if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n: "))
+            luaL_error(L, "header '%s' contains a line break or a bad name", name);
+        mt_buf_printf(&line, "%s: %s", name, value);
+    }
+    struct curl_slist *n = curl_slist_append(l, line.data);
+    mt_buf_free(&line);
+    if (!n) luaL_error(L, "out of memory building headers");
+    return n;
+}
+
+/* Session headers not overridden by the request's, then the request's. */
+static struct curl_slist *build_headers(lua_State *L, int sh, int rh, struct curl_slist *l)
+{
+    if (sh) {
+        lua_pushnil(L);
+        while (lua_next(L, sh)) {
+            if (lua_type(L, -2) != LUA_TSTRING || !has_key_ci(L, rh, lua_tostring(L, -2)))
+                l = append_header(L, l, lua_gettop(L) - 1, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    }
+    if (rh) {
+        lua_pushnil(L);
+        while (lua_next(L, rh)) {
+            l = append_header(L, l, lua_gettop(L) - 1, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    }
+    return l;
+}
+
+typedef struct {
+    int o, d, sh, rh; /* stack indexes: options, defaults, headers (0 = none) */
+    mt_http *h;
+    const mt_options *opt;
+} req_ctx;
+
+static const char *set_body(lua_State *L, req_ctx *c, mt_http_req *r)
+{
+    int nbody = 0;
+    const char *ctype = NULL;
+    if (opt(L, c->o, c->d, "body") != LUA_TNIL) {
+        nbody++;
+        r->body = text(L, -1, "body");
+        r->body_len = lua_rawlen(L, -1);
+        ctype = "text/plain; charset=utf-8";
+    }
+    if (opt(L, c->o, c->d, "json") != LUA_TNIL) {
+        nbody++;
+        char err[160];
+        char *s = mt_json_encode(L, -1, err, sizeof(err));
+        if (!s) luaL_error(L, "json option: %s", err);
+        mt_buf_reset(&c->h->scratch_body);
+        mt_buf_appends(&c->h->scratch_body, s);
+        free(s);
+        r->body = c->h->scratch_body.data;
+        r->body_len = c->h->scratch_body.len;
+        ctype = "application/json";
+    }
+    if (opt(L, c->o, c->d, "form") != LUA_TNIL) {
+        nbody++;
+        luaL_argexpected(L, lua_istable(L, -1), lua_gettop(L), "table for form");
+        mt_buf_reset(&c->h->scratch_body);
+        encode_pairs(L, lua_gettop(L), &c->h->scratch_body, '&');
+        r->body = c->h->scratch_body.data ? c->h->scratch_body.data : "";
+        r->body_len = c->h->scratch_body.len;
+        ctype = "application/x-www-form-urlencoded";
+    }
+    if (nbody > 1) luaL_error(L, "give only one of body, json and form");
+    r->has_body = nbody == 1;
+    return ctype;
+}
+
+static double seconds(lua_State *L, req_ctx *c, const char *k, double dflt)
+{
+    if (opt(L, c->o, c->d, k) == LUA_TNIL) return dflt;
+    if (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0)
+        luaL_error(L, "%s must be a positive number of seconds", k);
+    return lua_tonumber(L, -1);
+}
+
+static bool flag(lua_State *L, req_ctx *c, const char *k, bool dflt)
+{
+    if (opt(L, c->o, c->d, k) == LUA_TNIL) return dflt;
+    return lua_toboolean(L, -1);
+}
+
+static void set_auth(lua_State *L, req_ctx *c, mt_http_req *r)
+{
+    if (opt(L, c->o, c->d, "auth") == LUA_TNIL) return;
+    int t = lua_gettop(L);
+    if (!lua_istable(L, t)) luaL_error(L, "auth must be { user, password }");
+    lua_rawgeti(L, t, 1);
+    lua_rawgeti(L, t, 2);
+    r->user = text(L, -2, "auth user");
+    r->password = text(L, -1, "auth password");
+}
+
+static void set_cookies(lua_State *L, req_ctx *c, mt_http_req *r)
+{
+    if (!c->o || opt(L, c->o, 0, "cookies") == LUA_TNIL) return;
+    luaL_argexpected(L, lua_istable(L, -1), lua_gettop(L), "table for cookies");
+    mt_buf *b = &c->h->scratch_cookie;
+    mt_buf_reset(b);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        mt_buf_printf(b, "%s%s=%s", b->len ? "; " : "", key_text(L, -2, "a cookie name"),
+                      text(L, -1, "a cookie value"));
+        lua_pop(L, 1);
+    }
+    r->cookie = b->len ? b->data : NULL;
+}
+
+static int version(lua_State *L, req_ctx *c, bool http2)
+{
+    if (opt(L, c->o, c->d, "http_version") == LUA_TNIL) return http2 ? 2 : 1;
+    const char *v = lua_tostring(L, -1);
+    if (v && (strcmp(v, "2") == 0 || strcmp(v, "2.0") == 0)) return 2;
+    if (v && (strcmp(v, "1.1") == 0 || strcmp(v, "1") == 0)) return 1;
+    return luaL_error(L, "http_version must be \"1.1\" or \"2\"");
+}
+
+static void build(lua_State *L, req_ctx *c, const char *method, const char *url, mt_http_req *r)
+{
+    const mt_options *o = c->opt;
+    luaL_checkstack(L, 40, "request options");
+    if (c->o) check_option_names(L, c->o);
+    memset(r, 0, sizeof(*r));
+    r->method = method;
+    r->url = build_url(L, c->h, url, c->o, c->d);
+    c->rh = c->o && opt(L, c->o, 0, "headers") == LUA_TTABLE ? lua_gettop(L) : 0;
+    const char *ctype = set_body(L, c, r);
+    struct curl_slist *l = NULL;
+    if (ctype && !has_key_ci(L, c->sh, "content-type") && !has_key_ci(L, c->rh, "content-type")) {
+        mt_buf line;
+        mt_buf_init(&line);
+        mt_buf_printf(&line, "Content-Type: %s", ctype);
+        l = curl_slist_append(l, line.data);
+        mt_buf_free(&line);
+    }
+    if (r->body_len > 1024) l = curl_slist_append(l, "Expect:");
+    r->headers = build_headers(L, c->sh, c->rh, l);
+    r->timeout_ms = (long)(seconds(L, c, "timeout", o->timeout) * 1000);
+    r->connect_timeout_ms = (long)(seconds(L, c, "connect_timeout", o->connect_timeout) * 1000);
+    r->follow_redirects = flag(L, c, "follow_redirects", false);
+    r->verify = flag(L, c, "verify", !o->insecure);
+    r->http_version = version(L, c, o->http2);
+    set_auth(L, c, r);
+    set_cookies(L, c, r);
+    if (opt(L, c->o, c->d, "name") != LUA_TNIL) text(L, -1, "name");
+}
+
+static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req *r)
+{
+    mt_script *s = w->runner->script;
+    lua_createtable(L, 0, 2);
+    int info = lua_gettop(L);
+    if (self) {
+        lua_pushvalue(L, self);
+        lua_setfield(L, info, "session");
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, r->method);
+    lua_setfield(L, -2, "method");
+    lua_pushstring(L, r->url);
+    lua_setfield(L, -2, "url");
+    lua_newtable(L);
+    for (struct curl_slist *l = r->headers; l; l = l->next) {
+        const char *colon = strchr(l->data, ':');
+        if (!colon) continue;
+        lua_pushlstring(L, l->data, (size_t)(colon - l->data));
+        lua_pushstring(L, colon[1] == ' ' ? colon + 2 : colon + 1);
+        lua_rawset(L, -3);
+    }
+    lua_setfield(L, -2, "headers");
+    if (r->has_body) lua_pushlstring(L, r->body, r->body_len);
+    else lua_pushnil(L);
+    lua_setfield(L, -2, "body");
+    lua_setfield(L, info, "request");
+    mt_script_emit(s, L, "sending_request", info);
+}
+
+static int finish(lua_State *L, int status, lua_KContext info)
+{
+    (void)status;
+    mt_worker *w = mt_worker_of(L);
+    mt_http *h = w->busy;
+    w->busy = NULL;
+    w->wait = MT_WAIT_NONE;
+    mt_stats *st = &w->runner->stats;
+    st->requests++;
+    CURLcode rc = h->xfer.result;
+    if (rc != CURLE_OK) {
+        st->transport_errors++;
+        const char *kind = mt_http_error_kind(rc, h->xfer.easy);
+        mt_respbuf *buf = mt_http_take(h);
+        lua_pushfstring(L, "%s: %s", kind, buf->url.data ? buf->url.data : "");
+        mt_respbuf_put(buf);
+        return lua_error(L);
+    }
+    long code = 0;
+    curl_off_t us = 0;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_TOTAL_TIME_T, &us);
+    mt_response_push(L, code, (double)us / 1e6, mt_http_take(h));
+    if (info) {
+        lua_pushvalue(L, -1);
+        lua_setfield(L, (int)info, "response");
+        mt_script_emit(w->runner->script, L, "response_received", (int)info);
+    }
+    return 1;
+}
+
+static mt_worker *running_worker(lua_State *L)
+{
+    mt_worker *w = mt_worker_of(L);
+    if (!w || !lua_isyieldable(L))
+        luaL_error(L, "HTTP requests can only be made from a scenario or a fixture");
+    return w;
+}
+
+/* The common path of every verb: stack holds url at url_idx, options at o. */
+static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, int url_idx,
+                   req_ctx *c, int self)
+{
+    const char *url = luaL_checkstring(L, url_idx);
+    if (c->o && !lua_istable(L, c->o)) c->o = 0;
+    mt_http_req r;
+    c->h = h;
+    c->opt = w->runner->opt;
+    build(L, c, method, url, &r);
+    int info = 0;
+    if (w->runner->script->nlisteners) {
+        emit_request(L, w, self, &r);
+        info = lua_gettop(L);
+    }
+    if (mt_http_send(h, w->runner->engine, &r)) luaL_error(L, "libcurl refused %s %s", method, url);
+    w->busy = h;
+    w->wait = MT_WAIT_HTTP;
+    return lua_yieldk(L, 0, (lua_KContext)info, finish);
+}
+
+static const char *upper_method(lua_State *L, int idx)
+{
+    size_t n;
+    const char *m = luaL_checklstring(L, idx, &n);
+    luaL_argcheck(L, n > 0 && n < 16, idx, "bad HTTP method");
+    char up[16];
+    for (size_t i = 0; i < n; i++) {
+        if (!isalpha((unsigned char)m[i])) luaL_argerror(L, idx, "bad HTTP method");
+        up[i] = (char)toupper((unsigned char)m[i]);
+    }
+    lua_pushlstring(L, up, n);
+    lua_replace(L, idx);
+    return lua_tostring(L, idx);
+}
+
+static int session_call(lua_State *L, const char *method, int url_idx)
+{
+    session *s = luaL_checkudata(L, 1, SESSION_MT);
+    mt_worker *w = running_worker(L);
+    if (s->w != w) luaL_error(L, "this session belongs to worker %d", s->w->id);
+    int o = url_idx + 1;
+    lua_settop(L, o);
+    lua_getiuservalue(L, 1, UV_DEFAULTS);
+    lua_getiuservalue(L, 1, UV_HEADERS);
+    req_ctx c = {.o = o, .d = o + 1, .sh = o + 2};
+    return request(L, w, &w->http, method, url_idx, &c, 1);
+}
+
+static int l_verb(lua_State *L)
+{
+    return session_call(L, lua_tostring(L, lua_upvalueindex(1)), 2);
+}
+
+static int l_session_request(lua_State *L)
+{
+    return session_call(L, upper_method(L, 2), 3);
+}
+
+/* molotov.request([method,] url [, opts]): outside any session. */
+static int l_request(lua_State *L)
+{
+    mt_worker *w = running_worker(L);
+    const char *method = "GET";
+    int url_idx = 1;
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        method = upper_method(L, 1);
+        url_idx = 2;
+    }
+    if (!w->aux) {
+        w->aux = mt_calloc(1, sizeof(mt_http));
+        if (mt_http_init(w->aux, w->runner->engine, w->http.xfer.done, w, w->runner->opt->verbose))
+            luaL_error(L, "libcurl could not create a handle");
+    }
+    lua_settop(L, url_idx + 1);
+    req_ctx c = {.o = url_idx + 1};
+    return request(L, w, w->aux, method, url_idx, &c, 0);
+}
+
+static int l_index(lua_State *L)
+{
+    session *s = luaL_checkudata(L, 1, SESSION_MT);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "worker_id") == 0) lua_pushinteger(L, s->w->id);
+    else if (strcmp(k, "step") == 0) lua_pushinteger(L, s->w->step);
+    else if (strcmp(k, "headers") == 0) lua_getiuservalue(L, 1, UV_HEADERS);
+    else {
+        lua_getfield(L, lua_upvalueindex(1), k); /* the methods */
+    }
+    return 1;
+}
+
+static int l_newindex(lua_State *L)
+{
+    luaL_checkudata(L, 1, SESSION_MT);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "headers") != 0) return luaL_error(L, "session.%s is read-only", k);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    lua_setiuservalue(L, 1, UV_HEADERS);
+    return 0;
+}
+
+static int l_tostring(lua_State *L)
+{
+    session *s = luaL_checkudata(L, 1, SESSION_MT);
+    lua_pushfstring(L, "<Session of worker %d>", s->w->id);
+    return 1;
+}
+
+static void seed_cookies(lua_State *L, mt_worker *w, int d)
+{
+    if (lua_getfield(L, d, "cookies") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    luaL_argexpected(L, lua_istable(L, -1), 1, "table for cookies");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        mt_http_add_cookie(&w->http, key_text(L, -2, "a cookie name"),
+                           text(L, -1, "a cookie value"));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+void mt_session_push(lua_State *L, mt_worker *w, int d)
+{
+    if (d && !lua_istable(L, d)) luaL_error(L, "setup must return nil or a table of options");
+    if (d) check_option_names(L, d);
+    session *s = lua_newuserdatauv(L, sizeof(*s), 2);
+    s->w = w;
+    luaL_setmetatable(L, SESSION_MT);
+    int self = lua_gettop(L);
+    lua_newtable(L); /* the defaults, copied so setup's table stays the script's */
+    lua_newtable(L); /* session.headers */
+    if (d) {
+        lua_pushnil(L);
+        while (lua_next(L, d)) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -5);
+        }
+        if (lua_getfield(L, d, "headers") == LUA_TTABLE) {
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+                lua_pushvalue(L, -2);
+                lua_insert(L, -2);
+                lua_rawset(L, -5);
+            }
+        }
+        lua_pop(L, 1);
+        seed_cookies(L, w, d);
+    }
+    lua_setiuservalue(L, self, UV_HEADERS);
+    lua_pushnil(L); /* headers live in UV_HEADERS, not in the defaults */
+    lua_setfield(L, -2, "headers");
+    lua_pushnil(L); /* cookies are in the jar */
+    lua_setfield(L, -2, "cookies");
+    lua_setiuservalue(L, self, UV_DEFAULTS);
+}
+
+void mt_session_register(lua_State *L)
+{
+    static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+    mt_response_register(L);
+    luaL_newmetatable(L, SESSION_MT);
+    lua_createtable(L, 0, 8); /* methods */
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(*verbs); i++) {
+        char lower[8];
+        size_t n = strlen(verbs[i]);
+        for (size_t j = 0; j <= n; j++) lower[j] = (char)tolower((unsigned char)verbs[i][j]);
+        lua_pushstring(L, verbs[i]);
+        lua_pushcclosure(L, l_verb, 1);
+        lua_setfield(L, -2, lower);
+    }
+    lua_pushcfunction(L, l_session_request);
+    lua_setfield(L, -2, "request");
+    lua_pushcclosure(L, l_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, l_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_request);
+    lua_setfield(L, -2, "request");
+}
