@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev
-  nginx-light python3-httpbin gunicorn curl
+  lua5.4 nginx-light python3-httpbin gunicorn curl
 )
 
 missing=()

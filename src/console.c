@@ -13,6 +13,8 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
     c->runner = r;
     c->out = out;
     c->tty = tty;
+    uv_timer_init(r->loop, &c->timer);
+    c->timer.data = c;
     const mt_options *o = r->opt;
     if (o->quiet) return;
     fprintf(out, "**** Molotov v%s. Happy breaking! ****\n", MOLOTOV_VERSION);
@@ -59,8 +61,6 @@ static void on_tick(uv_timer_t *t)
 
 void mt_console_start(mt_console *c)
 {
-    uv_timer_init(c->runner->loop, &c->timer);
-    c->timer.data = c;
     if (c->runner->opt->quiet) return;
     fprintf(c->out, "OK\n");
     fflush(c->out);

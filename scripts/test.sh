@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds molotov and runs the whole test suite under CTest: unit tests and
+# end-to-end tests against real servers, then the same suite again in an
+# AddressSanitizer + UndefinedBehaviorSanitizer build.
+# MOLOTOV_SKIP_ASAN=1 skips the sanitizer pass (quicker local runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j2
+(cd build && ctest --output-on-failure -j2)
+
+if [ "${MOLOTOV_SKIP_ASAN:-0}" != 1 ]; then
+  cmake -S . -B build-asan -DMOLOTOV_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  cmake --build build-asan -j2
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2)
+fi
