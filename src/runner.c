@@ -108,6 +108,7 @@ static void run_finished(mt_runner *r)
     r->finished = true;
     r->ended_at = mt_now_s();
     uv_timer_stop(&r->deadline);
+    uv_timer_stop(&r->tick);
     if (r->on_finished) r->on_finished(r);
 }
 
@@ -518,6 +519,8 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     r->ready_idle.data = r;
     uv_timer_init(loop, &r->deadline);
     r->deadline.data = r;
+    uv_timer_init(loop, &r->tick);
+    r->tick.data = r;
     rng_state = (uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
     if (!rng_state) rng_state = 1;
     r->fixture = worker_new(r, -1);
@@ -547,6 +550,17 @@ static int run_global_setup(mt_runner *r, char *err, size_t errlen)
 static void on_deadline(uv_timer_t *t)
 {
     mt_runner_stop(t->data);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    mt_runner *r = t->data;
+    lua_State *L = r->script->L;
+    lua_createtable(L, 0, 1);
+    lua_pushinteger(L, mt_runner_active_workers(r));
+    lua_setfield(L, -2, "workers");
+    mt_script_emit(r->script, L, "current_workers", -1);
+    lua_pop(L, 1);
 }
 
 static void on_ramp(uv_timer_t *t)
@@ -583,6 +597,7 @@ int mt_runner_start(mt_runner *r, char *err, size_t errlen)
     r->started_at = mt_now_s();
     r->deadline_at = r->started_at + r->opt->duration;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
+    if (r->script->nlisteners) uv_timer_start(&r->tick, on_tick, 1000, 1000);
     mt_runner_add_workers(r, r->opt->workers);
     return MT_OK;
 }
@@ -667,6 +682,7 @@ void mt_runner_close(mt_runner *r)
     r->workers = NULL;
     uv_close((uv_handle_t *)&r->ready_idle, NULL);
     uv_close((uv_handle_t *)&r->deadline, NULL);
+    uv_close((uv_handle_t *)&r->tick, NULL);
     mt_engine_close(r->engine);
     mt_stats_free(&r->stats);
     r->script->runner = NULL;

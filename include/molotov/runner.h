@@ -50,6 +50,7 @@ struct mt_runner {
     mt_worker *ready_head, *ready_tail;
     uv_idle_t ready_idle;
     uv_timer_t deadline;
+    uv_timer_t tick; /* current_workers events, every second */
     double started_at, ended_at; /* monotonic seconds */
     double deadline_at;
     bool stopping;    /* no new scenarios */

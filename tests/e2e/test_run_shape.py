@@ -1,0 +1,216 @@
+"""How a run is shaped (cli.md "Run shape"): workers, duration, max runs,
+single run, single mode, delays, ramp-up, -x, -f, weights and the picker.
+Every count molotov reports is compared with nginx's access log."""
+import os
+import re
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+HOME = """
+local T = os.getenv("TARGET")
+molotov.scenario("home", 1, function(s)
+  assert(s:get(T .. "/").status == 200)
+end)
+"""
+
+THREE = """
+local T = os.getenv("TARGET")
+molotov.scenario("c_third", 1, function(s) assert(s:get(T .. "/status/204").status == 204) end)
+molotov.scenario("a_first", 1, function(s) assert(s:get(T .. "/").status == 200) end)
+molotov.scenario("b_second", 1, function(s) assert(s:get(T .. "/json").status == 200) end)
+molotov.events(function(ev, info)
+  if ev == "scenario_start" then print("START " .. info.wid .. " " .. info.scenario.name) end
+end)
+"""
+
+
+class RunShape(unittest.TestCase):
+    def setUp(self):
+        self.web = harness.Nginx()
+        self.web.start()
+        self.addCleanup(self.web.stop)
+
+    def run_m(self, args, text, **kw):
+        return harness.run_molotov(args, scenario_text=text, env={"TARGET": self.web.url}, **kw)
+
+    def test_50_workers_successes_equal_nginx_log(self):
+        res = self.run_m(["-w", "50", "-d", "3"], HOME)
+        self.assertEqual(res.rc, 0, res)
+        ok, failed = harness.assert_summary_counts(res.stdout)
+        self.assertEqual(failed, 0)
+        self.assertGreater(ok, 1000)
+        self.assertEqual(self.web.wait_for_count(ok, path="/", status=200), ok)
+        self.assertEqual(self.web.count(), ok)
+        self.assertGreaterEqual(res.duration, 3.0)
+        self.assertLess(res.duration, 6.0)
+
+    def test_max_runs_is_exact_per_worker(self):
+        res = self.run_m(["-w", "4", "-r", "7"], HOME)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (28, 0))
+        self.assertEqual(self.web.wait_for_count(28), 28)
+
+    def test_single_run_runs_every_scenario_once_in_name_order(self):
+        res = self.run_m(["-w", "2", "--single-run"], THREE)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (6, 0))
+        for wid in (0, 1):
+            order = re.findall(r"START %d (\S+)" % wid, res.stdout)
+            self.assertEqual(order, ["a_first", "b_second", "c_third"])
+        self.web.wait_for_count(6)
+        self.assertEqual(self.web.count(path="/"), 2)
+        self.assertEqual(self.web.count(path="/json"), 2)
+        self.assertEqual(self.web.count(path="/status/204"), 2)
+
+    def test_single_mode_runs_only_that_scenario(self):
+        res = self.run_m(["-w", "2", "-r", "5", "-s", "b_second"], THREE)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (10, 0))
+        self.web.wait_for_count(10)
+        self.assertEqual(self.web.count(path="/json"), 10)
+        self.assertEqual(self.web.count(), 10)
+
+    def test_duration_ends_the_run(self):
+        res = self.run_m(["-w", "5", "-d", "1.5"], HOME)
+        self.assertEqual(res.rc, 0, res)
+        self.assertGreaterEqual(res.duration, 1.5)
+        self.assertLess(res.duration, 4.0)
+        ok, _ = harness.assert_summary_counts(res.stdout)
+        self.assertEqual(self.web.wait_for_count(ok), ok)
+
+    def test_delay_sleeps_after_each_run(self):
+        res = self.run_m(["-w", "1", "-d", "2", "--delay", "0.5"], HOME)
+        self.assertEqual(res.rc, 0, res)
+        ok, _ = harness.assert_summary_counts(res.stdout)
+        self.assertIn(ok, (4, 5), res)
+        self.assertEqual(self.web.wait_for_count(ok), ok)
+
+    def test_scenario_table_form_delay(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario{ name = "slowly", weight = 1, delay = 0.5, run = function(s)
+  assert(s:get(T .. "/").status == 200)
+end }
+"""
+        res = self.run_m(["-w", "1", "-d", "2"], text)
+        self.assertEqual(res.rc, 0, res)
+        ok, _ = harness.assert_summary_counts(res.stdout)
+        self.assertIn(ok, (4, 5), res)
+
+    def test_ramp_up_starts_workers_progressively(self):
+        text = HOME + """
+local runs = {}
+molotov.events(function(ev, info)
+  if ev == "scenario_success" then runs[info.wid] = (runs[info.wid] or 0) + 1 end
+end)
+molotov.teardown(function(wid) print("RUNS " .. wid .. " " .. (runs[wid] or 0)) end)
+"""
+        res = self.run_m(["-w", "4", "-d", "3", "--ramp-up", "2", "--delay", "0.1"], text)
+        self.assertEqual(res.rc, 0, res)
+        runs = {int(w): int(n) for w, n in re.findall(r"RUNS (\d+) (\d+)", res.stdout)}
+        self.assertEqual(sorted(runs), [0, 1, 2, 3], res)
+        # worker i starts after i * 0.5 s: about 5 fewer runs per step
+        for i in range(3):
+            self.assertGreater(runs[i], runs[i + 1] + 2, runs)
+        self.assertGreaterEqual(runs[0], 22, runs)
+        self.assertLessEqual(runs[3], 18, runs)
+
+    def test_exception_stops_at_first_failure(self):
+        text = """
+local T = os.getenv("TARGET")
+local n = 0
+molotov.scenario("count", 1, function(s)
+  n = n + 1
+  s:get(T .. "/")
+  if n == 5 then error("fifth") end
+end)
+"""
+        res = self.run_m(["-w", "1", "-d", "30", "-x"], text)
+        self.assertEqual(res.rc, 1, res)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (4, 1))
+        self.assertIn("fifth", res.stdout)
+        self.assertEqual(self.web.wait_for_count(5), 5)
+        self.assertLess(res.duration, 10)
+
+    def test_fail_threshold_stops_and_fails(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("bad", 1, function(s)
+  assert(s:get(T .. "/status/503").status == 200, "unavailable")
+end)
+"""
+        res = self.run_m(["-w", "1", "-d", "30", "-f", "3"], text)
+        self.assertEqual(res.rc, 1, res)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 3))
+        self.assertEqual(self.web.wait_for_count(3), 3)
+
+    def test_weights_split_the_runs(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("heavy", 3, function(s) s:get(T .. "/") end)
+molotov.scenario("light", 1, function(s) s:get(T .. "/json") end)
+"""
+        res = self.run_m(["-w", "4", "-r", "500"], text)
+        self.assertEqual(res.rc, 0, res)
+        self.web.wait_for_count(2000)
+        heavy, light = self.web.count(path="/"), self.web.count(path="/json")
+        self.assertEqual(heavy + light, 2000)
+        self.assertLess(abs(heavy - 1500), 120, (heavy, light))  # > 5 standard deviations
+
+    def test_weight_only_form_is_named_after_its_line(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario(1, function(s) s:get(T .. "/") end)
+molotov.events(function(ev, info)
+  if ev == "scenario_start" then print("NAME " .. info.scenario.name) end
+end)
+"""
+        res = self.run_m(["--single-run"], text)
+        self.assertEqual(res.rc, 0, res)
+        self.assertRegex(res.stdout, r"NAME \S*scenario\.lua:3\n")
+
+    def test_scenario_picker_decides(self):
+        text = THREE + """
+molotov.scenario_picker(function(wid, step)
+  if step % 2 == 0 then return "a_first" else return "c_third" end
+end)
+"""
+        res = self.run_m(["-w", "2", "-r", "6"], text)
+        self.assertEqual(res.rc, 0, res)
+        self.web.wait_for_count(12)
+        self.assertEqual(self.web.count(path="/"), 6)
+        self.assertEqual(self.web.count(path="/status/204"), 6)
+
+    def test_picker_returning_unknown_name_stops_the_run(self):
+        res = self.run_m(["-w", "1", "-d", "10"],
+                         HOME + "molotov.scenario_picker(function() return 'nope' end)\n")
+        self.assertEqual(res.rc, 1, res)
+        self.assertIn("nope", res.stdout + res.stderr)
+        self.assertEqual(self.web.count(), 0)
+
+    def test_sleep_suspends_only_its_worker(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("mixed", 1, function(s)
+  if s.worker_id == 0 then molotov.sleep(1.0) else s:get(T .. "/") end
+end)
+"""
+        res = self.run_m(["-w", "2", "-d", "1.5"], text)
+        self.assertEqual(res.rc, 0, res)
+        ok, _ = harness.assert_summary_counts(res.stdout)
+        served = self.web.wait_for_count(ok - 2)
+        self.assertGreater(served, 200, "worker 1 was blocked by worker 0's sleep")
+
+    def test_coroutine_yield_is_a_failure_not_a_hang(self):
+        res = self.run_m(["--single-run"],
+                         "molotov.scenario('y', 1, function(s)\n  coroutine.yield()\nend)\n",
+                         timeout=20)
+        self.assertEqual(res.rc, 1, res)
+        self.assertIn("coroutine.yield", res.stdout)
+
+
+if __name__ == "__main__":
+    harness.main()
