@@ -207,17 +207,18 @@ static int l_get_var(lua_State *L)
 {
     mt_script *s = self(L);
     luaL_checkstring(L, 1);
+    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->vars_ref);
     lua_pushvalue(L, 1);
-    lua_rawget(L, -2);
-    if (!lua_isnil(L, -1) || lua_isnoneornil(L, 2)) return 1;
+    lua_rawget(L, 3);
+    if (!lua_isnil(L, -1) || lua_isnil(L, 2)) return 1;
     lua_pop(L, 1);
-    luaL_checktype(L, 2, LUA_TFUNCTION);
     lua_pushvalue(L, 2);
-    lua_call(L, 0, 1);
+    lua_call(L, 0, 1); /* the factory fills a missing name */
     lua_pushvalue(L, 1);
     lua_pushvalue(L, -2);
-    lua_rawset(L, -4);
+    lua_rawset(L, 3);
     return 1;
 }
 
