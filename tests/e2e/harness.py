@@ -786,3 +786,57 @@ def main(**kwargs):
     kwargs.setdefault("module", "__main__")
     kwargs.setdefault("verbosity", 2)
     return unittest.main(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# the project's own target: `molotov serve`
+# --------------------------------------------------------------------------
+
+class MolotovServe:
+    """`$MOLOTOV_BIN serve --port 0` as a context manager: .url, .port, .pid.
+
+    Used where a test needs what nginx cannot do on demand (answers delayed
+    by /delay/MS, large bodies from /bytes/N). Readiness is its
+    'listening on' line, not a sleep.
+    """
+
+    def __init__(self, extra_args: Sequence[str] = ()):
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.url = None
+        self.port = None
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    def start(self):
+        self.proc = subprocess.Popen([molotov_bin(), "serve", "--port", "0", *self.extra_args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True,
+                                     preexec_fn=_child_setup_pdeathsig)
+        line = self.proc.stdout.readline()  # blocks until the server says it listens
+        m = re.search(r"listening on (http://[\d.]+:(\d+))", line)
+        if not m:
+            self.stop()
+            raise ServerStartError(f"molotov serve did not start: {line!r}")
+        self.url, self.port = m.group(1), int(m.group(2))
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
