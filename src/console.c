@@ -52,8 +52,8 @@ static void on_tick(uv_timer_t *t)
         c->drawn = true;
     } else {
         double now = mt_now_s();
-        if (now < c->plain_next) return;
-        c->plain_next = now + PLAIN_EVERY_S;
+        if (now + 0.25 < c->plain_next) return; /* tolerate timer jitter */
+        c->plain_next += PLAIN_EVERY_S;
         fprintf(c->out, "%s\n", line);
     }
     fflush(c->out);

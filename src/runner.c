@@ -594,6 +594,7 @@ int mt_runner_start(mt_runner *r, char *err, size_t errlen)
 {
     int rc = run_global_setup(r, err, errlen);
     if (rc) return rc;
+    uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
     r->deadline_at = r->started_at + r->opt->duration;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
