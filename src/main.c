@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -77,8 +78,19 @@ static void watch_signals(app *a, uv_loop_t *loop)
     a->grace.data = a;
 }
 
+/* Each worker holds a connection: allow as many descriptors as permitted. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static int run(const mt_options *o, mt_script *script)
 {
+    raise_fd_limit();
     static app a;
     uv_loop_t loop;
     uv_loop_init(&loop);
