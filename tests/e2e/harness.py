@@ -440,8 +440,9 @@ class Nginx(_Server):
                   "$connection_requests\\t$http_user_agent")
 
     def __init__(self, locations: str = "", http_extra: str = "", main_extra: str = "",
-                 keepalive_requests: int = 1000000):
+                 keepalive_requests: int = 1000000, worker_connections: int = 4096):
         super().__init__()
+        self.worker_connections = worker_connections
         self.locations = locations
         self.http_extra = http_extra
         self.main_extra = main_extra
@@ -470,8 +471,9 @@ pid {d}/nginx.pid;
 error_log {self.error_log_path} notice;
 {self.main_extra}
 
+worker_rlimit_nofile {self.worker_connections * 2 + 64};
 events {{
-    worker_connections 4096;
+    worker_connections {self.worker_connections};
 }}
 
 http {{
