@@ -21,6 +21,7 @@ typedef struct sock_ctx {
     uv_poll_t poll;
     curl_socket_t fd;
     shard *sh;
+    mt_engine *engine; /* outlives the shard when closing */
     struct sock_ctx *prev, *next; /* the engine's open sockets */
 } sock_ctx;
 
@@ -101,14 +102,14 @@ static void on_timer(uv_timer_t *t)
 static void on_sock_closed(uv_handle_t *h)
 {
     sock_ctx *c = h->data;
-    mt_engine *e = c->sh->engine;
+    mt_engine *e = c->engine;
     free(c);
     release(e);
 }
 
 static void sock_close(sock_ctx *c)
 {
-    mt_engine *e = c->sh->engine;
+    mt_engine *e = c->engine;
     if (c->prev) c->prev->next = c->next;
     else e->socks = c->next;
     if (c->next) c->next->prev = c->prev;
@@ -133,6 +134,7 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
         c = mt_calloc(1, sizeof(*c));
         c->fd = s;
         c->sh = sh;
+        c->engine = sh->engine;
         uv_poll_init_socket(sh->engine->loop, &c->poll, s);
         c->poll.data = c;
         c->next = sh->engine->socks;
