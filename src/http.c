@@ -245,9 +245,13 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy)
     case CURLE_COULDNT_RESOLVE_PROXY: return "dns failure";
     case CURLE_COULDNT_CONNECT: return os_kind(easy, "connection failed");
     case CURLE_OPERATION_TIMEDOUT: {
-        long connected = 0;
+        /* a reused connection has a connect time of 0: a request that went
+         * out was connected */
+        curl_off_t connected = 0;
+        long sent = 0;
         curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
-        return connected ? "timeout" : "connect timeout";
+        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent);
+        return connected || sent ? "timeout" : "connect timeout";
     }
     case CURLE_SEND_ERROR: return os_kind(easy, "send error");
     case CURLE_RECV_ERROR: return os_kind(easy, "receive error");

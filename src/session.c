@@ -73,7 +73,8 @@ static void encode_pairs(lua_State *L, int tab, mt_buf *out, char sep)
         text(L, -1, "a parameter value");
         const char *k = lua_tolstring(L, -2, &kl);
         const char *v = lua_tolstring(L, -1, &vl);
-        if (out->len && out->data[out->len - 1] != '?') mt_buf_append(out, &sep, 1);
+        char last = out->len ? out->data[out->len - 1] : '?';
+        if (last != '?' && last != sep) mt_buf_append(out, &sep, 1);
         mt_http_urlencode(out, k, kl);
         mt_buf_append(out, "=", 1);
         mt_http_urlencode(out, v, vl);
