@@ -167,11 +167,28 @@ static void set_method(CURL *c, const mt_http_req *r)
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, standard ? NULL : m);
 }
 
-static long http_version(const mt_http_req *r)
+/* libcurl before 7.89 breaks a reused HTTP/2 prior-knowledge connection
+ * ("Error in the HTTP2 framing layer" on every second request, curl issue
+ * 10634): such connections are not reused there. */
+static bool h2c_reuse_broken(void)
 {
-    if (r->http_version != 2) return CURL_HTTP_VERSION_1_1;
-    if (strncasecmp(r->url, "https:", 6) == 0) return CURL_HTTP_VERSION_2TLS;
-    return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    static int broken = -1;
+    if (broken < 0) broken = curl_version_info(CURLVERSION_NOW)->version_num < 0x075900;
+    return broken;
+}
+
+static void set_http_version(CURL *c, const mt_http_req *r)
+{
+    long v = CURL_HTTP_VERSION_1_1;
+    bool forbid_reuse = false;
+    if (r->http_version == 2 && strncasecmp(r->url, "https:", 6) == 0) {
+        v = CURL_HTTP_VERSION_2TLS;
+    } else if (r->http_version == 2) {
+        v = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+        forbid_reuse = h2c_reuse_broken();
+    }
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, v);
+    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, forbid_reuse ? 1L : 0L);
 }
 
 int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
@@ -192,7 +209,7 @@ int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, r->follow_redirects ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, r->verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, r->verify ? 2L : 0L);
-    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, http_version(r));
+    set_http_version(c, r);
     int rc = mt_engine_start(e, &h->xfer);
     if (rc) {
         curl_slist_free_all(h->headers);
