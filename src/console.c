@@ -89,8 +89,8 @@ void mt_console_finish(mt_console *c)
     double secs = (r->ended_at ? r->ended_at : mt_now_s()) - r->started_at;
     if (r->started_at == 0) secs = 0;
     const mt_stats *s = &r->stats;
-    fprintf(c->out, "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64
-            "\n",
+    fprintf(c->out,
+            "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
             secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
     print_failures(c);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);

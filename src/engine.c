@@ -21,7 +21,7 @@ typedef struct sock_ctx {
     uv_poll_t poll;
     curl_socket_t fd;
     shard *sh;
-    mt_engine *engine; /* outlives the shard when closing */
+    mt_engine *engine;            /* outlives the shard when closing */
     struct sock_ctx *prev, *next; /* the engine's open sockets */
 } sock_ctx;
 
@@ -61,8 +61,10 @@ static void drain(shard *sh)
         x->next = NULL;
         sh->engine->active--;
         mt_engine *e = sh->engine;
-        if (e->done_tail) e->done_tail->next = x;
-        else e->done_head = x;
+        if (e->done_tail)
+            e->done_tail->next = x;
+        else
+            e->done_head = x;
         e->done_tail = x;
     }
 }
@@ -78,7 +80,8 @@ static void on_poll(uv_poll_t *h, int status, int events)
 {
     sock_ctx *c = h->data;
     int flags = 0;
-    if (status < 0) flags = CURL_CSELECT_ERR;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
     else {
         if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
         if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
@@ -110,8 +113,10 @@ static void on_sock_closed(uv_handle_t *h)
 static void sock_close(sock_ctx *c)
 {
     mt_engine *e = c->engine;
-    if (c->prev) c->prev->next = c->next;
-    else e->socks = c->next;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        e->socks = c->next;
     if (c->next) c->next->prev = c->prev;
     uv_poll_stop(&c->poll);
     e->closing++;

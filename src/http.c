@@ -65,8 +65,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
 
 static bool secret_header(const char *p, size_t n)
 {
-    static const char *names[] = {"authorization:", "proxy-authorization:", "cookie:",
-                                  "set-cookie:"};
+    static const char *names[] = {
+        "authorization:", "proxy-authorization:", "cookie:", "set-cookie:"};
     for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
         size_t l = strlen(names[i]);
         if (n >= l && strncasecmp(p, names[i], l) == 0) return true;

@@ -109,8 +109,10 @@ static void push_cached(lua_State *L, response *r, int uv)
 {
     if (lua_getiuservalue(L, 1, uv) != LUA_TNIL) return;
     lua_pop(L, 1);
-    if (uv == UV_BODY) lua_pushlstring(L, r->buf->body.data ? r->buf->body.data : "", r->buf->body.len);
-    else mt_response_push_headers(L, r->buf->headers.data, r->buf->headers.len);
+    if (uv == UV_BODY)
+        lua_pushlstring(L, r->buf->body.data ? r->buf->body.data : "", r->buf->body.len);
+    else
+        mt_response_push_headers(L, r->buf->headers.data, r->buf->headers.len);
     lua_pushvalue(L, -1);
     lua_setiuservalue(L, 1, uv);
 }
@@ -119,21 +121,30 @@ static int l_index(lua_State *L)
 {
     response *r = luaL_checkudata(L, 1, RESPONSE_MT);
     const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "status") == 0) lua_pushinteger(L, r->status);
-    else if (strcmp(k, "body") == 0) push_cached(L, r, UV_BODY);
-    else if (strcmp(k, "headers") == 0) push_cached(L, r, UV_HEADERS);
-    else if (strcmp(k, "json") == 0) lua_pushcfunction(L, l_json);
-    else if (strcmp(k, "url") == 0) lua_pushstring(L, r->buf->url.data ? r->buf->url.data : "");
-    else if (strcmp(k, "elapsed") == 0) lua_pushnumber(L, r->elapsed);
-    else if (strcmp(k, "ok") == 0) lua_pushboolean(L, r->status >= 200 && r->status < 400);
-    else lua_pushnil(L);
+    if (strcmp(k, "status") == 0)
+        lua_pushinteger(L, r->status);
+    else if (strcmp(k, "body") == 0)
+        push_cached(L, r, UV_BODY);
+    else if (strcmp(k, "headers") == 0)
+        push_cached(L, r, UV_HEADERS);
+    else if (strcmp(k, "json") == 0)
+        lua_pushcfunction(L, l_json);
+    else if (strcmp(k, "url") == 0)
+        lua_pushstring(L, r->buf->url.data ? r->buf->url.data : "");
+    else if (strcmp(k, "elapsed") == 0)
+        lua_pushnumber(L, r->elapsed);
+    else if (strcmp(k, "ok") == 0)
+        lua_pushboolean(L, r->status >= 200 && r->status < 400);
+    else
+        lua_pushnil(L);
     return 1;
 }
 
 static int l_tostring(lua_State *L)
 {
     response *r = luaL_checkudata(L, 1, RESPONSE_MT);
-    lua_pushfstring(L, "<Response [%d] %s>", (int)r->status, r->buf->url.data ? r->buf->url.data : "");
+    lua_pushfstring(L, "<Response [%d] %s>", (int)r->status,
+                    r->buf->url.data ? r->buf->url.data : "");
     return 1;
 }
 

@@ -81,8 +81,10 @@ static void enqueue(mt_worker *w)
     if (w->queued) return;
     w->queued = true;
     w->next_ready = NULL;
-    if (r->ready_tail) r->ready_tail->next_ready = w;
-    else r->ready_head = w;
+    if (r->ready_tail)
+        r->ready_tail->next_ready = w;
+    else
+        r->ready_head = w;
     r->ready_tail = w;
     if (!uv_is_active((uv_handle_t *)&r->ready_idle)) uv_idle_start(&r->ready_idle, on_ready);
 }
@@ -99,8 +101,10 @@ static bool has_fixture(mt_worker *w, int which)
 
 static void report(mt_worker *w, const char *what, const char *msg)
 {
-    if (w->id >= 0) fprintf(stderr, "molotov: %s failed (worker %d): %s\n", what, w->id, msg);
-    else fprintf(stderr, "molotov: %s failed: %s\n", what, msg);
+    if (w->id >= 0)
+        fprintf(stderr, "molotov: %s failed (worker %d): %s\n", what, w->id, msg);
+    else
+        fprintf(stderr, "molotov: %s failed: %s\n", what, msg);
 }
 
 static void run_finished(mt_runner *r)
@@ -197,8 +201,10 @@ static void setup_returned(mt_worker *w)
     int ret = lua_gettop(co);
     lua_pushcfunction(co, make_session);
     lua_pushlightuserdata(co, w);
-    if (ret) lua_pushvalue(co, ret);
-    else lua_pushnil(co);
+    if (ret)
+        lua_pushvalue(co, ret);
+    else
+        lua_pushnil(co);
     if (lua_pcall(co, 2, 1, 0) != LUA_OK) {
         char msg[1024];
         mt_script_error_message(co, msg, sizeof(msg));
@@ -242,8 +248,10 @@ static int pick_weighted(const mt_script *s)
     int lo = 0, hi = s->nscenarios - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (s->cumweights[mid] > x) hi = mid;
-        else lo = mid + 1;
+        if (s->cumweights[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return lo;
 }
@@ -437,8 +445,10 @@ static void resume(mt_worker *w, int nargs)
         return;
     }
     if (st == LUA_OK) {
-        if (w->phase != PH_SETUP) lua_settop(w->co, 0);
-        else if (nres > 1) lua_settop(w->co, lua_gettop(w->co) - nres + 1);
+        if (w->phase != PH_SETUP)
+            lua_settop(w->co, 0);
+        else if (nres > 1)
+            lua_settop(w->co, lua_gettop(w->co) - nres + 1);
         phase_ok(w);
         return;
     }
@@ -460,8 +470,10 @@ static void on_ready(uv_idle_t *h)
     while (w) {
         mt_worker *next = w->next_ready;
         w->queued = false;
-        if (w->phase == PH_NEW) worker_begin(w);
-        else if (w->phase == PH_PAUSE) next_scenario(w);
+        if (w->phase == PH_NEW)
+            worker_begin(w);
+        else if (w->phase == PH_PAUSE)
+            next_scenario(w);
         w = next;
     }
     if (!r->ready_head) uv_idle_stop(&r->ready_idle);

@@ -229,8 +229,10 @@ static int l_readonly(lua_State *L)
 
 static void set_num(lua_State *L, const char *k, double v)
 {
-    if (v == (double)(lua_Integer)v) lua_pushinteger(L, (lua_Integer)v);
-    else lua_pushnumber(L, v);
+    if (v == (double)(lua_Integer)v)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
     lua_setfield(L, -2, k);
 }
 

@@ -149,54 +149,30 @@ static bool parse_u64(const char *p, size_t n, uint64_t *out)
 static const char *reason(int status)
 {
     switch (status) {
-    case 100:
-        return "Continue";
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 202:
-        return "Accepted";
-    case 204:
-        return "No Content";
-    case 301:
-        return "Moved Permanently";
-    case 302:
-        return "Found";
-    case 304:
-        return "Not Modified";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Content Too Large";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 501:
-        return "Not Implemented";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    default:
-        return "Status";
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Status";
     }
 }
 
@@ -263,11 +239,9 @@ static void parse_connection(request *q, const char *v, size_t n)
         const char *comma = memchr(v, ',', (size_t)(end - v));
         const char *e = comma ? comma : end;
         const char *s = v;
-        while (s < e && (*s == ' ' || *s == '\t'))
-            s++;
+        while (s < e && (*s == ' ' || *s == '\t')) s++;
         const char *t = e;
-        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
-            t--;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t')) t--;
         if (ieq(s, (size_t)(t - s), "close")) q->conn_close = true;
         if (ieq(s, (size_t)(t - s), "keep-alive")) q->keep_alive = true;
         v = comma ? comma + 1 : end;
@@ -279,10 +253,8 @@ static int parse_header(const char *p, size_t n, request *q)
     const char *colon = memchr(p, ':', n);
     if (!colon || !all_tchar(p, (size_t)(colon - p))) return -400;
     const char *v = colon + 1, *e = p + n;
-    while (v < e && (*v == ' ' || *v == '\t'))
-        v++;
-    while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
+    while (v < e && (*v == ' ' || *v == '\t')) v++;
+    while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
     size_t nl = (size_t)(colon - p), vl = (size_t)(e - v);
     if (ieq(p, nl, "content-length")) return set_length(q, v, vl);
     if (ieq(p, nl, "transfer-encoding")) q->has_te = true;
@@ -904,8 +876,7 @@ void mt_serve_stop(mt_server *s)
     if (!s || s->stopping) return;
     s->stopping = true;
     uv_close((uv_handle_t *)&s->listener, on_listener_closed);
-    for (conn *c = s->conns; c; c = c->next)
-        conn_close(c);
+    for (conn *c = s->conns; c; c = c->next) conn_close(c);
 }
 
 /* ---- the `molotov serve` subcommand ---- */

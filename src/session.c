@@ -20,8 +20,8 @@ typedef struct {
 } session;
 
 static const char *const known_options[] = {
-    "headers", "params", "body", "json", "form", "timeout", "connect_timeout",
-    "follow_redirects", "auth", "cookies", "verify", "http_version", "name", NULL,
+    "headers",          "params", "body",    "json",   "form",         "timeout", "connect_timeout",
+    "follow_redirects", "auth",   "cookies", "verify", "http_version", "name",    NULL,
 };
 
 static void check_option_names(lua_State *L, int idx)
@@ -296,8 +296,10 @@ static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req
         lua_rawset(L, -3);
     }
     lua_setfield(L, -2, "headers");
-    if (r->has_body) lua_pushlstring(L, r->body, r->body_len);
-    else lua_pushnil(L);
+    if (r->has_body)
+        lua_pushlstring(L, r->body, r->body_len);
+    else
+        lua_pushnil(L);
     lua_setfield(L, -2, "body");
     lua_setfield(L, info, "request");
     mt_script_emit(s, L, "sending_request", info);
@@ -425,9 +427,12 @@ static int l_index(lua_State *L)
 {
     session *s = luaL_checkudata(L, 1, SESSION_MT);
     const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "worker_id") == 0) lua_pushinteger(L, s->w->id);
-    else if (strcmp(k, "step") == 0) lua_pushinteger(L, s->w->step);
-    else if (strcmp(k, "headers") == 0) lua_getiuservalue(L, 1, UV_HEADERS);
+    if (strcmp(k, "worker_id") == 0)
+        lua_pushinteger(L, s->w->id);
+    else if (strcmp(k, "step") == 0)
+        lua_pushinteger(L, s->w->step);
+    else if (strcmp(k, "headers") == 0)
+        lua_getiuservalue(L, 1, UV_HEADERS);
     else {
         lua_getfield(L, lua_upvalueindex(1), k); /* the methods */
     }

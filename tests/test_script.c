@@ -36,10 +36,11 @@ static void test_three_forms_sorted_by_name(void **state)
     mt_options_defaults(&o);
     mt_script *s = NULL;
     char err[512] = "";
-    int rc = load("molotov.scenario('zeta', 3, function() end)\n"
-                  "molotov.scenario(2, function() end)\n"
-                  "molotov.scenario{ name = 'alpha', weight = 5, delay = 0.25, run = function() end }\n",
-                  &o, &s, err, sizeof(err));
+    int rc =
+        load("molotov.scenario('zeta', 3, function() end)\n"
+             "molotov.scenario(2, function() end)\n"
+             "molotov.scenario{ name = 'alpha', weight = 5, delay = 0.25, run = function() end }\n",
+             &o, &s, err, sizeof(err));
     assert_int_equal(rc, MT_OK);
     assert_int_equal(s->nscenarios, 3);
     char line2[96];
@@ -72,8 +73,9 @@ static void test_errors_name_file_and_line(void **state)
     char want[128];
     expect_error("\n\nlocal = 1\n", MT_ESCRIPT, ":3:");
     expect_error("local x\n", MT_ESCRIPT, "no scenario registered");
-    expect_error("molotov.scenario('a', 1, function() end)\nmolotov.scenario('a', 1, function() end)\n",
-                 MT_ESCRIPT, ":2: scenario 'a' is registered twice");
+    expect_error(
+        "molotov.scenario('a', 1, function() end)\nmolotov.scenario('a', 1, function() end)\n",
+        MT_ESCRIPT, ":2: scenario 'a' is registered twice");
     expect_error("molotov.scenario('a', 1.5, function() end)\n", MT_ESCRIPT, "integer");
     expect_error("molotov.scenario('a', -2, function() end)\n", MT_ESCRIPT, "negative weight");
     expect_error("molotov.scenario('a', 1, 42)\n", MT_ESCRIPT, ":1:");

@@ -170,8 +170,7 @@ static const char *header(reply *r, const char *name)
         char *v = line + 2;
         if (strncasecmp(v, name, n) != 0 || v[n] != ':') continue;
         v += n + 1;
-        while (*v == ' ')
-            v++;
+        while (*v == ' ') v++;
         size_t vl = strcspn(v, "\r");
         assert_true(vl < sizeof r->value);
         memcpy(r->value, v, vl);
@@ -185,8 +184,7 @@ static const char *header(reply *r, const char *name)
 static void cl_read(client *c, reply *r, bool head_only)
 {
     char *end;
-    while (!(end = memmem(c->buf, c->len, "\r\n\r\n", 4)))
-        assert_true(cl_fill(c) > 0);
+    while (!(end = memmem(c->buf, c->len, "\r\n\r\n", 4))) assert_true(cl_fill(c) > 0);
     size_t hl = (size_t)(end + 4 - c->buf);
     assert_true(hl < sizeof r->head);
     memcpy(r->head, c->buf, hl);
@@ -388,8 +386,7 @@ static void test_many_pipelined_requests(void **state)
     client *c = cl_open(f->port);
     mt_buf all;
     mt_buf_init(&all);
-    for (int i = 0; i < 2000; i++)
-        mt_buf_appends(&all, GET("/echo"));
+    for (int i = 0; i < 2000; i++) mt_buf_appends(&all, GET("/echo"));
     cl_send(c, all.data, all.len);
     reply r;
     reply_init(&r);
@@ -425,8 +422,7 @@ static void test_partial_reads(void **state)
     fixture *f = *state;
     client *c = cl_open(f->port);
     const char *req = "\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789";
-    for (const char *p = req; *p; p++)
-        cl_send(c, p, 1);
+    for (const char *p = req; *p; p++) cl_send(c, p, 1);
     reply r;
     reply_init(&r);
     cl_read(c, &r, false);
@@ -662,8 +658,7 @@ static void test_stop_with_open_connections(void **state)
     assert_closed(partial);
     assert_closed(delayed);
     client *all[] = {idle, delayed, streaming, partial, other};
-    for (size_t i = 0; i < 5; i++)
-        cl_close(all[i]);
+    for (size_t i = 0; i < 5; i++) cl_close(all[i]);
     mt_buf_free(&r.body);
 }
 
@@ -722,8 +717,7 @@ static char *capture_end(capture *cap)
     mt_buf_init(&b);
     char chunk[512];
     ssize_t k;
-    while ((k = read(cap->read_end, chunk, sizeof chunk)) > 0)
-        mt_buf_append(&b, chunk, (size_t)k);
+    while ((k = read(cap->read_end, chunk, sizeof chunk)) > 0) mt_buf_append(&b, chunk, (size_t)k);
     close(cap->read_end);
     mt_buf_appends(&b, "");
     return b.data;

@@ -27,7 +27,7 @@ typedef struct {
     const char *body;
     size_t body_len;
     bool has_body;
-    const char *cookie; /* "a=b; c=d" sent besides the jar, or NULL */
+    const char *cookie;          /* "a=b; c=d" sent besides the jar, or NULL */
     const char *user, *password; /* basic auth when user != NULL */
     long timeout_ms, connect_timeout_ms;
     bool follow_redirects;

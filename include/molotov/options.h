@@ -11,14 +11,14 @@ typedef struct {
     const char *scenario; /* path, default "loadtest.lua" */
     int workers;          /* per process */
     int processes;
-    double duration;      /* seconds */
-    long max_runs;        /* 0: none */
+    double duration; /* seconds */
+    long max_runs;   /* 0: none */
     bool single_run;
     const char *single_mode; /* -s NAME or NULL */
     double ramp_up;
     double delay;
-    bool exception;     /* -x */
-    long fail;          /* -f N, 0: none */
+    bool exception; /* -x */
+    long fail;      /* -f N, 0: none */
     bool force_shutdown;
     double timeout;         /* seconds */
     double connect_timeout; /* seconds */

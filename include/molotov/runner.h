@@ -25,13 +25,13 @@ typedef struct mt_worker {
     int co_ref;
     int session_ref; /* LUA_NOREF until setup returned */
     int phase;
-    int wait;        /* enum mt_wait: why the coroutine yielded */
-    mt_http http;    /* the session's slot (keep-alive, cookie jar) */
-    mt_http *aux;    /* molotov.request's slot, made on first use */
-    mt_http *busy;   /* the slot a request is waiting on */
+    int wait;      /* enum mt_wait: why the coroutine yielded */
+    mt_http http;  /* the session's slot (keep-alive, cookie jar) */
+    mt_http *aux;  /* molotov.request's slot, made on first use */
+    mt_http *busy; /* the slot a request is waiting on */
     uv_timer_t timer;
-    long step;       /* scenarios started */
-    int scenario;    /* index of the scenario running */
+    long step;    /* scenarios started */
+    int scenario; /* index of the scenario running */
     bool setup_ok;
     bool queued;
     struct mt_worker *next_ready;
@@ -45,16 +45,16 @@ struct mt_runner {
     mt_stats stats;
     mt_worker **workers;
     int nworkers, running;
-    int first_id; /* id of this process's first worker */
+    int first_id;       /* id of this process's first worker */
     mt_worker *fixture; /* runs global_setup / global_teardown */
     mt_worker *ready_head, *ready_tail;
     uv_idle_t ready_idle;
     uv_timer_t deadline;
-    uv_timer_t tick; /* current_workers events, every second */
+    uv_timer_t tick;             /* current_workers events, every second */
     double started_at, ended_at; /* monotonic seconds */
     double deadline_at;
-    bool stopping;    /* no new scenarios */
-    bool aborted;     /* in-flight work cancelled, fixtures skipped */
+    bool stopping; /* no new scenarios */
+    bool aborted;  /* in-flight work cancelled, fixtures skipped */
     bool global_setup_done;
     char global_setup_err[1024];
     bool interrupted; /* by a signal */

@@ -33,7 +33,7 @@ typedef struct mt_script {
     const mt_options *opt;
     mt_scenario *scenarios; /* sorted by name once loaded */
     int nscenarios;
-    int *cumweights; /* running sums of the weights, for picking */
+    int *cumweights;            /* running sums of the weights, for picking */
     int fixtures[MT_FIX_COUNT]; /* registry references or LUA_NOREF */
     int picker_ref;
     int *listeners;
