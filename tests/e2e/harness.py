@@ -842,3 +842,19 @@ class MolotovServe:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class NginxCase(unittest.TestCase):
+    """A test case with its own nginx per test (self.web) and run_m(), which
+    runs molotov with TARGET set to that nginx."""
+
+    nginx_options: Dict = {}
+
+    def setUp(self):
+        self.web = Nginx(**self.nginx_options)
+        self.web.start()
+        self.addCleanup(self.web.stop)
+
+    def run_m(self, args, text, **kw):
+        env = dict(kw.pop("env", None) or {}, TARGET=self.web.url)
+        return run_molotov(args, scenario_text=text, env=env, **kw)

@@ -37,15 +37,7 @@ def fixture_lines(out):
     return [l.split("\t")[1:] for l in out.splitlines() if l.startswith("FIX\t")]
 
 
-class Fixtures(unittest.TestCase):
-    def setUp(self):
-        self.web = harness.Nginx()
-        self.web.start()
-        self.addCleanup(self.web.stop)
-
-    def run_m(self, args, text, **kw):
-        return harness.run_molotov(args, scenario_text=text, env={"TARGET": self.web.url}, **kw)
-
+class Fixtures(harness.NginxCase):
     def test_order_and_arguments(self):
         res = self.run_m(["-w", "2", "-r", "2"], ORDER)
         self.assertEqual(res.rc, 0, res)

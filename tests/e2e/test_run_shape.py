@@ -27,15 +27,7 @@ end)
 """
 
 
-class RunShape(unittest.TestCase):
-    def setUp(self):
-        self.web = harness.Nginx()
-        self.web.start()
-        self.addCleanup(self.web.stop)
-
-    def run_m(self, args, text, **kw):
-        return harness.run_molotov(args, scenario_text=text, env={"TARGET": self.web.url}, **kw)
-
+class RunShape(harness.NginxCase):
     def test_50_workers_successes_equal_nginx_log(self):
         res = self.run_m(["-w", "50", "-d", "3"], HOME)
         self.assertEqual(res.rc, 0, res)
