@@ -230,12 +230,12 @@ mt_respbuf *mt_http_take(mt_http *h)
     return r;
 }
 
-void mt_http_add_cookie(mt_http *h, const char *name, const char *value)
+void mt_http_add_cookie(mt_http *h, const char *host, const char *name, const char *value)
 {
-    /* Netscape format with an empty domain: curl sends it to every host */
+    /* Netscape format: host, subdomains, path, secure, expiry, name, value */
     mt_buf line;
     mt_buf_init(&line);
-    mt_buf_printf(&line, "Set-Cookie: %s=%s", name, value);
+    mt_buf_printf(&line, "%s\tFALSE\t/\tFALSE\t0\t%s\t%s", host, name, value);
     curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
     mt_buf_free(&line);
 }

@@ -14,10 +14,15 @@
 #define SESSION_MT "molotov.session"
 #define UV_DEFAULTS 1
 #define UV_HEADERS 2
+#define UV_SEEDS 3 /* session-level cookies, put in the jar per host */
 
 typedef struct {
     mt_worker *w;
+    char **hosts; /* hosts the jar already holds the seed cookies for */
+    int nhosts;
 } session;
+
+static void seed_for_host(lua_State *L, session *s, const char *url);
 
 static const char *const known_options[] = {
     "headers",          "params", "body",    "json",   "form",         "timeout", "connect_timeout",
@@ -387,6 +392,7 @@ static int session_call(lua_State *L, const char *method, int url_idx)
     if (s->w != w) luaL_error(L, "this session belongs to worker %d", s->w->id);
     int o = url_idx + 1;
     lua_settop(L, o);
+    seed_for_host(L, s, luaL_checkstring(L, url_idx));
     lua_getiuservalue(L, 1, UV_DEFAULTS);
     lua_getiuservalue(L, 1, UV_HEADERS);
     req_ctx c = {.o = o, .d = o + 1, .sh = o + 2};
@@ -457,27 +463,92 @@ static int l_tostring(lua_State *L)
     return 1;
 }
 
-static void seed_cookies(lua_State *L, mt_worker *w, int d)
+/* Checks setup's `cookies` and keeps a copy as the session's seeds. */
+static void keep_seed_cookies(lua_State *L, int self, int d)
 {
     if (lua_getfield(L, d, "cookies") == LUA_TNIL) {
         lua_pop(L, 1);
         return;
     }
     luaL_argexpected(L, lua_istable(L, -1), 1, "table for cookies");
+    int src = lua_gettop(L);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, src)) {
+        key_text(L, -2, "a cookie name");
+        text(L, -1, "a cookie value");
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_setiuservalue(L, self, UV_SEEDS);
+    lua_pop(L, 1);
+}
+
+/* The host of url ("" when there is none), without userinfo, port or []. */
+static void url_host(const char *url, char *out, size_t outlen)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', n);
+    if (at) {
+        n -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    if (*p == '[') {
+        const char *close = memchr(p, ']', n);
+        n = close ? (size_t)(close - p - 1) : n - 1;
+        p++;
+    } else {
+        const char *colon = memchr(p, ':', n);
+        if (colon) n = (size_t)(colon - p);
+    }
+    snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), p);
+}
+
+/* Session cookies go to every host: the first request to a host puts them in
+ * the jar for it, where the server's own Set-Cookie may then replace them. */
+static void seed_for_host(lua_State *L, session *s, const char *url)
+{
+    if (lua_getiuservalue(L, 1, UV_SEEDS) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    char host[256];
+    url_host(url, host, sizeof(host));
+    for (int i = 0; i < s->nhosts; i++) {
+        if (strcmp(s->hosts[i], host) == 0) {
+            lua_pop(L, 1);
+            return;
+        }
+    }
+    s->hosts = mt_realloc(s->hosts, sizeof(char *) * (size_t)(s->nhosts + 1));
+    s->hosts[s->nhosts++] = mt_strdup(host);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        mt_http_add_cookie(&w->http, key_text(L, -2, "a cookie name"),
-                           text(L, -1, "a cookie value"));
+        mt_http_add_cookie(&s->w->http, host, lua_tostring(L, -2), lua_tostring(L, -1));
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+}
+
+static int l_gc(lua_State *L)
+{
+    session *s = luaL_checkudata(L, 1, SESSION_MT);
+    for (int i = 0; i < s->nhosts; i++) free(s->hosts[i]);
+    free(s->hosts);
+    s->hosts = NULL;
+    s->nhosts = 0;
+    return 0;
 }
 
 void mt_session_push(lua_State *L, mt_worker *w, int d)
 {
     if (d && !lua_istable(L, d)) luaL_error(L, "setup must return nil or a table of options");
     if (d) check_option_names(L, d);
-    session *s = lua_newuserdatauv(L, sizeof(*s), 2);
+    session *s = lua_newuserdatauv(L, sizeof(*s), 3);
+    memset(s, 0, sizeof(*s));
     s->w = w;
     luaL_setmetatable(L, SESSION_MT);
     int self = lua_gettop(L);
@@ -499,7 +570,7 @@ void mt_session_push(lua_State *L, mt_worker *w, int d)
             }
         }
         lua_pop(L, 1);
-        seed_cookies(L, w, d);
+        keep_seed_cookies(L, self, d);
     }
     lua_setiuservalue(L, self, UV_HEADERS);
     lua_pushnil(L); /* headers live in UV_HEADERS, not in the defaults */
@@ -531,6 +602,8 @@ void mt_session_register(lua_State *L)
     lua_setfield(L, -2, "__newindex");
     lua_pushcfunction(L, l_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, l_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     lua_pushcfunction(L, l_request);
     lua_setfield(L, -2, "request");

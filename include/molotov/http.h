@@ -57,8 +57,8 @@ int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r);
  * (the caller owns them, see mt_respbuf_put) and gives the slot fresh ones. */
 mt_respbuf *mt_http_take(mt_http *h);
 
-/* Seeds the slot's cookie jar with one cookie sent to every host. */
-void mt_http_add_cookie(mt_http *h, const char *name, const char *value);
+/* Puts one cookie for `host` (exact match, path /) in the slot's jar. */
+void mt_http_add_cookie(mt_http *h, const char *host, const char *name, const char *value);
 
 /* A short name for a transport failure: "connection refused", "timeout",
  * "dns failure", "tls error", ... */

@@ -365,6 +365,10 @@ class SessionTest(unittest.TestCase):
           c = session:get(T .. "/cookies"):json().cookies
           eq(c.seed, "s2", "seeded cookie replaced by the server")
           eq(c.other, "o", "other seeded cookie after the replacement")
+          -- every host gets them, names as well as addresses
+          local named = T:gsub("127%.0%.0%.1", "localhost")
+          c = session:get(named .. "/cookies"):json().cookies
+          eq(c.seed, "s1", "seeded cookie sent to a named host")
         end)
         ''')
         res = self.run_scenario(text)
