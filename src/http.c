@@ -218,13 +218,30 @@ int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
     return rc;
 }
 
+/* "scheme://user:pass@host/..." loses "user:pass@": URLs end up in
+ * responses, failure messages and reports. */
+static void append_url_without_userinfo(mt_buf *out, const char *url)
+{
+    const char *auth = strstr(url, "://");
+    if (auth) {
+        auth += 3;
+        size_t n = strcspn(auth, "/?#");
+        const char *at = memchr(auth, '@', n);
+        if (at) {
+            mt_buf_append(out, url, (size_t)(auth - url));
+            url = at + 1;
+        }
+    }
+    mt_buf_appends(out, url);
+}
+
 mt_respbuf *mt_http_take(mt_http *h)
 {
     curl_slist_free_all(h->headers);
     h->headers = NULL;
     char *url = NULL;
     curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
-    if (url) mt_buf_appends(&h->resp->url, url);
+    if (url) append_url_without_userinfo(&h->resp->url, url);
     mt_respbuf *r = h->resp;
     h->resp = mt_respbuf_get();
     return r;

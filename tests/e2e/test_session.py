@@ -374,6 +374,24 @@ class SessionTest(unittest.TestCase):
         res = self.run_scenario(text)
         self.assert_run(res, 1)
 
+    def test_credentials_never_show_in_urls(self):
+        text = scenario(r'''
+        molotov.scenario("creds", 1, function(session)
+          local r = session:get(T .. "/basic-auth/alice/s3cret-pw",
+                                { auth = { "alice", "s3cret-pw" }, follow_redirects = true })
+          eq(r.status, 200, "authenticated")
+          eq(r.url, T .. "/basic-auth/alice/s3cret-pw", "no userinfo in resp.url")
+          r = session:get((T:gsub("http://", "http://bob:in-url-pw@")) .. "/get")
+          eq(r.url, T .. "/get", "userinfo of the URL itself dropped")
+          session:get("http://carol:refused-pw@127.0.0.1:" .. os.getenv("DEAD_PORT") .. "/x")
+        end)
+        ''')
+        res = self.run_scenario(text, env={"DEAD_PORT": str(harness.free_port())})
+        self.assert_run(res, 0, 1)
+        self.assertRegex(res.stdout, r"connection refused: http://127\.0\.0\.1:\d+/x\n")
+        for secret in ("in-url-pw", "refused-pw", "carol"):
+            self.assertNotIn(secret, res.stdout + res.stderr)
+
     def test_request_cookies(self):
         text = scenario(r'''
         molotov.scenario("per_request", 1, function(session)
