@@ -92,6 +92,7 @@ void mt_console_finish(mt_console *c)
     fprintf(c->out,
             "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
             secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
+    if (s->cancelled) fprintf(c->out, "Cancelled at the deadline: %" PRIu64 "\n", s->cancelled);
     print_failures(c);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
     if (r->interrupted) fprintf(c->out, "Interrupted.\n");

@@ -440,8 +440,11 @@ static void resume(mt_worker *w, int nargs)
     int nres = 0, st = LUA_OK;
     if (nargs >= 0) st = lua_resume(w->co, w->runner->script->L, nargs, &nres);
     if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
+    char msg[1024];
     if (st == LUA_YIELD) {
-        failed(w, "coroutine.yield() cannot suspend a worker (use molotov.sleep)");
+        lua_pushliteral(w->co, "coroutine.yield() cannot suspend a worker (use molotov.sleep)");
+        mt_script_error_message(w->co, msg, sizeof(msg));
+        failed(w, msg);
         return;
     }
     if (st == LUA_OK) {
@@ -452,7 +455,6 @@ static void resume(mt_worker *w, int nargs)
         phase_ok(w);
         return;
     }
-    char msg[1024];
     lua_pushvalue(w->co, -1);
     mt_script_error_message(w->co, msg, sizeof(msg));
     if (w->runner->opt->verbose && w->phase == PH_GLOBAL_SETUP) {
@@ -559,9 +561,26 @@ static int run_global_setup(mt_runner *r, char *err, size_t errlen)
     return MT_OK;
 }
 
+static void abort_worker(mt_runner *r, mt_worker *w);
+
+/* --force-shutdown: scenarios still running at the deadline are cancelled
+ * (counted neither way); their workers go on to their teardowns. */
+static void cancel_scenarios(mt_runner *r)
+{
+    for (int i = 0; i < r->nworkers; i++) {
+        mt_worker *w = r->workers[i];
+        if (w->phase != PH_SCENARIO || w->wait == MT_WAIT_NONE) continue;
+        abort_worker(r, w);
+        r->stats.cancelled++;
+        teardown_session(w);
+    }
+}
+
 static void on_deadline(uv_timer_t *t)
 {
-    mt_runner_stop(t->data);
+    mt_runner *r = t->data;
+    mt_runner_stop(r);
+    if (r->opt->force_shutdown) cancel_scenarios(r);
 }
 
 static void on_tick(uv_timer_t *t)

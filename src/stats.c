@@ -66,6 +66,7 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
     dst->failures += src->failures;
     dst->requests += src->requests;
     dst->transport_errors += src->transport_errors;
+    dst->cancelled += src->cancelled;
     for (size_t i = 0; i < src->msg_cap; i++)
         if (src->msgs[i].msg) mt_stats_add_message(dst, src->msgs[i].msg, src->msgs[i].count);
     int n = dst->nscenarios < src->nscenarios ? dst->nscenarios : src->nscenarios;

@@ -22,6 +22,7 @@ typedef struct {
     uint64_t successes, failures; /* scenario runs */
     uint64_t requests;            /* HTTP requests that ended (answered or not) */
     uint64_t transport_errors;    /* requests without a response */
+    uint64_t cancelled;           /* scenario runs cut short by --force-shutdown */
     mt_msgcount *msgs;            /* open-addressing table by message */
     size_t msg_cap, nmsgs;
     mt_scn_stats *scenarios;

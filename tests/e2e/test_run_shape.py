@@ -201,7 +201,25 @@ end)
                          "molotov.scenario('y', 1, function(s)\n  coroutine.yield()\nend)\n",
                          timeout=20)
         self.assertEqual(res.rc, 1, res)
-        self.assertIn("coroutine.yield", res.stdout)
+        self.assertRegex(res.stdout, r"scenario\.lua:2: coroutine\.yield\(\) cannot suspend")
+
+    def test_force_shutdown_cancels_in_flight_at_the_deadline(self):
+        text = """
+local T = os.getenv("SLOW_TARGET")
+molotov.teardown(function(wid) print("TEARDOWN " .. wid) end)
+molotov.scenario("slow", 1, function(s) assert(s:get(T .. "/delay/3000").status == 200) end)
+"""
+        with harness.MolotovServe() as srv:
+            env = {"SLOW_TARGET": srv.url}
+            res = self.run_m(["-w", "2", "-d", "1", "--force-shutdown"], text, env=env)
+            self.assertEqual(res.rc, 0, res)
+            self.assertLess(res.duration, 2.5, res)
+            self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 0))
+            self.assertIn("Cancelled at the deadline: 2", res.stdout)
+            self.assertEqual(res.stdout.count("TEARDOWN "), 2, res)
+            res = self.run_m(["-w", "2", "-d", "1"], text, env=env)  # without: they finish
+            self.assertGreaterEqual(res.duration, 3.0, res)
+            self.assertEqual(harness.assert_summary_counts(res.stdout), (2, 0))
 
 
 if __name__ == "__main__":
