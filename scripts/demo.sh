@@ -5,7 +5,7 @@
 #
 # 1. installs the build dependencies (scripts/install-deps.sh; uses sudo when
 #    not root, does nothing when they are all there),
-# 2. configures and builds molotov in build/ (CMake, Release),
+# 2. configures and builds molotov in build/ (CMake, RelWithDebInfo: optimised, as test.sh builds it),
 # 3. starts the built-in target `molotov serve` on a free loopback port,
 # 4. runs scenarios/demo.lua against it: WORKERS workers for DURATION seconds,
 # 5. stops the target and exits with molotov's exit code.
@@ -29,8 +29,8 @@ say() {
 say "Installing dependencies (scripts/install-deps.sh)"
 "$ROOT/scripts/install-deps.sh"
 
-say "Building molotov in ${BUILD_DIR#"$ROOT"/}/ (Release)"
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
+say "Building molotov in ${BUILD_DIR#"$ROOT"/}/ (RelWithDebInfo)"
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" --target molotov -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 say "Starting the demo target: molotov serve --port 0"
