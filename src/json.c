@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 128
@@ -25,7 +26,7 @@ static lua_Integer array_length(lua_State *L, int idx)
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
-        if (!lua_isinteger(L, -1)) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > n) {
             lua_pop(L, 1);
             return 0;
         }
@@ -56,7 +57,13 @@ static cJSON *table_to_json(lua_State *L, int idx, int depth, char *err, size_t 
             goto fail;
         }
         lua_pushvalue(L, -2);
-        const char *key = lua_tostring(L, -1); /* on the copy: keeps lua_next safe */
+        size_t keylen;
+        const char *key = lua_tolstring(L, -1, &keylen); /* on the copy: keeps lua_next safe */
+        if (strlen(key) != keylen) {
+            snprintf(err, errlen, "cannot encode a table key containing a NUL byte");
+            lua_pop(L, 3);
+            goto fail;
+        }
         cJSON *item = to_json(L, lua_gettop(L) - 1, depth + 1, err, errlen);
         if (item) cJSON_AddItemToObject(out, key, item);
         lua_pop(L, 2);
@@ -71,6 +78,28 @@ fail:
     return NULL;
 }
 
+/* Numbers are printed here rather than by cJSON, which goes through a double
+ * and keeps 15 digits when they are "close enough": integers are exact, floats
+ * take the shortest form that reads back as the same double. */
+static cJSON *number_to_json(lua_State *L, int idx, char *err, size_t errlen)
+{
+    char buf[64];
+    if (lua_isinteger(L, idx)) {
+        snprintf(buf, sizeof(buf), LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+        return cJSON_CreateRaw(buf);
+    }
+    double v = lua_tonumber(L, idx);
+    if (!isfinite(v)) {
+        snprintf(err, errlen, "cannot encode a non-finite number");
+        return NULL;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    return cJSON_CreateRaw(buf);
+}
+
 static cJSON *to_json(lua_State *L, int idx, int depth, char *err, size_t errlen)
 {
     if (depth > MAX_DEPTH) {
@@ -80,15 +109,16 @@ static cJSON *to_json(lua_State *L, int idx, int depth, char *err, size_t errlen
     switch (lua_type(L, idx)) {
     case LUA_TNIL: return cJSON_CreateNull();
     case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, idx));
-    case LUA_TNUMBER: {
-        double v = lua_tonumber(L, idx);
-        if (!isfinite(v)) {
-            snprintf(err, errlen, "cannot encode a non-finite number");
+    case LUA_TNUMBER: return number_to_json(L, idx, err, errlen);
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        if (strlen(s) != len) { /* cJSON strings end at the first NUL */
+            snprintf(err, errlen, "cannot encode a string containing a NUL byte");
             return NULL;
         }
-        return cJSON_CreateNumber(v);
+        return cJSON_CreateString(s);
     }
-    case LUA_TSTRING: return cJSON_CreateString(lua_tostring(L, idx));
     case LUA_TTABLE: return table_to_json(L, idx, depth, err, errlen);
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == JSON_NULL) return cJSON_CreateNull();
@@ -144,6 +174,14 @@ int mt_json_decode(lua_State *L, const char *s, size_t len)
     if (!j) {
         size_t at = end && end >= s ? (size_t)(end - s) : 0;
         lua_pushfstring(L, "invalid JSON at byte %d", (int)at);
+        return -1;
+    }
+    /* cJSON stops after the first value: only whitespace may follow it */
+    while (end && end < s + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+        end++;
+    if (end && end < s + len) {
+        cJSON_Delete(j);
+        lua_pushfstring(L, "invalid JSON at byte %d (data after the value)", (int)(end - s));
         return -1;
     }
     push_json(L, j);

@@ -78,6 +78,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return MT_EINVAL;
 }
 
+static bool is_option(int c)
+{
+    for (const struct option *lo = long_opts; lo->name; lo++)
+        if (lo->val == c) return true;
+    return false;
+}
+
 /* The name of the option as the user typed it, for messages. */
 static const char *opt_name(int c, char *tmp)
 {
@@ -140,12 +147,12 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     switch (c) {
     case 'w':
         rc = set_int(arg, 1, 1000000, &n, name, err, errlen);
-        o->workers = (int)n;
+        if (!rc) o->workers = (int)n;
         o->workers_given = true;
         break;
     case 'p':
         rc = set_int(arg, 1, 1024, &n, name, err, errlen);
-        o->processes = (int)n;
+        if (!rc) o->processes = (int)n;
         break;
     case 'd':
         rc = set_num(arg, &o->duration, name, err, errlen);
@@ -227,11 +234,16 @@ int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t err
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":w:p:d:r:s:xf:qvh", long_opts, NULL)) != -1) {
+        char tmp[64];
         if (c == '?') {
+            /* getopt also answers '?' (optopt = its value) for a long flag
+             * given a value, as in --quiet=1 */
+            if (is_option(optopt))
+                return fail(err, errlen, "%s: takes no value", opt_name(optopt, tmp));
             if (optopt) return fail(err, errlen, "-%c: unknown option (see --help)", optopt);
             return fail(err, errlen, "%s: unknown option (see --help)", argv[optind - 1]);
         }
-        if (c == ':') return fail(err, errlen, "%s: missing value", argv[optind - 1]);
+        if (c == ':') return fail(err, errlen, "%s: missing value", opt_name(optopt, tmp));
         int rc = apply(o, c, optarg, err, errlen);
         if (rc) return rc;
     }
