@@ -1,0 +1,345 @@
+/* test_stats.c: run counters and failure messages (src/stats.c): counting,
+ * ordering (most frequent first, ties by text), the MT_STATS_MAX_MESSAGES cap
+ * folding into MT_STATS_OTHER, merging, and growth of the message table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "molotov/stats.h"
+
+/* The count recorded for msg, or 0 when it is not in the table. */
+static uint64_t count_of(const mt_stats *s, const char *msg)
+{
+    size_t n;
+    const mt_msgcount **m = mt_stats_messages(s, &n);
+    uint64_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m[i]->msg, msg) == 0) c = m[i]->count;
+    free(m);
+    return c;
+}
+
+/* Asserts a and b hold the same counters and the same messages in the same
+ * order. */
+static void assert_stats_equal(const mt_stats *a, const mt_stats *b)
+{
+    assert_int_equal(a->successes, b->successes);
+    assert_int_equal(a->failures, b->failures);
+    assert_int_equal(a->requests, b->requests);
+    assert_int_equal(a->transport_errors, b->transport_errors);
+    assert_int_equal(a->nscenarios, b->nscenarios);
+    for (int i = 0; i < a->nscenarios; i++) {
+        assert_int_equal(a->scenarios[i].runs, b->scenarios[i].runs);
+        assert_int_equal(a->scenarios[i].successes, b->scenarios[i].successes);
+        assert_int_equal(a->scenarios[i].failures, b->scenarios[i].failures);
+    }
+    size_t na, nb;
+    const mt_msgcount **ma = mt_stats_messages(a, &na), **mb = mt_stats_messages(b, &nb);
+    assert_int_equal(na, nb);
+    assert_int_equal(a->nmsgs, b->nmsgs);
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(ma[i]->msg, mb[i]->msg);
+        assert_int_equal(ma[i]->count, mb[i]->count);
+    }
+    free(ma);
+    free(mb);
+}
+
+static void test_init_and_free(void **state)
+{
+    (void)state;
+    mt_stats s;
+    memset(&s, 0x7f, sizeof(s));
+    mt_stats_init(&s, 3);
+    assert_int_equal(s.successes, 0);
+    assert_int_equal(s.failures, 0);
+    assert_int_equal(s.requests, 0);
+    assert_int_equal(s.transport_errors, 0);
+    assert_int_equal(s.nmsgs, 0);
+    assert_int_equal(s.nscenarios, 3);
+    assert_non_null(s.scenarios);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(s.scenarios[i].runs, 0);
+        assert_int_equal(s.scenarios[i].successes, 0);
+        assert_int_equal(s.scenarios[i].failures, 0);
+    }
+    size_t n = 99;
+    const mt_msgcount **m = mt_stats_messages(&s, &n);
+    assert_non_null(m);
+    assert_int_equal(n, 0);
+    free(m);
+    s.scenarios[2].runs = 5; /* the array is really nscenarios long */
+    mt_stats_free(&s);
+    assert_null(s.msgs);
+    assert_null(s.scenarios);
+    assert_int_equal(s.nmsgs, 0);
+
+    /* no scenarios at all is allowed */
+    mt_stats_init(&s, 0);
+    assert_int_equal(s.nscenarios, 0);
+    mt_stats_add_message(&s, "x", 1);
+    mt_stats_free(&s);
+}
+
+static void test_messages_counted_and_ordered(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    char buf[32];
+    strcpy(buf, "timeout");
+    mt_stats_add_message(&s, buf, 1);
+    strcpy(buf, "XXXXXXX"); /* the message was copied */
+    mt_stats_add_message(&s, "500 on /b", 3);
+    mt_stats_add_message(&s, "timeout", 1);
+    mt_stats_add_message(&s, "500 on /a", 3);
+    mt_stats_add_message(&s, "rare", 1);
+    mt_stats_add_message(&s, "500 on /c", 2);
+    mt_stats_add_message(&s, "500 on /c", 2);
+    mt_stats_add_message(&s, "", 1);
+    assert_int_equal(s.nmsgs, 6);
+
+    size_t n;
+    const mt_msgcount **m = mt_stats_messages(&s, &n);
+    assert_int_equal(n, 6);
+    static const struct {
+        const char *msg;
+        uint64_t count;
+    } want[] = {
+        {"500 on /c", 4}, {"500 on /a", 3}, {"500 on /b", 3}, {"timeout", 2}, {"", 1}, {"rare", 1},
+    };
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(m[i]->msg, want[i].msg);
+        assert_int_equal(m[i]->count, want[i].count);
+    }
+    /* the array points into s */
+    assert_true(m[0] >= s.msgs && m[0] < s.msgs + s.msg_cap);
+    free(m);
+    assert_int_equal(count_of(&s, "XXXXXXX"), 0);
+    mt_stats_free(&s);
+}
+
+static void test_big_counts(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    mt_stats_add_message(&s, "big", UINT64_C(1) << 40);
+    mt_stats_add_message(&s, "big", UINT64_C(1) << 40);
+    mt_stats_add_message(&s, "small", 1);
+    assert_int_equal(count_of(&s, "big"), UINT64_C(1) << 41);
+    size_t n;
+    const mt_msgcount **m = mt_stats_messages(&s, &n);
+    assert_string_equal(m[0]->msg, "big");
+    free(m);
+    mt_stats_free(&s);
+}
+
+static void test_cap_folds_into_other(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    char msg[64];
+    for (int i = 0; i < MT_STATS_MAX_MESSAGES; i++) {
+        snprintf(msg, sizeof(msg), "distinct failure %04d", i);
+        mt_stats_add_message(&s, msg, 1);
+    }
+    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES);
+    assert_int_equal(count_of(&s, MT_STATS_OTHER), 0);
+
+    /* new messages beyond the cap go to MT_STATS_OTHER, with their counts */
+    mt_stats_add_message(&s, "one too many", 5);
+    mt_stats_add_message(&s, "two too many", 2);
+    mt_stats_add_message(&s, "one too many", 1);
+    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES + 1);
+    assert_int_equal(count_of(&s, "one too many"), 0);
+    assert_int_equal(count_of(&s, "two too many"), 0);
+    assert_int_equal(count_of(&s, MT_STATS_OTHER), 8);
+
+    /* messages already known are still counted on their own */
+    mt_stats_add_message(&s, "distinct failure 0007", 4);
+    assert_int_equal(count_of(&s, "distinct failure 0007"), 5);
+    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES + 1);
+
+    size_t n;
+    const mt_msgcount **m = mt_stats_messages(&s, &n);
+    assert_int_equal(n, MT_STATS_MAX_MESSAGES + 1);
+    assert_string_equal(m[0]->msg, MT_STATS_OTHER);
+    assert_int_equal(m[0]->count, 8);
+    assert_string_equal(m[1]->msg, "distinct failure 0007");
+    assert_string_equal(m[2]->msg, "distinct failure 0000");
+    assert_string_equal(m[n - 1]->msg, "distinct failure 0999");
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) total += m[i]->count;
+    assert_int_equal(total, MT_STATS_MAX_MESSAGES + 8 + 4);
+    free(m);
+
+    /* MT_STATS_OTHER itself merges into the same entry */
+    mt_stats_add_message(&s, MT_STATS_OTHER, 10);
+    assert_int_equal(count_of(&s, MT_STATS_OTHER), 18);
+    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES + 1);
+    mt_stats_free(&s);
+}
+
+/* One failure of scenario k with message msg, counted the way the runner
+ * does. */
+static void record(mt_stats *s, int k, int ok, const char *msg)
+{
+    s->requests += 2;
+    s->scenarios[k].runs++;
+    if (ok) {
+        s->successes++;
+        s->scenarios[k].successes++;
+    } else {
+        s->failures++;
+        s->scenarios[k].failures++;
+        s->transport_errors += (uint64_t)(k == 0);
+        mt_stats_add_message(s, msg, 1);
+    }
+}
+
+static void test_merge_equals_counting_in_one(void **state)
+{
+    (void)state;
+    enum { NSCN = 3 };
+    mt_stats a, b, all, empty;
+    mt_stats_init(&a, NSCN);
+    mt_stats_init(&b, NSCN);
+    mt_stats_init(&all, NSCN);
+    mt_stats_init(&empty, NSCN);
+    char msg[64];
+    unsigned seed = 12345;
+    for (int i = 0; i < 5000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int k = (int)((seed >> 8) % NSCN);
+        int ok = ((seed >> 12) % 3) != 0;
+        /* skewed: a few frequent messages and a long tail */
+        unsigned r = (seed >> 16) % 100;
+        snprintf(msg, sizeof(msg), "scenario %d: error %u", k, r < 50 ? r % 5 : r);
+        record(i % 2 ? &a : &b, k, ok, msg);
+        record(&all, k, ok, msg);
+    }
+    /* something only one side has */
+    mt_stats_add_message(&a, "only in a", 3);
+    mt_stats_add_message(&all, "only in a", 3);
+    assert_true(a.nmsgs > 0 && b.nmsgs > 0);
+
+    mt_stats_merge(&a, &b);
+    assert_stats_equal(&a, &all);
+    assert_true(all.failures > 0 && all.successes > 0);
+    assert_int_equal(all.requests, 10000);
+
+    /* merging into an empty stats copies; merging an empty one changes nothing */
+    mt_stats_merge(&empty, &all);
+    assert_stats_equal(&empty, &all);
+    mt_stats c;
+    mt_stats_init(&c, NSCN);
+    mt_stats_merge(&all, &c);
+    assert_stats_equal(&empty, &all);
+
+    mt_stats_free(&a);
+    mt_stats_free(&b);
+    mt_stats_free(&all);
+    mt_stats_free(&empty);
+    mt_stats_free(&c);
+}
+
+static void test_merge_counters_and_scenarios(void **state)
+{
+    (void)state;
+    mt_stats a, b;
+    mt_stats_init(&a, 2);
+    mt_stats_init(&b, 2);
+    a.successes = 10, a.failures = 2, a.requests = 30, a.transport_errors = 1;
+    b.successes = 5, b.failures = 7, b.requests = 11, b.transport_errors = 4;
+    a.scenarios[0] = (mt_scn_stats){.runs = 6, .successes = 5, .failures = 1};
+    a.scenarios[1] = (mt_scn_stats){.runs = 6, .successes = 5, .failures = 1};
+    b.scenarios[0] = (mt_scn_stats){.runs = 12, .successes = 5, .failures = 7};
+    mt_stats_add_message(&a, "x", 2);
+    mt_stats_add_message(&b, "x", 3);
+    mt_stats_add_message(&b, "y", 4);
+    mt_stats_merge(&a, &b);
+    assert_int_equal(a.successes, 15);
+    assert_int_equal(a.failures, 9);
+    assert_int_equal(a.requests, 41);
+    assert_int_equal(a.transport_errors, 5);
+    assert_int_equal(a.scenarios[0].runs, 18);
+    assert_int_equal(a.scenarios[0].successes, 10);
+    assert_int_equal(a.scenarios[0].failures, 8);
+    assert_int_equal(a.scenarios[1].runs, 6);
+    assert_int_equal(count_of(&a, "x"), 5);
+    assert_int_equal(count_of(&a, "y"), 4);
+    assert_int_equal(a.nmsgs, 2);
+    /* the source is untouched */
+    assert_int_equal(b.successes, 5);
+    assert_int_equal(count_of(&b, "x"), 3);
+    assert_int_equal(b.nmsgs, 2);
+    mt_stats_free(&a);
+    mt_stats_free(&b);
+}
+
+static void test_grow_and_rehash(void **state)
+{
+    (void)state;
+    enum { N = 900 }; /* under the cap, enough for several doublings */
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    char msg[64];
+    size_t last_cap = 0;
+    int grows = 0;
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            /* similar prefixes, counts that differ per message */
+            snprintf(msg, sizeof(msg), "GET /items/%d failed", (i * 7919) % N);
+            mt_stats_add_message(&s, msg, (uint64_t)((i * 7919) % N % 13 + 1));
+            if (s.msg_cap != last_cap) {
+                grows++;
+                last_cap = s.msg_cap;
+            }
+            assert_true(s.nmsgs * 2 <= s.msg_cap);
+        }
+        assert_int_equal(s.nmsgs, N);
+    }
+    assert_true(grows >= 5);
+    assert_int_equal(s.msg_cap & (s.msg_cap - 1), 0); /* a power of two */
+
+    size_t n;
+    const mt_msgcount **m = mt_stats_messages(&s, &n);
+    assert_int_equal(n, N);
+    uint64_t seen[N];
+    memset(seen, 0, sizeof(seen));
+    for (size_t i = 0; i < n; i++) {
+        int id;
+        assert_int_equal(sscanf(m[i]->msg, "GET /items/%d failed", &id), 1);
+        assert_true(id >= 0 && id < N);
+        assert_int_equal(seen[id], 0);
+        seen[id] = m[i]->count;
+        assert_int_equal(m[i]->count, 3 * (uint64_t)(id % 13 + 1));
+        if (i) {
+            assert_true(m[i - 1]->count >= m[i]->count);
+            if (m[i - 1]->count == m[i]->count) assert_true(strcmp(m[i - 1]->msg, m[i]->msg) < 0);
+        }
+    }
+    free(m);
+    mt_stats_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_and_free),
+        cmocka_unit_test(test_messages_counted_and_ordered),
+        cmocka_unit_test(test_big_counts),
+        cmocka_unit_test(test_cap_folds_into_other),
+        cmocka_unit_test(test_merge_equals_counting_in_one),
+        cmocka_unit_test(test_merge_counters_and_scenarios),
+        cmocka_unit_test(test_grow_and_rehash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
