@@ -271,6 +271,17 @@ static const char *os_kind(CURL *easy, const char *dflt)
     }
 }
 
+/* Whether the transfer reached the server. A reused connection has a connect
+ * time of 0: a request that went out was connected. */
+static bool connected(CURL *easy)
+{
+    curl_off_t connect_us = 0;
+    long sent = 0;
+    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent);
+    return connect_us > 0 || sent > 0;
+}
+
 const char *mt_http_error_kind(CURLcode rc, CURL *easy)
 {
     switch (rc) {
@@ -278,15 +289,7 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy)
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY: return "dns failure";
     case CURLE_COULDNT_CONNECT: return os_kind(easy, "connection failed");
-    case CURLE_OPERATION_TIMEDOUT: {
-        /* a reused connection has a connect time of 0: a request that went
-         * out was connected */
-        curl_off_t connected = 0;
-        long sent = 0;
-        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
-        curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent);
-        return connected || sent ? "timeout" : "connect timeout";
-    }
+    case CURLE_OPERATION_TIMEDOUT: return connected(easy) ? "timeout" : "connect timeout";
     case CURLE_SEND_ERROR: return os_kind(easy, "send error");
     case CURLE_RECV_ERROR: return os_kind(easy, "receive error");
     case CURLE_GOT_NOTHING: return "empty response";
@@ -296,8 +299,9 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy)
     case CURLE_HTTP2_STREAM:
     case CURLE_BAD_CONTENT_ENCODING: return "malformed response";
     case CURLE_TOO_MANY_REDIRECTS: return "too many redirects";
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL: return "invalid url";
+    case CURLE_URL_MALFORMAT: return "invalid url";
+    case CURLE_UNSUPPORTED_PROTOCOL: /* also curl's word for an HTTP/0.9 answer */
+        return connected(easy) ? "malformed response" : "invalid url";
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:

@@ -80,14 +80,15 @@ static void add_header(lua_State *L, const char *line, const char *end)
 void mt_response_push_headers(lua_State *L, const char *raw, size_t len)
 {
     lua_createtable(L, 0, 8);
-    const char *p = raw, *end = raw + len;
+    size_t at = 0;
     bool first = true;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol) eol = end;
-        if (!first) add_header(L, p, eol);
+    while (raw && at < len) {
+        const char *line = raw + at;
+        const char *eol = memchr(line, '\n', len - at);
+        size_t n = eol ? (size_t)(eol - line) : len - at;
+        if (!first) add_header(L, line, line + n);
         first = false;
-        p = eol + 1;
+        at += n + 1;
     }
     luaL_getmetatable(L, RESPONSE_MT);
     lua_getfield(L, -1, "headers_mt");
