@@ -144,13 +144,18 @@ char *mt_json_encode(lua_State *L, int idx, char *err, size_t errlen)
 static void push_json(lua_State *L, const cJSON *j)
 {
     luaL_checkstack(L, 4, "JSON nesting");
-    if (cJSON_IsNull(j)) lua_pushlightuserdata(L, JSON_NULL);
-    else if (cJSON_IsBool(j)) lua_pushboolean(L, cJSON_IsTrue(j));
-    else if (cJSON_IsString(j)) lua_pushstring(L, j->valuestring);
+    if (cJSON_IsNull(j))
+        lua_pushlightuserdata(L, JSON_NULL);
+    else if (cJSON_IsBool(j))
+        lua_pushboolean(L, cJSON_IsTrue(j));
+    else if (cJSON_IsString(j))
+        lua_pushstring(L, j->valuestring);
     else if (cJSON_IsNumber(j)) {
         double v = j->valuedouble;
-        if (v == floor(v) && fabs(v) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)v);
-        else lua_pushnumber(L, v);
+        if (v == floor(v) && fabs(v) < 9007199254740992.0)
+            lua_pushinteger(L, (lua_Integer)v);
+        else
+            lua_pushnumber(L, v);
     } else if (cJSON_IsArray(j)) {
         lua_createtable(L, cJSON_GetArraySize(j), 0);
         lua_Integer i = 1;

@@ -12,10 +12,26 @@
 #include <string.h>
 
 enum {
-    OPT_SINGLE_RUN = 256, OPT_DELAY, OPT_RAMP_UP, OPT_FORCE_SHUTDOWN, OPT_SIZING,
-    OPT_SIZING_TOL, OPT_RATE, OPT_THRESHOLD, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_HTTP2,
-    OPT_INSECURE, OPT_STATSD, OPT_STATSD_ADDR, OPT_JSON, OPT_HTML, OPT_JUNIT, OPT_CONFIG,
-    OPT_CONSOLE_UPDATE, OPT_VERSION,
+    OPT_SINGLE_RUN = 256,
+    OPT_DELAY,
+    OPT_RAMP_UP,
+    OPT_FORCE_SHUTDOWN,
+    OPT_SIZING,
+    OPT_SIZING_TOL,
+    OPT_RATE,
+    OPT_THRESHOLD,
+    OPT_TIMEOUT,
+    OPT_CONNECT_TIMEOUT,
+    OPT_HTTP2,
+    OPT_INSECURE,
+    OPT_STATSD,
+    OPT_STATSD_ADDR,
+    OPT_JSON,
+    OPT_HTML,
+    OPT_JUNIT,
+    OPT_CONFIG,
+    OPT_CONSOLE_UPDATE,
+    OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -202,13 +218,20 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
 static int refuse_unbuilt(const mt_options *o, char *err, size_t errlen)
 {
     const char *what = NULL;
-    if (o->processes > 1) what = "-p/--processes above 1";
-    else if (o->sizing) what = "--sizing";
-    else if (o->rate > 0) what = "--rate";
-    else if (o->nthresholds) what = "--threshold";
-    else if (o->json_path || o->html_path || o->junit_path) what = "--json/--html/--junit";
-    else if (o->statsd) what = "--statsd";
-    else if (o->config) what = "--config";
+    if (o->processes > 1)
+        what = "-p/--processes above 1";
+    else if (o->sizing)
+        what = "--sizing";
+    else if (o->rate > 0)
+        what = "--rate";
+    else if (o->nthresholds)
+        what = "--threshold";
+    else if (o->json_path || o->html_path || o->junit_path)
+        what = "--json/--html/--junit";
+    else if (o->statsd)
+        what = "--statsd";
+    else if (o->config)
+        what = "--config";
     if (what) return fail(err, errlen, "%s: not supported by this build yet", what);
     return MT_OK;
 }
