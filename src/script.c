@@ -339,6 +339,7 @@ static mt_script *script_new(const mt_options *o)
     }
     lua_State *L = s->L;
     luaL_openlibs(L);
+    lua_gc(L, LUA_GCGEN, 0, 0); /* responses die young; their buffers live outside Lua */
     lua_pushlightuserdata(L, s);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &script_key);
     lua_newtable(L);
