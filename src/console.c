@@ -18,7 +18,10 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
     const mt_options *o = r->opt;
     if (o->quiet) return;
     fprintf(out, "**** Molotov v%s. Happy breaking! ****\n", MOLOTOV_VERSION);
-    fprintf(out, "Preparing %d worker%s...\n", o->workers, o->workers > 1 ? "s" : "");
+    if (o->processes > 1)
+        fprintf(out, "Forking %d processes (%d workers each)\n", o->processes, o->workers);
+    else
+        fprintf(out, "Preparing %d worker%s...\n", o->workers, o->workers > 1 ? "s" : "");
     fflush(out);
 }
 

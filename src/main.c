@@ -3,6 +3,7 @@
 #include "molotov/common.h"
 #include "molotov/console.h"
 #include "molotov/options.h"
+#include "molotov/pool.h"
 #include "molotov/runner.h"
 #include "molotov/script.h"
 #include "molotov/serve.h"
@@ -48,23 +49,17 @@ static void on_finished(mt_runner *r)
     uv_stop(r->loop);
 }
 
-static int exit_code(const mt_runner *r)
-{
-    const mt_options *o = r->opt;
-    if (r->interrupted) return EXIT_INTERRUPTED;
-    if (r->fatal) return 1;
-    if ((o->single_run || o->single_mode) && r->stats.failures) return 1;
-    return 0;
-}
-
-static void app_close(app *a, uv_loop_t *loop)
+static void app_close(app *a, uv_loop_t *loop, mt_pool *pool)
 {
     mt_runner_close(&a->runner);
+    mt_pool_close(pool);
     mt_console_close(&a->console);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
     uv_close((uv_handle_t *)&a->grace, NULL);
     uv_run(loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(loop)) fprintf(stderr, "molotov: warning: handles left open at exit\n");
+    mt_pool_free(pool); /* waits for every child */
 }
 
 static void watch_signals(app *a, uv_loop_t *loop)
@@ -88,13 +83,28 @@ static void raise_fd_limit(void)
     }
 }
 
+/* global_setup, then the workers: here, or in the pool's processes. */
+static int start_load(app *a, mt_pool *pool, char *err, size_t errlen)
+{
+    int rc = mt_runner_global_setup(&a->runner, err, errlen);
+    if (rc) return rc;
+    if (pool) return mt_pool_start(pool, &a->runner, err, errlen);
+    mt_runner_begin(&a->runner, a->runner.opt->workers);
+    return MT_OK;
+}
+
 static int run(const mt_options *o, mt_script *script)
 {
-    raise_fd_limit();
     static app a;
+    char err[1024];
+    raise_fd_limit();
+    mt_pool *pool = NULL; /* forked before libuv and libcurl start here */
+    if (o->processes > 1 && mt_pool_fork(o, script, &pool, err, sizeof(err))) {
+        fprintf(stderr, "molotov: %s\n", err);
+        return EXIT_USAGE;
+    }
     uv_loop_t loop;
     uv_loop_init(&loop);
-    char err[1024];
     if (mt_runner_init(&a.runner, &loop, script, o)) {
         fprintf(stderr, "molotov: could not start the engine (libcurl/libuv)\n");
         return EXIT_USAGE;
@@ -102,19 +112,17 @@ static int run(const mt_options *o, mt_script *script)
     a.runner.on_finished = on_finished;
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
-    int rc = mt_runner_start(&a.runner, err, sizeof(err));
+    int rc = start_load(&a, pool, err, sizeof(err));
     if (rc) {
         fprintf(stderr, "molotov: %s\n", err);
-        app_close(&a, &loop);
-        uv_loop_close(&loop);
+        app_close(&a, &loop, pool);
         return rc == MT_ESTOPPED ? EXIT_INTERRUPTED : EXIT_USAGE;
     }
     mt_console_start(&a.console);
     if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
     mt_console_finish(&a.console);
-    int code = exit_code(&a.runner);
-    app_close(&a, &loop);
-    if (uv_loop_close(&loop)) fprintf(stderr, "molotov: warning: handles left open at exit\n");
+    int code = mt_runner_exit_code(&a.runner);
+    app_close(&a, &loop, pool);
     return code;
 }
 

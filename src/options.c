@@ -218,9 +218,7 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
 static int refuse_unbuilt(const mt_options *o, char *err, size_t errlen)
 {
     const char *what = NULL;
-    if (o->processes > 1)
-        what = "-p/--processes above 1";
-    else if (o->sizing)
+    if (o->sizing)
         what = "--sizing";
     else if (o->rate > 0)
         what = "--rate";

@@ -119,7 +119,7 @@ static void run_finished(mt_runner *r)
 static void all_done(mt_runner *r)
 {
     mt_worker *f = r->fixture;
-    if (r->aborted || !has_fixture(f, MT_FIX_GLOBAL_TEARDOWN)) {
+    if (r->aborted || r->is_child || !has_fixture(f, MT_FIX_GLOBAL_TEARDOWN)) {
         run_finished(r);
         return;
     }
@@ -165,9 +165,26 @@ static void teardown_session(mt_worker *w)
 
 static void fatal(mt_runner *r, const char *msg)
 {
-    if (!r->fatal) snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s", msg);
-    r->fatal = true;
+    if (!r->fatal) {
+        snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s", msg);
+        r->fatal = true;
+        if (r->on_fatal) r->on_fatal(r);
+    }
     mt_runner_stop(r);
+}
+
+void mt_runner_fatal(mt_runner *r, const char *msg)
+{
+    fatal(r, msg);
+}
+
+int mt_runner_exit_code(const mt_runner *r)
+{
+    const mt_options *o = r->opt;
+    if (r->interrupted) return 130;
+    if (r->fatal) return 1;
+    if ((o->single_run || o->single_mode) && r->stats.failures) return 1;
+    return 0;
 }
 
 static void worker_begin(mt_worker *w)
@@ -366,7 +383,7 @@ static void scenario_failed(mt_worker *w, const char *msg)
     mt_stats_add_message(&r->stats, msg, 1);
     emit_scenario(w, "scenario_failure", msg);
     if (r->opt->exception) fatal(r, msg);
-    if (r->opt->fail && r->stats.failures >= (uint64_t)r->opt->fail) {
+    if (r->opt->fail && !r->is_child && r->stats.failures >= (uint64_t)r->opt->fail) {
         char why[64];
         snprintf(why, sizeof(why), "%ld failures reached (-f)", r->opt->fail);
         fatal(r, why);
@@ -621,16 +638,26 @@ void mt_runner_add_workers(mt_runner *r, int n)
     }
 }
 
-int mt_runner_start(mt_runner *r, char *err, size_t errlen)
+int mt_runner_global_setup(mt_runner *r, char *err, size_t errlen)
 {
-    int rc = run_global_setup(r, err, errlen);
-    if (rc) return rc;
+    return run_global_setup(r, err, errlen);
+}
+
+void mt_runner_begin(mt_runner *r, int workers)
+{
     uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
     r->deadline_at = r->started_at + r->opt->duration;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
-    if (r->script->nlisteners) uv_timer_start(&r->tick, on_tick, 1000, 1000);
-    mt_runner_add_workers(r, r->opt->workers);
+    if (r->script->nlisteners && !r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
+    mt_runner_add_workers(r, workers);
+}
+
+int mt_runner_start(mt_runner *r, char *err, size_t errlen)
+{
+    int rc = mt_runner_global_setup(r, err, errlen);
+    if (rc) return rc;
+    mt_runner_begin(r, r->opt->workers);
     return MT_OK;
 }
 
@@ -638,6 +665,7 @@ void mt_runner_stop(mt_runner *r)
 {
     if (r->stopping) return;
     r->stopping = true;
+    if (r->on_stop) r->on_stop(r);
     for (int i = 0; i < r->nworkers; i++) {
         mt_worker *w = r->workers[i];
         if (w->phase == PH_WAIT_START) {
@@ -663,6 +691,7 @@ void mt_runner_abort(mt_runner *r)
 {
     r->aborted = true;
     mt_runner_stop(r);
+    if (r->on_abort) r->on_abort(r);
     for (int i = 0; i < r->nworkers; i++) {
         mt_worker *w = r->workers[i];
         if (w->phase == PH_DONE) continue;
@@ -675,9 +704,14 @@ void mt_runner_abort(mt_runner *r)
     }
 }
 
+void mt_runner_global_teardown(mt_runner *r)
+{
+    all_done(r);
+}
+
 int mt_runner_active_workers(const mt_runner *r)
 {
-    int n = 0;
+    int n = r->remote_workers;
     for (int i = 0; i < r->nworkers; i++) {
         int ph = r->workers[i]->phase;
         if (ph == PH_SCENARIO || ph == PH_PAUSE || ph == PH_SETUP_SESSION) n++;

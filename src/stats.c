@@ -20,6 +20,18 @@ void mt_stats_free(mt_stats *s)
     memset(s, 0, sizeof(*s));
 }
 
+void mt_stats_reset(mt_stats *s)
+{
+    int n = s->nscenarios;
+    mt_scn_stats *scn = s->scenarios;
+    for (size_t i = 0; i < s->msg_cap; i++) free(s->msgs[i].msg);
+    free(s->msgs);
+    memset(scn, 0, sizeof(*scn) * (size_t)(n > 0 ? n : 1));
+    memset(s, 0, sizeof(*s));
+    s->nscenarios = n;
+    s->scenarios = scn;
+}
+
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;

@@ -60,18 +60,33 @@ struct mt_runner {
     bool interrupted; /* by a signal */
     bool fatal;       /* setup failed / -x tripped / -f reached */
     bool finished;
+    bool is_child;      /* a worker process of a pool: no global fixtures here */
+    int remote_workers; /* in a pool's main process: the children's active workers */
     char fatal_msg[1024];
     void (*on_finished)(mt_runner *r); /* after global_teardown */
+    void (*on_stop)(mt_runner *r);     /* after mt_runner_stop (a pool broadcasts it) */
+    void (*on_abort)(mt_runner *r);    /* after mt_runner_abort */
+    void (*on_fatal)(mt_runner *r);    /* when fatal is first set (-x, -f, setup failed) */
     void *data;
 };
 
 /* Prepares a runner for `script` on `loop`. Returns MT_OK or MT_ECURL/MT_EUV. */
 int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_options *o);
 
-/* Runs global_setup; on success starts the workers (with ramp-up). Returns
- * MT_OK once the load has started or MT_ESCRIPT with err filled when
- * global_setup failed (nothing else has run). Runs the loop meanwhile. */
+/* Runs global_setup (running the loop meanwhile). Returns MT_OK, MT_ESCRIPT
+ * with err filled when it failed, or MT_ESTOPPED when a signal stopped it. */
+int mt_runner_global_setup(mt_runner *r, char *err, size_t errlen);
+
+/* Starts the clock, the deadline and `workers` workers (with ramp-up). */
+void mt_runner_begin(mt_runner *r, int workers);
+
+/* mt_runner_global_setup, then mt_runner_begin with -w workers. */
 int mt_runner_start(mt_runner *r, char *err, size_t errlen);
+
+/* Runs global_teardown (unless aborted), then on_finished. Called by the
+ * runner itself when its last worker is done; a pool's main process, which
+ * has no workers, calls it when its children are done. */
+void mt_runner_global_teardown(mt_runner *r);
 
 /* Adds n workers now (they run setup first). */
 void mt_runner_add_workers(mt_runner *r, int n);
@@ -79,8 +94,15 @@ void mt_runner_add_workers(mt_runner *r, int n);
 /* Stops starting scenarios; in-flight ones finish, then teardowns run. */
 void mt_runner_stop(mt_runner *r);
 
+/* Records why the run failed (first reason wins) and stops it. */
+void mt_runner_fatal(mt_runner *r, const char *msg);
+
 /* Cancels everything in flight at once and skips the remaining fixtures. */
 void mt_runner_abort(mt_runner *r);
+
+/* The process exit code the run's outcome calls for (cli.md): 130 when
+ * interrupted, 1 when a criterion failed, else 0. */
+int mt_runner_exit_code(const mt_runner *r);
 
 /* Workers that are set up and not done. */
 int mt_runner_active_workers(const mt_runner *r);

@@ -33,6 +33,9 @@ typedef struct {
 void mt_stats_init(mt_stats *s, int nscenarios);
 void mt_stats_free(mt_stats *s);
 
+/* Zeroes every counter and forgets the messages (keeps the scenarios). */
+void mt_stats_reset(mt_stats *s);
+
 /* Counts one failure message (copied). */
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count);
 

@@ -1,0 +1,585 @@
+/* pool.c: the process pool (-p N). Main and children talk in JSON lines over
+ * two pipes per child. Main -> child: start (with the vars of global_setup),
+ * stop, abort. Child -> main: stats (what happened since the last report,
+ * merged by addition), fatal (-x or a setup failure), done. A child whose
+ * control pipe closes, or whose parent dies, quits. */
+#include "molotov/pool.h"
+#include "molotov/common.h"
+#include "molotov/json.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lauxlib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define REPORT_EVERY_MS 200
+
+typedef struct {
+    pid_t pid;
+    int index;
+    int ctl_fd; /* main -> child */
+    int out_fd; /* child -> main */
+    uv_pipe_t out;
+    mt_buf in;
+    bool reading, eof, exited, done, started;
+    int status;
+    int workers;
+    mt_pool *pool;
+} child;
+
+struct mt_pool {
+    const mt_options *opt;
+    mt_script *script;
+    child *children;
+    int n, alive;
+    mt_runner *runner;
+    uv_signal_t sigchld;
+    bool sigchld_on;
+};
+
+/* ---- both sides: lines of JSON ---- */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return MT_EIO;
+        p += k;
+        n -= (size_t)k;
+    }
+    return MT_OK;
+}
+
+static int send_json(int fd, cJSON *j)
+{
+    char *txt = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    if (!txt) return MT_EIO;
+    size_t n = strlen(txt);
+    txt[n] = '\n'; /* replaces the NUL: write n + 1 bytes */
+    int rc = write_all(fd, txt, n + 1);
+    cJSON_free(txt);
+    return rc;
+}
+
+static int send_type(int fd, const char *type)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "type", type);
+    return send_json(fd, j);
+}
+
+static const char *type_of(const cJSON *j)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
+    return cJSON_IsString(t) ? t->valuestring : "";
+}
+
+/* Calls fn for each complete line in buf, keeps the rest. */
+static void each_line(mt_buf *buf, void (*fn)(void *, cJSON *), void *data)
+{
+    size_t start = 0;
+    char *nl;
+    while ((nl = memchr(buf->data + start, '\n', buf->len - start))) {
+        *nl = '\0';
+        cJSON *j = cJSON_Parse(buf->data + start);
+        if (j) fn(data, j);
+        cJSON_Delete(j);
+        start = (size_t)(nl - buf->data) + 1;
+    }
+    memmove(buf->data, buf->data + start, buf->len - start);
+    buf->len -= start;
+}
+
+/* ---- the child ---- */
+
+typedef struct {
+    mt_runner runner;
+    uv_loop_t loop;
+    uv_pipe_t ctl;
+    uv_timer_t report;
+    mt_buf in;
+    int out_fd;
+    bool fatal_sent;
+} worker_proc;
+
+static cJSON *stats_json(const mt_stats *s, int workers)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "type", "stats");
+    cJSON_AddNumberToObject(j, "successes", (double)s->successes);
+    cJSON_AddNumberToObject(j, "failures", (double)s->failures);
+    cJSON_AddNumberToObject(j, "requests", (double)s->requests);
+    cJSON_AddNumberToObject(j, "transport_errors", (double)s->transport_errors);
+    cJSON_AddNumberToObject(j, "cancelled", (double)s->cancelled);
+    cJSON_AddNumberToObject(j, "workers", workers);
+    cJSON *scn = cJSON_AddArrayToObject(j, "scenarios");
+    for (int i = 0; i < s->nscenarios; i++) {
+        double v[3] = {(double)s->scenarios[i].runs, (double)s->scenarios[i].successes,
+                       (double)s->scenarios[i].failures};
+        cJSON_AddItemToArray(scn, cJSON_CreateDoubleArray(v, 3));
+    }
+    cJSON *msgs = cJSON_AddArrayToObject(j, "messages");
+    for (size_t i = 0; i < s->msg_cap; i++) {
+        if (!s->msgs[i].msg) continue;
+        cJSON *m = cJSON_CreateArray();
+        cJSON_AddItemToArray(m, cJSON_CreateString(s->msgs[i].msg));
+        cJSON_AddItemToArray(m, cJSON_CreateNumber((double)s->msgs[i].count));
+        cJSON_AddItemToArray(msgs, m);
+    }
+    return j;
+}
+
+/* Sends what happened since the last report, then forgets it. */
+static void report(worker_proc *wp)
+{
+    mt_runner *r = &wp->runner;
+    send_json(wp->out_fd, stats_json(&r->stats, mt_runner_active_workers(r)));
+    mt_stats_reset(&r->stats);
+}
+
+static void on_report(uv_timer_t *t)
+{
+    report(t->data);
+}
+
+static void child_fatal(mt_runner *r)
+{
+    worker_proc *wp = r->data;
+    if (wp->fatal_sent) return;
+    wp->fatal_sent = true;
+    report(wp); /* the failure that tripped -x is counted before the stop */
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "type", "fatal");
+    cJSON_AddStringToObject(j, "msg", r->fatal_msg);
+    send_json(wp->out_fd, j);
+}
+
+static void child_finished(mt_runner *r)
+{
+    worker_proc *wp = r->data;
+    report(wp);
+    send_type(wp->out_fd, "done");
+    uv_stop(r->loop);
+}
+
+static void on_ctl_line(void *data, cJSON *j)
+{
+    worker_proc *wp = data;
+    const char *type = type_of(j);
+    if (strcmp(type, "stop") == 0)
+        mt_runner_stop(&wp->runner);
+    else if (strcmp(type, "abort") == 0)
+        mt_runner_abort(&wp->runner);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)h;
+    static char chunk[65536];
+    (void)suggested;
+    buf->base = chunk;
+    buf->len = sizeof(chunk);
+}
+
+static void on_ctl_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    worker_proc *wp = s->data;
+    if (n < 0) { /* the main process closed the pipe or died: stop at once */
+        uv_read_stop(s);
+        mt_runner_abort(&wp->runner);
+        return;
+    }
+    mt_buf_append(&wp->in, buf->base, (size_t)n);
+    each_line(&wp->in, on_ctl_line, wp);
+}
+
+/* Blocks until the main process says start (returns its message) or quits. */
+static cJSON *wait_for_start(int fd)
+{
+    mt_buf line;
+    mt_buf_init(&line);
+    char c;
+    ssize_t k;
+    while ((k = read(fd, &c, 1)) == 1 || (k < 0 && errno == EINTR)) {
+        if (k < 0) continue;
+        if (c == '\n') break;
+        mt_buf_append(&line, &c, 1);
+    }
+    cJSON *j = k == 1 ? cJSON_Parse(line.data) : NULL;
+    mt_buf_free(&line);
+    if (j && strcmp(type_of(j), "start") != 0) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    return j;
+}
+
+/* global_setup's vars, as JSON text, into this process's var store. */
+static void load_vars(mt_script *s, const char *json)
+{
+    lua_State *L = s->L;
+    if (!json || mt_json_decode(L, json, strlen(json)) != 0 || !lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->vars_ref);
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pop(L, 2);
+}
+
+static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, int index,
+                      int ctl_fd)
+{
+    mt_runner *r = &wp->runner;
+    uv_loop_init(&wp->loop);
+    if (mt_runner_init(r, &wp->loop, script, o)) _exit(3);
+    r->is_child = true;
+    r->first_id = index * o->workers;
+    r->data = wp;
+    r->on_finished = child_finished;
+    r->on_fatal = child_fatal;
+    uv_pipe_init(&wp->loop, &wp->ctl, 0);
+    uv_pipe_open(&wp->ctl, ctl_fd);
+    wp->ctl.data = wp;
+    uv_read_start((uv_stream_t *)&wp->ctl, on_alloc, on_ctl_read);
+    uv_timer_init(&wp->loop, &wp->report);
+    wp->report.data = wp;
+    uv_timer_start(&wp->report, on_report, REPORT_EVERY_MS, REPORT_EVERY_MS);
+    if (!o->quiet) {
+        printf("[%d] Preparing %d worker%s...\n[%d] OK\n", (int)getpid(), o->workers,
+               o->workers > 1 ? "s" : "", (int)getpid());
+        fflush(stdout);
+    }
+    mt_runner_begin(r, o->workers);
+    if (!r->finished) uv_run(&wp->loop, UV_RUN_DEFAULT);
+    mt_runner_close(r);
+    uv_close((uv_handle_t *)&wp->ctl, NULL);
+    uv_close((uv_handle_t *)&wp->report, NULL);
+    uv_run(&wp->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&wp->loop);
+}
+
+static void child_main(const mt_options *o, mt_script *script, int index, int ctl_fd, int out_fd,
+                       pid_t parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the main process */
+    if (getppid() != parent) _exit(0);
+    signal(SIGINT, SIG_IGN); /* the terminal's Ctrl-C is the main process's to handle */
+    cJSON *start = wait_for_start(ctl_fd);
+    if (!start) _exit(0);
+    const cJSON *vars = cJSON_GetObjectItemCaseSensitive(start, "vars");
+    load_vars(script, cJSON_IsString(vars) ? vars->valuestring : NULL);
+    cJSON_Delete(start);
+    static worker_proc wp;
+    wp.out_fd = out_fd;
+    child_run(&wp, o, script, index, ctl_fd);
+    mt_buf_free(&wp.in);
+    mt_script_free(script);
+    mt_respbuf_drain_pool();
+    curl_global_cleanup();
+    fflush(NULL);
+    _exit(0);
+}
+
+/* ---- the main process ---- */
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+int mt_pool_fork(const mt_options *o, mt_script *script, mt_pool **out, char *err, size_t errlen)
+{
+    mt_pool *p = mt_calloc(1, sizeof(*p));
+    p->opt = o;
+    p->script = script;
+    p->children = mt_calloc((size_t)o->processes, sizeof(child));
+    fflush(NULL); /* or the children would print our buffered output again */
+    pid_t parent = getpid();
+    for (int i = 0; i < o->processes; i++) {
+        int ctl[2], res[2];
+        if (pipe(ctl) || pipe(res)) {
+            snprintf(err, errlen, "-p: cannot create pipes (%s)", strerror(errno));
+            mt_pool_free(p);
+            return MT_EIO;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(ctl[1]);
+            close(res[0]);
+            for (int j = 0; j < p->n; j++) { /* siblings' pipes are not ours */
+                close_fd(&p->children[j].ctl_fd);
+                close_fd(&p->children[j].out_fd);
+            }
+            child_main(o, script, i, ctl[0], res[1], parent);
+        }
+        close(ctl[0]);
+        close(res[1]);
+        if (pid < 0) {
+            close(ctl[1]);
+            close(res[0]);
+            snprintf(err, errlen, "-p: cannot create process %d (%s)", i + 1, strerror(errno));
+            mt_pool_free(p);
+            return MT_EIO;
+        }
+        child *c = &p->children[p->n++];
+        c->pid = pid;
+        c->index = i;
+        c->ctl_fd = ctl[1];
+        c->out_fd = res[0];
+        c->pool = p;
+        fcntl(c->ctl_fd, F_SETFD, FD_CLOEXEC);
+        fcntl(c->out_fd, F_SETFD, FD_CLOEXEC);
+    }
+    p->alive = p->n;
+    *out = p;
+    return MT_OK;
+}
+
+static void broadcast(mt_pool *p, const char *type)
+{
+    for (int i = 0; i < p->n; i++)
+        if (p->children[i].ctl_fd >= 0 && !p->children[i].exited)
+            send_type(p->children[i].ctl_fd, type);
+}
+
+static void pool_stop(mt_runner *r)
+{
+    broadcast(r->data, "stop");
+}
+
+static void pool_abort(mt_runner *r)
+{
+    broadcast(r->data, "abort");
+}
+
+static uint64_t num(const cJSON *j, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+    return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
+}
+
+static void merge_scenarios(mt_stats *s, const cJSON *arr)
+{
+    int i = 0;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, arr)
+    {
+        if (i >= s->nscenarios || cJSON_GetArraySize(row) != 3) break;
+        s->scenarios[i].runs += (uint64_t)cJSON_GetArrayItem(row, 0)->valuedouble;
+        s->scenarios[i].successes += (uint64_t)cJSON_GetArrayItem(row, 1)->valuedouble;
+        s->scenarios[i].failures += (uint64_t)cJSON_GetArrayItem(row, 2)->valuedouble;
+        i++;
+    }
+}
+
+static void merge_stats(mt_pool *p, child *c, const cJSON *j)
+{
+    mt_stats *s = &p->runner->stats;
+    s->successes += num(j, "successes");
+    s->failures += num(j, "failures");
+    s->requests += num(j, "requests");
+    s->transport_errors += num(j, "transport_errors");
+    s->cancelled += num(j, "cancelled");
+    merge_scenarios(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"));
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(j, "messages"))
+    {
+        const cJSON *msg = cJSON_GetArrayItem(m, 0), *count = cJSON_GetArrayItem(m, 1);
+        if (cJSON_IsString(msg) && cJSON_IsNumber(count))
+            mt_stats_add_message(s, msg->valuestring, (uint64_t)count->valuedouble);
+    }
+    p->runner->remote_workers += (int)num(j, "workers") - c->workers;
+    c->workers = (int)num(j, "workers");
+    const mt_options *o = p->opt;
+    if (o->fail && s->failures >= (uint64_t)o->fail) {
+        char why[64];
+        snprintf(why, sizeof(why), "%ld failures reached (-f)", o->fail);
+        mt_runner_fatal(p->runner, why);
+    }
+}
+
+static void on_child_line(void *data, cJSON *j)
+{
+    child *c = data;
+    const char *type = type_of(j);
+    if (strcmp(type, "stats") == 0) {
+        merge_stats(c->pool, c, j);
+    } else if (strcmp(type, "fatal") == 0) {
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "msg");
+        mt_runner_fatal(c->pool->runner, cJSON_IsString(msg) ? msg->valuestring : "failure");
+    } else if (strcmp(type, "done") == 0) {
+        c->done = true;
+    }
+}
+
+static void describe_end(const child *c, char *out, size_t len)
+{
+    if (WIFSIGNALED(c->status))
+        snprintf(out, len, "worker process %d was killed by signal %d (%s)", (int)c->pid,
+                 WTERMSIG(c->status), strsignal(WTERMSIG(c->status)));
+    else if (WIFEXITED(c->status) && WEXITSTATUS(c->status))
+        snprintf(out, len, "worker process %d exited with status %d", (int)c->pid,
+                 WEXITSTATUS(c->status));
+    else
+        snprintf(out, len, "worker process %d ended without finishing its run", (int)c->pid);
+}
+
+/* A child is over when it has exited and its pipe is drained. */
+static void maybe_over(child *c)
+{
+    mt_pool *p = c->pool;
+    if (!c->exited || !c->eof || !c->started) return;
+    c->started = false; /* counted once */
+    if (!c->done || !WIFEXITED(c->status) || WEXITSTATUS(c->status)) {
+        char msg[256];
+        describe_end(c, msg, sizeof(msg));
+        fprintf(stderr, "molotov: %s\n", msg);
+        mt_runner_fatal(p->runner, msg);
+    }
+    p->runner->remote_workers -= c->workers;
+    c->workers = 0;
+    if (--p->alive == 0) mt_runner_global_teardown(p->runner);
+}
+
+static void reap(mt_pool *p)
+{
+    for (int i = 0; i < p->n; i++) {
+        child *c = &p->children[i];
+        if (c->exited) continue;
+        int status;
+        pid_t got = waitpid(c->pid, &status, WNOHANG);
+        if (got != c->pid) continue;
+        c->exited = true;
+        c->status = status;
+        close_fd(&c->ctl_fd);
+        maybe_over(c);
+    }
+}
+
+static void on_sigchld(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    reap(s->data);
+}
+
+static void on_child_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    child *c = s->data;
+    if (n < 0) {
+        uv_read_stop(s);
+        c->eof = true;
+        reap(c->pool);
+        maybe_over(c);
+        return;
+    }
+    mt_buf_append(&c->in, buf->base, (size_t)n);
+    each_line(&c->in, on_child_line, c);
+}
+
+/* global_setup's vars as one JSON text; NULL with err filled if one cannot
+ * travel (a function, a coroutine...). */
+static char *vars_json(mt_script *s, char *err, size_t errlen)
+{
+    lua_State *L = s->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->vars_ref);
+    char why[160];
+    char *json = mt_json_encode(L, -1, why, sizeof(why));
+    if (!json)
+        snprintf(err, errlen, "-p: the vars global_setup set cannot reach the worker processes: %s",
+                 why);
+    lua_pop(L, 1);
+    return json;
+}
+
+static void start_child(mt_pool *p, child *c, const char *vars)
+{
+    uv_loop_t *loop = p->runner->loop;
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "type", "start");
+    cJSON_AddStringToObject(j, "vars", vars);
+    send_json(c->ctl_fd, j);
+    c->started = true;
+    uv_pipe_init(loop, &c->out, 0);
+    uv_pipe_open(&c->out, c->out_fd);
+    c->out_fd = -1; /* the pipe handle owns it now */
+    c->out.data = c;
+    c->reading = true;
+    uv_read_start((uv_stream_t *)&c->out, on_alloc, on_child_read);
+}
+
+int mt_pool_start(mt_pool *p, mt_runner *r, char *err, size_t errlen)
+{
+    p->runner = r;
+    char *vars = vars_json(p->script, err, errlen);
+    if (!vars) return MT_ESCRIPT;
+    r->data = p;
+    r->on_stop = pool_stop;
+    r->on_abort = pool_abort;
+    uv_signal_init(r->loop, &p->sigchld);
+    p->sigchld.data = p;
+    uv_signal_start(&p->sigchld, on_sigchld, SIGCHLD);
+    p->sigchld_on = true;
+    for (int i = 0; i < p->n; i++) start_child(p, &p->children[i], vars);
+    free(vars);
+    mt_runner_begin(r, 0);
+    reap(p); /* a child may have ended before SIGCHLD was watched */
+    return MT_OK;
+}
+
+/* Waits for a child to exit, killing it after `ms` milliseconds. */
+static void wait_child(child *c, int ms)
+{
+    for (int waited = 0; !c->exited; waited += 10) {
+        pid_t got = waitpid(c->pid, &c->status, WNOHANG);
+        if (got == c->pid) {
+            c->exited = true;
+        } else if (got < 0 && errno != EINTR) {
+            return;
+        } else {
+            if (waited == ms) kill(c->pid, SIGKILL);
+            usleep(10000);
+        }
+    }
+}
+
+void mt_pool_close(mt_pool *p)
+{
+    if (!p) return;
+    for (int i = 0; i < p->n; i++) {
+        child *c = &p->children[i];
+        close_fd(&c->ctl_fd); /* a child still waiting to start quits on EOF */
+        close_fd(&c->out_fd);
+        if (c->reading) uv_close((uv_handle_t *)&c->out, NULL);
+        c->reading = false;
+    }
+    if (p->sigchld_on) uv_close((uv_handle_t *)&p->sigchld, NULL);
+    p->sigchld_on = false;
+}
+
+void mt_pool_free(mt_pool *p)
+{
+    if (!p) return;
+    mt_pool_close(p);
+    for (int i = 0; i < p->n; i++) {
+        wait_child(&p->children[i], 5000); /* none is left behind, none a zombie */
+        mt_buf_free(&p->children[i].in);
+    }
+    free(p->children);
+    free(p);
+}
