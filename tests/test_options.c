@@ -341,7 +341,6 @@ static void test_unbuilt_options_refused_by_name(void **state)
     expect_error(args, (const char *const[]){"--threshold", want, NULL});
 
     /* the values that keep the built behaviour are accepted */
-    mt_options o;
     PARSE_OK(&o, "-p", "1", "--rate", "0");
     assert_int_equal(o.processes, 1);
 }
