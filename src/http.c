@@ -8,6 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Where the authority of url starts and how long it is. */
+static const char *authority(const char *url, size_t *n)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    *n = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', *n);
+    if (at) {
+        *n -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    return p;
+}
+
 static mt_respbuf *pool;
 
 mt_respbuf *mt_respbuf_get(void)
@@ -222,15 +236,12 @@ int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
  * responses, failure messages and reports. */
 static void append_url_without_userinfo(mt_buf *out, const char *url)
 {
-    const char *auth = strstr(url, "://");
-    if (auth) {
-        auth += 3;
-        size_t n = strcspn(auth, "/?#");
-        const char *at = memchr(auth, '@', n);
-        if (at) {
-            mt_buf_append(out, url, (size_t)(auth - url));
-            url = at + 1;
-        }
+    size_t n;
+    const char *host = authority(url, &n);
+    const char *scheme_end = strstr(url, "://");
+    if (scheme_end && host > scheme_end + 3) { /* there was a user:pass@ */
+        mt_buf_append(out, url, (size_t)(scheme_end + 3 - url));
+        url = host;
     }
     mt_buf_appends(out, url);
 }
@@ -312,6 +323,33 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy)
     case CURLE_WRITE_ERROR: return "body too large";
     default: return "transport error";
     }
+}
+
+void mt_http_url_host(const char *url, char *out, size_t outlen)
+{
+    size_t n;
+    const char *p = authority(url, &n);
+    if (*p == '[') {
+        const char *close = memchr(p, ']', n);
+        n = close ? (size_t)(close - p - 1) : n - 1;
+        p++;
+    } else {
+        const char *colon = memchr(p, ':', n);
+        if (colon) n = (size_t)(colon - p);
+    }
+    snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), p);
+}
+
+void mt_http_url_path(const char *url, char *out, size_t outlen)
+{
+    size_t n;
+    const char *p = authority(url, &n);
+    p += n;
+    n = strcspn(p, "?#");
+    if (n == 0)
+        snprintf(out, outlen, "/");
+    else
+        snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), p);
 }
 
 void mt_http_urlencode(mt_buf *out, const char *s, size_t n)

@@ -6,6 +6,7 @@
 #include "molotov/pool.h"
 #include "molotov/runner.h"
 #include "molotov/script.h"
+#include "molotov/statsd.h"
 #include "molotov/serve.h"
 
 #include <stdio.h>
@@ -93,11 +94,25 @@ static int start_load(app *a, mt_pool *pool, char *err, size_t errlen)
     return MT_OK;
 }
 
+/* A bad --statsd-address is a usage error before anything starts. */
+static int check_statsd(const mt_options *o, char *err, size_t errlen)
+{
+    mt_statsd *s = NULL;
+    if (!o->statsd) return MT_OK;
+    int rc = mt_statsd_open(o->statsd_address, &s, err, errlen);
+    mt_statsd_close(s);
+    return rc;
+}
+
 static int run(const mt_options *o, mt_script *script)
 {
     static app a;
     char err[1024];
     raise_fd_limit();
+    if (check_statsd(o, err, sizeof(err))) {
+        fprintf(stderr, "molotov: %s\n", err);
+        return EXIT_USAGE;
+    }
     mt_pool *pool = NULL; /* forked before libuv and libcurl start here */
     if (o->processes > 1 && mt_pool_fork(o, script, &pool, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);

@@ -226,8 +226,6 @@ static int refuse_unbuilt(const mt_options *o, char *err, size_t errlen)
         what = "--threshold";
     else if (o->json_path || o->html_path || o->junit_path)
         what = "--json/--html/--junit";
-    else if (o->statsd)
-        what = "--statsd";
     else if (o->config)
         what = "--config";
     if (what) return fail(err, errlen, "%s: not supported by this build yet", what);

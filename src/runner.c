@@ -555,6 +555,10 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     rng_state = (uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
     if (!rng_state) rng_state = 1;
     r->fixture = worker_new(r, -1);
+    if (o->statsd) {
+        char err[256]; /* the address was checked before the run: this cannot fail twice */
+        if (mt_statsd_open(o->statsd_address, &r->statsd, err, sizeof(err))) r->statsd = NULL;
+    }
     return MT_OK;
 }
 
@@ -750,6 +754,8 @@ void mt_runner_close(mt_runner *r)
     uv_close((uv_handle_t *)&r->deadline, NULL);
     uv_close((uv_handle_t *)&r->tick, NULL);
     mt_engine_close(r->engine);
+    mt_statsd_close(r->statsd);
+    r->statsd = NULL;
     mt_stats_free(&r->stats);
     r->script->runner = NULL;
 }

@@ -310,6 +310,15 @@ static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req
     mt_script_emit(s, L, "sending_request", info);
 }
 
+static void send_statsd(mt_worker *w, mt_http *h)
+{
+    long code = 0;
+    curl_off_t us = 0;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_TOTAL_TIME_T, &us);
+    mt_statsd_request(w->runner->statsd, w->req_method, w->req_url, code, (double)us / 1000.0);
+}
+
 static int finish(lua_State *L, int status, lua_KContext info)
 {
     (void)status;
@@ -320,6 +329,7 @@ static int finish(lua_State *L, int status, lua_KContext info)
     mt_stats *st = &w->runner->stats;
     st->requests++;
     CURLcode rc = h->xfer.result;
+    if (w->runner->statsd) send_statsd(w, h);
     if (rc != CURLE_OK) {
         st->transport_errors++;
         const char *kind = mt_http_error_kind(rc, h->xfer.easy);
@@ -365,6 +375,8 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
         info = lua_gettop(L);
     }
     if (mt_http_send(h, w->runner->engine, &r)) luaL_error(L, "libcurl refused %s %s", method, url);
+    w->req_method = method;
+    w->req_url = r.url;
     w->busy = h;
     w->wait = MT_WAIT_HTTP;
     return lua_yieldk(L, 0, (lua_KContext)info, finish);
@@ -485,28 +497,6 @@ static void keep_seed_cookies(lua_State *L, int self, int d)
     lua_pop(L, 1);
 }
 
-/* The host of url ("" when there is none), without userinfo, port or []. */
-static void url_host(const char *url, char *out, size_t outlen)
-{
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    size_t n = strcspn(p, "/?#");
-    const char *at = memchr(p, '@', n);
-    if (at) {
-        n -= (size_t)(at + 1 - p);
-        p = at + 1;
-    }
-    if (*p == '[') {
-        const char *close = memchr(p, ']', n);
-        n = close ? (size_t)(close - p - 1) : n - 1;
-        p++;
-    } else {
-        const char *colon = memchr(p, ':', n);
-        if (colon) n = (size_t)(colon - p);
-    }
-    snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), p);
-}
-
 /* Session cookies go to every host: the first request to a host puts them in
  * the jar for it, where the server's own Set-Cookie may then replace them. */
 static void seed_for_host(lua_State *L, session *s, const char *url)
@@ -516,7 +506,7 @@ static void seed_for_host(lua_State *L, session *s, const char *url)
         return;
     }
     char host[256];
-    url_host(url, host, sizeof(host));
+    mt_http_url_host(url, host, sizeof(host));
     for (int i = 0; i < s->nhosts; i++) {
         if (strcmp(s->hosts[i], host) == 0) {
             lua_pop(L, 1);

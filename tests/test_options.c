@@ -325,7 +325,6 @@ static void test_unbuilt_options_refused_by_name(void **state)
     EXPECT_ERROR(A("--json", "r.json"), "--json", "not supported");
     EXPECT_ERROR(A("--html", "r.html"), "--html", "not supported");
     EXPECT_ERROR(A("--junit", "r.xml"), "--junit", "not supported");
-    EXPECT_ERROR("--statsd", "--statsd", "not supported");
     EXPECT_ERROR(A("--config", "molotov.json"), "--config", "not supported");
 
     /* more thresholds than MT_MAX_THRESHOLDS are refused before anything else */

@@ -64,6 +64,12 @@ void mt_http_add_cookie(mt_http *h, const char *host, const char *name, const ch
  * "dns failure", "tls error", ... */
 const char *mt_http_error_kind(CURLcode rc, CURL *easy);
 
+/* The host of url without userinfo, port or [] ("" when there is none). */
+void mt_http_url_host(const char *url, char *out, size_t outlen);
+
+/* The path of url without query or fragment ("/" when there is none). */
+void mt_http_url_path(const char *url, char *out, size_t outlen);
+
 /* Appends s percent-encoded (RFC 3986 unreserved kept) to out. */
 void mt_http_urlencode(mt_buf *out, const char *s, size_t n);
 

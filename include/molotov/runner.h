@@ -9,6 +9,7 @@
 #include "molotov/options.h"
 #include "molotov/script.h"
 #include "molotov/stats.h"
+#include "molotov/statsd.h"
 
 #include <lua.h>
 #include <stdbool.h>
@@ -25,10 +26,11 @@ typedef struct mt_worker {
     int co_ref;
     int session_ref; /* LUA_NOREF until setup returned */
     int phase;
-    int wait;      /* enum mt_wait: why the coroutine yielded */
-    mt_http http;  /* the session's slot (keep-alive, cookie jar) */
-    mt_http *aux;  /* molotov.request's slot, made on first use */
-    mt_http *busy; /* the slot a request is waiting on */
+    int wait;                         /* enum mt_wait: why the coroutine yielded */
+    mt_http http;                     /* the session's slot (keep-alive, cookie jar) */
+    mt_http *aux;                     /* molotov.request's slot, made on first use */
+    mt_http *busy;                    /* the slot a request is waiting on */
+    const char *req_method, *req_url; /* of that request (alive on the Lua stack) */
     uv_timer_t timer;
     long step;    /* scenarios started */
     int scenario; /* index of the scenario running */
@@ -43,6 +45,7 @@ struct mt_runner {
     mt_script *script;
     const mt_options *opt;
     mt_stats stats;
+    mt_statsd *statsd; /* --statsd, or NULL */
     mt_worker **workers;
     int nworkers, running;
     int first_id;       /* id of this process's first worker */
