@@ -187,6 +187,20 @@ class Signals(unittest.TestCase):
         self.assertIn("Interrupted.", out)
         self.assert_gone(kids)
 
+    def test_second_sigint_stops_every_process_at_once(self):
+        with harness.MolotovServe() as srv:
+            proc, kids = self.start(srv.url, delay_ms=30000)
+            proc.send_signal(signal.SIGINT)
+            t0 = time.monotonic()
+            time.sleep(0.2)  # two distinct presses
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=20)
+            elapsed = time.monotonic() - t0
+        self.assertEqual(proc.returncode, 130, out + err)
+        self.assertLess(elapsed, 3.0)
+        self.assertEqual(harness.assert_summary_counts(out), (0, 0))
+        self.assert_gone(kids)
+
     def test_killed_child_is_reported_and_the_others_stop(self):
         with harness.MolotovServe() as srv:
             proc, kids = self.start(srv.url, processes=3)
