@@ -1,0 +1,307 @@
+/* test_report_html.c: the --html report (src/report_html.c) rendered into
+ * memory from the samples in tests/data/ (a 60 s run with a latency spike,
+ * failures and a failing threshold; a run that made no request), from an
+ * empty report and from strings built to break out of the script element:
+ * one page, the embedded JSON reads back equal to the input, nothing points
+ * at the network outside that data, and a failed write is MT_EIO.
+ *
+ * The pages themselves are drawn by their script in a browser; set
+ * MT_REPORT_HTML_DIR=dir to keep them (dir/report-sample.html, ...) and look
+ * at them. tests/data/make-report-samples.py rewrites the samples. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "molotov/common.h"
+#include "molotov/report_html.h"
+
+static const char OPEN_TAG[] = "<script type=\"application/json\" id=\"report\">";
+
+/* tests/data/<name>, found next to this source file. */
+static char *data_path(const char *name)
+{
+    const char *slash = strrchr(__FILE__, '/');
+    size_t dir = slash ? (size_t)(slash - __FILE__) + 1 : 0;
+    char *p = malloc(dir + strlen("data/") + strlen(name) + 1);
+    assert_non_null(p);
+    memcpy(p, __FILE__, dir);
+    strcpy(p + dir, "data/");
+    strcat(p, name);
+    return p;
+}
+
+static cJSON *load(const char *name)
+{
+    char *path = data_path(name);
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot open %s", path);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) fwrite(chunk, 1, n, mem);
+    fclose(f);
+    fclose(mem);
+    cJSON *j = cJSON_Parse(text);
+    if (!j) fail_msg("%s is not JSON", path);
+    free(text);
+    free(path);
+    return j;
+}
+
+/* Renders report into a new string; keeps it as dir/<name>.html when
+ * MT_REPORT_HTML_DIR is set. */
+static char *render(const cJSON *report, const char *name)
+{
+    char *html = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&html, &len);
+    assert_non_null(out);
+    assert_int_equal(mt_report_html(report, out), MT_OK);
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(strlen(html), len);
+    const char *dir = getenv("MT_REPORT_HTML_DIR");
+    if (dir && *dir) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s.html", dir, name);
+        FILE *f = fopen(path, "w");
+        if (!f) fail_msg("cannot write %s", path);
+        fputs(html, f);
+        fclose(f);
+    }
+    return html;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+static const char *find_nocase(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (strncasecmp(hay + i, needle, n) == 0) return hay + i;
+    return NULL;
+}
+
+/* A copy of s with every "<\/" turned back into "</". */
+static char *unescape(const char *s, size_t len)
+{
+    char *u = malloc(len + 1), *w = u;
+    assert_non_null(u);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '<' && i + 2 < len && s[i + 1] == '\\' && s[i + 2] == '/') {
+            *w++ = '<';
+            *w++ = '/';
+            i += 2;
+        } else {
+            *w++ = s[i];
+        }
+    }
+    *w = 0;
+    return u;
+}
+
+/* The checks every page passes. Returns the embedded JSON, parsed. */
+static cJSON *check_page(const char *html, const cJSON *input)
+{
+    assert_int_equal(strncmp(html, "<!DOCTYPE html>", 15), 0);
+    assert_int_equal(count(html, OPEN_TAG), 1);
+
+    /* the data: from the tag to the first "</script" */
+    const char *data = strstr(html, OPEN_TAG) + strlen(OPEN_TAG);
+    const char *end = find_nocase(data, strlen(data), "</script");
+    assert_non_null(end);
+    size_t dlen = (size_t)(end - data);
+    assert_null(find_nocase(data, dlen, "</"));
+    assert_null(find_nocase(data, dlen, "<!--"));
+    assert_int_equal(strncmp(end, "</script>", 9), 0);
+
+    /* read back, as a browser's JSON.parse would and after un-escaping */
+    char *raw = malloc(dlen + 1);
+    assert_non_null(raw);
+    memcpy(raw, data, dlen);
+    raw[dlen] = 0;
+    cJSON *back = cJSON_Parse(raw);
+    assert_non_null(back);
+    char *plain = unescape(data, dlen);
+    cJSON *back2 = cJSON_Parse(plain);
+    assert_non_null(back2);
+    if (input) {
+        assert_true(cJSON_Compare(back, input, 1));
+        assert_true(cJSON_Compare(back2, input, 1));
+    }
+    cJSON_Delete(back2);
+    free(plain);
+    free(raw);
+
+    /* outside the data (which may hold any text): one page, no network
+     * reference, one style sheet and one script */
+    size_t before = (size_t)(data - html);
+    char *shell = malloc(before + strlen(end) + 1);
+    assert_non_null(shell);
+    memcpy(shell, html, before);
+    strcpy(shell + before, end);
+    assert_int_equal(count(shell, "<html"), 1);
+    assert_int_equal(count(shell, "</html>"), 1);
+    assert_int_equal(count(shell, "<body>"), 1);
+    assert_int_equal(count(shell, "<style>"), 1);
+    assert_int_equal(count(shell, "<script"), 2);
+    assert_int_equal(count(end, "<script>"), 1);
+    assert_null(find_nocase(shell, strlen(shell), "http://"));
+    assert_null(find_nocase(shell, strlen(shell), "https://"));
+    assert_null(find_nocase(shell, strlen(shell), " src="));
+    assert_null(find_nocase(shell, strlen(shell), "<link"));
+    assert_null(find_nocase(shell, strlen(shell), "@import"));
+    assert_null(strstr(shell, "url(")); /* in CSS */
+    free(shell);
+    return back;
+}
+
+static void test_sample(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-sample.json");
+    char *html = render(in, "report-sample");
+    cJSON *back = check_page(html, in);
+
+    assert_string_equal(cJSON_GetObjectItem(back, "version")->valuestring, "0.1.0");
+    assert_string_equal(cJSON_GetObjectItem(back, "started_at")->valuestring,
+                        cJSON_GetObjectItem(in, "started_at")->valuestring);
+    const cJSON *totals = cJSON_GetObjectItem(back, "totals");
+    assert_float_equal(
+        cJSON_GetObjectItem(totals, "requests")->valuedouble,
+        cJSON_GetObjectItem(cJSON_GetObjectItem(in, "totals"), "requests")->valuedouble, 0);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "timeline")), 60);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "thresholds")), 2);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(back, "distribution")) > 100);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "scenarios")), 3);
+
+    /* the labels and threshold expressions are in the page */
+    const cJSON *it;
+    int labels = 0;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(in, "requests"))
+    {
+        assert_non_null(strstr(html, it->string));
+        labels++;
+    }
+    assert_int_equal(labels, 5);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(in, "thresholds"))
+        assert_non_null(strstr(html, cJSON_GetObjectItem(it, "expr")->valuestring));
+    assert_non_null(strstr(html, "p99<250ms"));
+    assert_non_null(strstr(html, "failure_rate<0.5%"));
+    /* the failure message holding a page of HTML is there, escaped */
+    assert_non_null(strstr(html, "<title>503<\\/title><script src=\\\"/err.js\\\"><\\/script>"));
+    assert_non_null(
+        strstr(html, "<title>molotov report \xC2\xB7 2026-11-22T04:40:00.123Z</title>"));
+
+    cJSON_Delete(back);
+    free(html);
+    cJSON_Delete(in);
+}
+
+static void test_empty_run(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-empty.json");
+    char *html = render(in, "report-empty");
+    cJSON *back = check_page(html, in);
+    const cJSON *totals = cJSON_GetObjectItem(back, "totals");
+    assert_float_equal(cJSON_GetObjectItem(totals, "requests")->valuedouble, 0, 0);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "distribution")), 0);
+    cJSON_Delete(back);
+    free(html);
+    cJSON_Delete(in);
+}
+
+static void test_no_report(void **state)
+{
+    (void)state;
+    char *html = render(NULL, "report-null");
+    cJSON *back = check_page(html, NULL);
+    assert_true(cJSON_IsObject(back));
+    assert_null(back->child);
+    assert_non_null(strstr(html, "<title>molotov report</title>"));
+    cJSON_Delete(back);
+    free(html);
+
+    cJSON *empty = cJSON_CreateObject();
+    html = render(empty, "report-bare");
+    cJSON_Delete(check_page(html, empty));
+    free(html);
+    cJSON_Delete(empty);
+}
+
+/* Strings that would end the script element early, or switch the HTML
+ * tokenizer into the states where "</script>" no longer ends it. */
+static void test_breakout_strings(void **state)
+{
+    (void)state;
+    static const char *const nasty[] = {
+        "</script><script>alert(1)</script>",
+        "</SCRIPT >",
+        "<!--<script>",
+        "<!-- </script> -->",
+        "<\\/script>",
+        "a</",
+        "<",
+        "</",
+        "\"</\"",
+        "line\u2028break \xE2\x80\xA9 and <b>bold</b> & 'quotes'",
+    };
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "started_at", "</title><script>alert(1)</script>");
+    cJSON *errors = cJSON_AddArrayToObject(in, "errors");
+    cJSON *reqs = cJSON_AddObjectToObject(in, "requests");
+    for (size_t i = 0; i < sizeof(nasty) / sizeof(*nasty); i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "message", nasty[i]);
+        cJSON_AddNumberToObject(e, "count", (double)i);
+        cJSON_AddItemToArray(errors, e);
+        cJSON_AddObjectToObject(reqs, nasty[i]);
+    }
+    char *html = render(in, "report-breakout");
+    cJSON_Delete(check_page(html, in));
+    /* the title holds the text, not the markup */
+    assert_non_null(strstr(html, "<title>molotov report \xC2\xB7 &lt;/title&gt;&lt;script&gt;"));
+    assert_int_equal(count(html, "<title>"), 1);
+    assert_int_equal(count(html, "</title>"), 1);
+    free(html);
+    cJSON_Delete(in);
+}
+
+static void test_write_error(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-sample.json");
+    FILE *ro = fopen(__FILE__, "r"); /* a stream every write fails on */
+    assert_non_null(ro);
+    assert_int_equal(mt_report_html(in, ro), MT_EIO);
+    fclose(ro);
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        assert_int_equal(mt_report_html(in, full), MT_EIO);
+        fclose(full);
+    }
+    cJSON_Delete(in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sample),      cmocka_unit_test(test_empty_run),
+        cmocka_unit_test(test_no_report),   cmocka_unit_test(test_breakout_strings),
+        cmocka_unit_test(test_write_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
