@@ -126,3 +126,10 @@ double mt_now_s(void)
 {
     return (double)mt_now_ns() / 1e9;
 }
+
+int64_t mt_wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    return (int64_t)ts.tv_sec;
+}

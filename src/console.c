@@ -2,6 +2,7 @@
 #include "molotov/console.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,11 +26,24 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
     fflush(out);
 }
 
+void mt_console_format_us(uint64_t us, char *buf, size_t len)
+{
+    if (us < 1000)
+        snprintf(buf, len, "%" PRIu64 "us", us);
+    else if (us < 1000000)
+        snprintf(buf, len, "%.1fms", (double)us / 1e3);
+    else
+        snprintf(buf, len, "%.2fs", (double)us / 1e6);
+}
+
 void mt_console_format_live(const mt_console *c, char *buf, size_t len)
 {
     const mt_stats *s = &c->runner->stats;
-    snprintf(buf, len, "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 " | WORKERS: %d | %.0f req/s",
-             s->successes, s->failures, mt_runner_active_workers(c->runner), c->rps);
+    char p99[16];
+    mt_console_format_us(mt_stats_recent_p99(s, mt_wall_s()), p99, sizeof(p99));
+    snprintf(buf, len,
+             "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 " | WORKERS: %d | %.0f req/s | p99 %s",
+             s->successes, s->failures, mt_runner_active_workers(c->runner), c->rps, p99);
 }
 
 static void sample_rate(mt_console *c)
@@ -74,6 +88,58 @@ void mt_console_start(mt_console *c)
     uv_timer_start(&c->timer, on_tick, ms ? ms : 1, ms ? ms : 1);
 }
 
+/* One table row: name, two counts, a rate and p50/p90/p99/max of h. */
+static void print_row(FILE *out, const char *name, uint64_t a, uint64_t b, double rate,
+                      const mt_hist *h)
+{
+    char q[4][16];
+    const double ps[3] = {50, 90, 99};
+    for (int i = 0; i < 3; i++) mt_console_format_us(mt_hist_percentile(h, ps[i]), q[i], 16);
+    mt_console_format_us(mt_hist_max(h), q[3], 16);
+    int w = (int)strlen(name) > 24 ? 21 : 24;
+    fprintf(out, "  %-*.*s%s %8" PRIu64 " %8" PRIu64 " %7.1f %7s %7s %7s %7s\n", w, w, name,
+            w == 21 ? "..." : "", a, b, rate, q[0], q[1], q[2], q[3]);
+}
+
+static void print_codes(FILE *out, const mt_req_stats *r)
+{
+    char line[512] = "";
+    size_t n = 0;
+    for (int code = 0; code < MT_STATS_MAX_STATUS && n < sizeof(line) - 40; code++)
+        if (r->status[code])
+            n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%d: %" PRIu64, n ? ", " : "", code,
+                                  r->status[code]);
+    for (int k = 0; k < r->nkinds && n < sizeof(line) - 80; k++)
+        n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s: %" PRIu64, n ? ", " : "",
+                              r->kinds[k].kind, r->kinds[k].count);
+    if (n) fprintf(out, "      %s\n", line);
+}
+
+static void print_tables(mt_console *c, double secs)
+{
+    const mt_stats *s = &c->runner->stats;
+    const mt_script *script = c->runner->script;
+    double d = secs > 0 ? secs : 1;
+    fprintf(c->out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Scenarios (run time)", "runs", "failed",
+            "/s", "p50", "p90", "p99", "max");
+    for (int i = 0; i < s->nscenarios; i++) {
+        const mt_scn_stats *sc = &s->scenarios[i];
+        if (sc->runs)
+            print_row(c->out, script->scenarios[i].name, sc->runs, sc->failures,
+                      (double)sc->runs / d, sc->duration);
+    }
+    if (!s->nreqs) return;
+    fprintf(c->out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Requests (latency)", "count", "errors",
+            "/s", "p50", "p90", "p99", "max");
+    for (int i = 0; i < s->nreqs; i++) {
+        const mt_req_stats *r = &s->reqs[i];
+        print_row(c->out, r->label, r->count, r->errors, (double)r->count / d, r->latency);
+        print_codes(c->out, r);
+    }
+    print_row(c->out, "All requests", s->requests, s->transport_errors, (double)s->requests / d,
+              s->latency);
+}
+
 static void print_failures(mt_console *c)
 {
     size_t n;
@@ -83,7 +149,18 @@ static void print_failures(mt_console *c)
     free(m);
 }
 
-void mt_console_finish(mt_console *c)
+static void print_thresholds(mt_console *c, const mt_threshold_result *t, int n)
+{
+    if (n) fprintf(c->out, "Thresholds:\n");
+    for (int i = 0; i < n; i++) {
+        char value[48] = "no data";
+        if (!isnan(t[i].value)) snprintf(value, sizeof(value), "%.3f", t[i].value);
+        fprintf(c->out, "  %s  %s (%s %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
+                mt_threshold_metric_name(t[i].t.metric), value);
+    }
+}
+
+void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds)
 {
     uv_timer_stop(&c->timer);
     mt_runner *r = c->runner;
@@ -96,9 +173,11 @@ void mt_console_finish(mt_console *c)
             "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
             secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
     if (s->cancelled) fprintf(c->out, "Cancelled at the deadline: %" PRIu64 "\n", s->cancelled);
+    print_tables(c, secs);
     print_failures(c);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
     if (r->interrupted) fprintf(c->out, "Interrupted.\n");
+    print_thresholds(c, thresholds, nthresholds);
     fprintf(c->out, "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n", s->successes, s->failures);
     fprintf(c->out, "*** Bye ***\n");
     fflush(c->out);

@@ -4,17 +4,20 @@
 #include "molotov/console.h"
 #include "molotov/options.h"
 #include "molotov/pool.h"
+#include "molotov/report.h"
 #include "molotov/runner.h"
 #include "molotov/script.h"
 #include "molotov/statsd.h"
 #include "molotov/serve.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
+#define EXIT_THRESHOLDS 99
 #define EXIT_INTERRUPTED 130
 #define GRACE_S 5.0 /* after a first Ctrl-C, how long in-flight work may finish */
 
@@ -104,6 +107,28 @@ static int check_statsd(const mt_options *o, char *err, size_t errlen)
     return rc;
 }
 
+/* Summary, thresholds and reports (even after Ctrl-C); the exit code. */
+static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, int n)
+{
+    mt_runner *r = &a->runner;
+    const char **names = mt_calloc((size_t)script->nscenarios + 1, sizeof(char *));
+    for (int i = 0; i < script->nscenarios; i++) names[i] = script->scenarios[i].name;
+    double end = r->ended_at ? r->ended_at : mt_now_s();
+    mt_report rep = {.stats = &r->stats,
+                     .opt = r->opt,
+                     .scenario_names = names,
+                     .started_wall = r->started_wall,
+                     .duration_s = r->started_at ? end - r->started_at : 0,
+                     .thresholds = thresholds,
+                     .nthresholds = n};
+    int failed = mt_report_evaluate(&rep);
+    mt_console_finish(&a->console, thresholds, n);
+    mt_report_write_all(&rep);
+    free(names);
+    int code = mt_runner_exit_code(r);
+    return code == 0 && failed ? EXIT_THRESHOLDS : code;
+}
+
 static int run(const mt_options *o, mt_script *script)
 {
     static app a;
@@ -113,15 +138,24 @@ static int run(const mt_options *o, mt_script *script)
         fprintf(stderr, "molotov: %s\n", err);
         return EXIT_USAGE;
     }
+    mt_threshold_result *thresholds = NULL;
+    int nthresholds = 0;
+    if (mt_report_parse_thresholds(o, script, &thresholds, &nthresholds, err, sizeof(err))) {
+        fprintf(stderr, "molotov: %s\n", err);
+        free(thresholds);
+        return EXIT_USAGE;
+    }
     mt_pool *pool = NULL; /* forked before libuv and libcurl start here */
     if (o->processes > 1 && mt_pool_fork(o, script, &pool, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
+        free(thresholds);
         return EXIT_USAGE;
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
     if (mt_runner_init(&a.runner, &loop, script, o)) {
         fprintf(stderr, "molotov: could not start the engine (libcurl/libuv)\n");
+        free(thresholds);
         return EXIT_USAGE;
     }
     a.runner.on_finished = on_finished;
@@ -131,13 +165,14 @@ static int run(const mt_options *o, mt_script *script)
     if (rc) {
         fprintf(stderr, "molotov: %s\n", err);
         app_close(&a, &loop, pool);
+        free(thresholds);
         return rc == MT_ESTOPPED ? EXIT_INTERRUPTED : EXIT_USAGE;
     }
     mt_console_start(&a.console);
     if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
-    mt_console_finish(&a.console);
-    int code = mt_runner_exit_code(&a.runner);
+    int code = finish(&a, script, thresholds, nthresholds);
     app_close(&a, &loop, pool);
+    free(thresholds);
     return code;
 }
 

@@ -158,7 +158,7 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
 {
     char tmp[64];
     const char *name = opt_name(c, tmp);
-    long n;
+    long n = 0;
     int rc = MT_OK;
     switch (c) {
     case 'w':
@@ -222,10 +222,6 @@ static int refuse_unbuilt(const mt_options *o, char *err, size_t errlen)
         what = "--sizing";
     else if (o->rate > 0)
         what = "--rate";
-    else if (o->nthresholds)
-        what = "--threshold";
-    else if (o->json_path || o->html_path || o->junit_path)
-        what = "--json/--html/--junit";
     else if (o->config)
         what = "--config";
     if (what) return fail(err, errlen, "%s: not supported by this build yet", what);

@@ -115,26 +115,8 @@ static cJSON *stats_json(const mt_stats *s, int workers)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "stats");
-    cJSON_AddNumberToObject(j, "successes", (double)s->successes);
-    cJSON_AddNumberToObject(j, "failures", (double)s->failures);
-    cJSON_AddNumberToObject(j, "requests", (double)s->requests);
-    cJSON_AddNumberToObject(j, "transport_errors", (double)s->transport_errors);
-    cJSON_AddNumberToObject(j, "cancelled", (double)s->cancelled);
     cJSON_AddNumberToObject(j, "workers", workers);
-    cJSON *scn = cJSON_AddArrayToObject(j, "scenarios");
-    for (int i = 0; i < s->nscenarios; i++) {
-        double v[3] = {(double)s->scenarios[i].runs, (double)s->scenarios[i].successes,
-                       (double)s->scenarios[i].failures};
-        cJSON_AddItemToArray(scn, cJSON_CreateDoubleArray(v, 3));
-    }
-    cJSON *msgs = cJSON_AddArrayToObject(j, "messages");
-    for (size_t i = 0; i < s->msg_cap; i++) {
-        if (!s->msgs[i].msg) continue;
-        cJSON *m = cJSON_CreateArray();
-        cJSON_AddItemToArray(m, cJSON_CreateString(s->msgs[i].msg));
-        cJSON_AddItemToArray(m, cJSON_CreateNumber((double)s->msgs[i].count));
-        cJSON_AddItemToArray(msgs, m);
-    }
+    cJSON_AddItemToObject(j, "stats", mt_stats_to_json(s));
     return j;
 }
 
@@ -368,44 +350,15 @@ static void pool_abort(mt_runner *r)
     broadcast(r->data, "abort");
 }
 
-static uint64_t num(const cJSON *j, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
-    return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
-}
-
-static void merge_scenarios(mt_stats *s, const cJSON *arr)
-{
-    int i = 0;
-    const cJSON *row;
-    cJSON_ArrayForEach(row, arr)
-    {
-        if (i >= s->nscenarios || cJSON_GetArraySize(row) != 3) break;
-        s->scenarios[i].runs += (uint64_t)cJSON_GetArrayItem(row, 0)->valuedouble;
-        s->scenarios[i].successes += (uint64_t)cJSON_GetArrayItem(row, 1)->valuedouble;
-        s->scenarios[i].failures += (uint64_t)cJSON_GetArrayItem(row, 2)->valuedouble;
-        i++;
-    }
-}
-
 static void merge_stats(mt_pool *p, child *c, const cJSON *j)
 {
     mt_stats *s = &p->runner->stats;
-    s->successes += num(j, "successes");
-    s->failures += num(j, "failures");
-    s->requests += num(j, "requests");
-    s->transport_errors += num(j, "transport_errors");
-    s->cancelled += num(j, "cancelled");
-    merge_scenarios(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"));
-    const cJSON *m;
-    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(j, "messages"))
-    {
-        const cJSON *msg = cJSON_GetArrayItem(m, 0), *count = cJSON_GetArrayItem(m, 1);
-        if (cJSON_IsString(msg) && cJSON_IsNumber(count))
-            mt_stats_add_message(s, msg->valuestring, (uint64_t)count->valuedouble);
-    }
-    p->runner->remote_workers += (int)num(j, "workers") - c->workers;
-    c->workers = (int)num(j, "workers");
+    if (mt_stats_merge_json(s, cJSON_GetObjectItemCaseSensitive(j, "stats")))
+        fprintf(stderr, "molotov: worker process %d sent malformed statistics\n", (int)c->pid);
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "workers");
+    int workers = cJSON_IsNumber(w) ? (int)w->valuedouble : 0;
+    p->runner->remote_workers += workers - c->workers;
+    c->workers = workers;
     const mt_options *o = p->opt;
     if (o->fail && s->failures >= (uint64_t)o->fail) {
         char why[64];

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum phase {
@@ -343,7 +344,8 @@ static void next_scenario(mt_worker *w)
     w->scenario = i;
     w->step++;
     w->phase = PH_SCENARIO;
-    w->runner->stats.scenarios[i].runs++;
+    mt_stats_scenario_start(&w->runner->stats, i);
+    w->scenario_t0 = mt_now_ns();
     emit_scenario(w, "scenario_start", NULL);
     lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
     lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
@@ -369,8 +371,8 @@ static void pause_then_next(mt_worker *w, double delay)
 static void scenario_succeeded(mt_worker *w)
 {
     mt_runner *r = w->runner;
-    r->stats.successes++;
-    r->stats.scenarios[w->scenario].successes++;
+    mt_stats_scenario_end(&r->stats, w->scenario, true, (mt_now_ns() - w->scenario_t0) / 1000,
+                          mt_wall_s());
     emit_scenario(w, "scenario_success", NULL);
     pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
 }
@@ -378,8 +380,8 @@ static void scenario_succeeded(mt_worker *w)
 static void scenario_failed(mt_worker *w, const char *msg)
 {
     mt_runner *r = w->runner;
-    r->stats.failures++;
-    r->stats.scenarios[w->scenario].failures++;
+    mt_stats_scenario_end(&r->stats, w->scenario, false, (mt_now_ns() - w->scenario_t0) / 1000,
+                          mt_wall_s());
     mt_stats_add_message(&r->stats, msg, 1);
     emit_scenario(w, "scenario_failure", msg);
     if (r->opt->exception) fatal(r, msg);
@@ -607,6 +609,8 @@ static void on_deadline(uv_timer_t *t)
 static void on_tick(uv_timer_t *t)
 {
     mt_runner *r = t->data;
+    mt_stats_seal(&r->stats, mt_wall_s() - 3); /* late reports from children still fit */
+    if (!r->script->nlisteners) return;
     lua_State *L = r->script->L;
     lua_createtable(L, 0, 1);
     lua_pushinteger(L, mt_runner_active_workers(r));
@@ -651,9 +655,12 @@ void mt_runner_begin(mt_runner *r, int workers)
 {
     uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    r->started_wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
     r->deadline_at = r->started_at + r->opt->duration;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
-    if (r->script->nlisteners && !r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
+    if (!r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
     mt_runner_add_workers(r, workers);
 }
 

@@ -7,6 +7,7 @@
 #include "molotov/response.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,7 @@ typedef struct {
     int o, d, sh, rh; /* stack indexes: options, defaults, headers (0 = none) */
     mt_http *h;
     const mt_options *opt;
+    const char *label; /* the name option, or NULL */
 } req_ctx;
 
 static const char *set_body(lua_State *L, req_ctx *c, mt_http_req *r)
@@ -275,7 +277,7 @@ static void build(lua_State *L, req_ctx *c, const char *method, const char *url,
     r->http_version = version(L, c, o->http2);
     set_auth(L, c, r);
     set_cookies(L, c, r);
-    if (opt(L, c->o, c->d, "name") != LUA_TNIL) text(L, -1, "name");
+    if (opt(L, c->o, c->d, "name") != LUA_TNIL) c->label = text(L, -1, "name");
 }
 
 static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req *r)
@@ -327,21 +329,20 @@ static int finish(lua_State *L, int status, lua_KContext info)
     w->busy = NULL;
     w->wait = MT_WAIT_NONE;
     mt_stats *st = &w->runner->stats;
-    st->requests++;
     CURLcode rc = h->xfer.result;
     if (w->runner->statsd) send_statsd(w, h);
-    if (rc != CURLE_OK) {
-        st->transport_errors++;
-        const char *kind = mt_http_error_kind(rc, h->xfer.easy);
+    long code = 0;
+    curl_off_t us = 0;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_TOTAL_TIME_T, &us);
+    const char *kind = rc != CURLE_OK ? mt_http_error_kind(rc, h->xfer.easy) : NULL;
+    mt_stats_request(st, w->label, code, kind, (uint64_t)us, mt_wall_s());
+    if (kind) {
         mt_respbuf *buf = mt_http_take(h);
         lua_pushfstring(L, "%s: %s", kind, buf->url.data ? buf->url.data : "");
         mt_respbuf_put(buf);
         return lua_error(L);
     }
-    long code = 0;
-    curl_off_t us = 0;
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_TOTAL_TIME_T, &us);
     mt_response_push(L, code, (double)us / 1e6, mt_http_take(h));
     if (info) {
         lua_pushvalue(L, -1);
@@ -360,6 +361,19 @@ static mt_worker *running_worker(lua_State *L)
 }
 
 /* The common path of every verb: stack holds url at url_idx, options at o. */
+/* The label a request's statistics go under: its name option, or
+ * "METHOD /path" without the query. */
+static void set_label(mt_worker *w, const char *name, const char *method, const char *url)
+{
+    if (name) {
+        snprintf(w->label, sizeof(w->label), "%s", name);
+        return;
+    }
+    char path[200];
+    mt_http_url_path(url, path, sizeof(path));
+    snprintf(w->label, sizeof(w->label), "%s %s", method, path);
+}
+
 static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, int url_idx,
                    req_ctx *c, int self)
 {
@@ -377,6 +391,7 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
     if (mt_http_send(h, w->runner->engine, &r)) luaL_error(L, "libcurl refused %s %s", method, url);
     w->req_method = method;
     w->req_url = r.url;
+    set_label(w, c->label, method, r.url);
     w->busy = h;
     w->wait = MT_WAIT_HTTP;
     return lua_yieldk(L, 0, (lua_KContext)info, finish);

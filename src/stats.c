@@ -1,36 +1,12 @@
-/* stats.c: run counters and the table of distinct failure messages. */
+/* stats.c: run counters, distinct failure messages, per-scenario and
+ * per-label statistics, the per-second timeline, and their JSON form. Every
+ * figure is a count or a histogram, so merging is adding. */
 #include "molotov/stats.h"
 #include "molotov/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void mt_stats_init(mt_stats *s, int nscenarios)
-{
-    memset(s, 0, sizeof(*s));
-    s->nscenarios = nscenarios;
-    s->scenarios = mt_calloc((size_t)(nscenarios > 0 ? nscenarios : 1), sizeof(mt_scn_stats));
-}
-
-void mt_stats_free(mt_stats *s)
-{
-    for (size_t i = 0; i < s->msg_cap; i++) free(s->msgs[i].msg);
-    free(s->msgs);
-    free(s->scenarios);
-    memset(s, 0, sizeof(*s));
-}
-
-void mt_stats_reset(mt_stats *s)
-{
-    int n = s->nscenarios;
-    mt_scn_stats *scn = s->scenarios;
-    for (size_t i = 0; i < s->msg_cap; i++) free(s->msgs[i].msg);
-    free(s->msgs);
-    memset(scn, 0, sizeof(*scn) * (size_t)(n > 0 ? n : 1));
-    memset(s, 0, sizeof(*s));
-    s->nscenarios = n;
-    s->scenarios = scn;
-}
 
 static uint64_t hash(const char *s)
 {
@@ -39,19 +15,93 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-static mt_msgcount *slot(mt_msgcount *tab, size_t cap, const char *msg)
+/* ---- life cycle ---- */
+
+void mt_stats_init(mt_stats *s, int nscenarios)
+{
+    memset(s, 0, sizeof(*s));
+    s->nscenarios = nscenarios;
+    s->scenarios = mt_calloc((size_t)(nscenarios > 0 ? nscenarios : 1), sizeof(mt_scn_stats));
+    for (int i = 0; i < nscenarios; i++) s->scenarios[i].duration = mt_hist_new();
+    s->latency = mt_hist_new();
+}
+
+static void free_reqs(mt_stats *s)
+{
+    for (int i = 0; i < s->nreqs; i++) {
+        mt_req_stats *r = &s->reqs[i];
+        free(r->label);
+        for (int k = 0; k < r->nkinds; k++) free(r->kinds[k].kind);
+        free(r->kinds);
+        mt_hist_free(r->latency);
+    }
+    free(s->reqs);
+    free(s->req_index);
+    s->reqs = NULL;
+    s->req_index = NULL;
+    s->nreqs = s->reqs_cap = 0;
+    s->req_index_cap = 0;
+}
+
+static void free_ticks(mt_stats *s)
+{
+    for (int i = 0; i < s->nticks; i++) {
+        mt_hist_free(s->ticks[i].latency);
+        free(s->ticks[i].encoded);
+    }
+    free(s->ticks);
+    s->ticks = NULL;
+    s->nticks = s->ticks_cap = 0;
+}
+
+static void free_messages(mt_stats *s)
+{
+    for (size_t i = 0; i < s->msg_cap; i++) free(s->msgs[i].msg);
+    free(s->msgs);
+    s->msgs = NULL;
+    s->msg_cap = s->nmsgs = 0;
+}
+
+void mt_stats_free(mt_stats *s)
+{
+    free_messages(s);
+    free_reqs(s);
+    free_ticks(s);
+    for (int i = 0; i < s->nscenarios; i++) mt_hist_free(s->scenarios[i].duration);
+    free(s->scenarios);
+    mt_hist_free(s->latency);
+    memset(s, 0, sizeof(*s));
+}
+
+void mt_stats_reset(mt_stats *s)
+{
+    free_messages(s);
+    free_reqs(s);
+    free_ticks(s);
+    for (int i = 0; i < s->nscenarios; i++) {
+        mt_scn_stats *sc = &s->scenarios[i];
+        sc->runs = sc->successes = sc->failures = 0;
+        mt_hist_reset(sc->duration);
+    }
+    mt_hist_reset(s->latency);
+    s->successes = s->failures = s->requests = s->transport_errors = s->cancelled = 0;
+}
+
+/* ---- failure messages ---- */
+
+static mt_msgcount *msg_slot(mt_msgcount *tab, size_t cap, const char *msg)
 {
     size_t i = hash(msg) & (cap - 1);
     while (tab[i].msg && strcmp(tab[i].msg, msg) != 0) i = (i + 1) & (cap - 1);
     return &tab[i];
 }
 
-static void grow(mt_stats *s)
+static void grow_messages(mt_stats *s)
 {
     size_t cap = s->msg_cap ? s->msg_cap * 2 : 16;
     mt_msgcount *tab = mt_calloc(cap, sizeof(*tab));
     for (size_t i = 0; i < s->msg_cap; i++)
-        if (s->msgs[i].msg) *slot(tab, cap, s->msgs[i].msg) = s->msgs[i];
+        if (s->msgs[i].msg) *msg_slot(tab, cap, s->msgs[i].msg) = s->msgs[i];
     free(s->msgs);
     s->msgs = tab;
     s->msg_cap = cap;
@@ -59,8 +109,8 @@ static void grow(mt_stats *s)
 
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count)
 {
-    if ((s->nmsgs + 1) * 2 > s->msg_cap) grow(s);
-    mt_msgcount *m = slot(s->msgs, s->msg_cap, msg);
+    if ((s->nmsgs + 1) * 2 > s->msg_cap) grow_messages(s);
+    mt_msgcount *m = msg_slot(s->msgs, s->msg_cap, msg);
     if (!m->msg) {
         if (s->nmsgs >= MT_STATS_MAX_MESSAGES && strcmp(msg, MT_STATS_OTHER) != 0) {
             mt_stats_add_message(s, MT_STATS_OTHER, count);
@@ -70,23 +120,6 @@ void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count)
         s->nmsgs++;
     }
     m->count += count;
-}
-
-void mt_stats_merge(mt_stats *dst, const mt_stats *src)
-{
-    dst->successes += src->successes;
-    dst->failures += src->failures;
-    dst->requests += src->requests;
-    dst->transport_errors += src->transport_errors;
-    dst->cancelled += src->cancelled;
-    for (size_t i = 0; i < src->msg_cap; i++)
-        if (src->msgs[i].msg) mt_stats_add_message(dst, src->msgs[i].msg, src->msgs[i].count);
-    int n = dst->nscenarios < src->nscenarios ? dst->nscenarios : src->nscenarios;
-    for (int i = 0; i < n; i++) {
-        dst->scenarios[i].runs += src->scenarios[i].runs;
-        dst->scenarios[i].successes += src->scenarios[i].successes;
-        dst->scenarios[i].failures += src->scenarios[i].failures;
-    }
 }
 
 static int by_count_desc(const void *a, const void *b)
@@ -105,4 +138,373 @@ const mt_msgcount **mt_stats_messages(const mt_stats *s, size_t *n)
     qsort(out, k, sizeof(*out), by_count_desc);
     *n = k;
     return out;
+}
+
+/* ---- request labels ---- */
+
+static int *index_slot(const mt_stats *s, const char *label)
+{
+    size_t i = hash(label) & (s->req_index_cap - 1);
+    while (s->req_index[i] >= 0 && strcmp(s->reqs[s->req_index[i]].label, label) != 0)
+        i = (i + 1) & (s->req_index_cap - 1);
+    return &s->req_index[i];
+}
+
+static void grow_index(mt_stats *s)
+{
+    s->req_index_cap = s->req_index_cap ? s->req_index_cap * 2 : 32;
+    free(s->req_index);
+    s->req_index = mt_malloc(sizeof(int) * s->req_index_cap);
+    for (size_t i = 0; i < s->req_index_cap; i++) s->req_index[i] = -1;
+    for (int i = 0; i < s->nreqs; i++) *index_slot(s, s->reqs[i].label) = i;
+}
+
+const mt_req_stats *mt_stats_label(const mt_stats *s, const char *label)
+{
+    if (!s->req_index_cap) return NULL;
+    int i = *index_slot(s, label);
+    return i >= 0 ? &s->reqs[i] : NULL;
+}
+
+static mt_req_stats *label_stats(mt_stats *s, const char *label)
+{
+    if ((size_t)(s->nreqs + 1) * 2 > s->req_index_cap) grow_index(s);
+    int *slot = index_slot(s, label);
+    if (*slot >= 0) return &s->reqs[*slot];
+    if (s->nreqs >= MT_STATS_MAX_LABELS && strcmp(label, MT_STATS_OTHER_LABEL) != 0)
+        return label_stats(s, MT_STATS_OTHER_LABEL);
+    if (s->nreqs == s->reqs_cap) {
+        s->reqs_cap = s->reqs_cap ? s->reqs_cap * 2 : 8;
+        s->reqs = mt_realloc(s->reqs, sizeof(mt_req_stats) * (size_t)s->reqs_cap);
+    }
+    mt_req_stats *r = &s->reqs[s->nreqs];
+    memset(r, 0, sizeof(*r));
+    r->label = mt_strdup(label);
+    r->latency = mt_hist_new();
+    *slot = s->nreqs++;
+    return r;
+}
+
+static void add_kind(mt_req_stats *r, const char *kind, uint64_t count)
+{
+    for (int i = 0; i < r->nkinds; i++) {
+        if (strcmp(r->kinds[i].kind, kind) == 0) {
+            r->kinds[i].count += count;
+            return;
+        }
+    }
+    r->kinds = mt_realloc(r->kinds, sizeof(mt_kindcount) * (size_t)(r->nkinds + 1));
+    r->kinds[r->nkinds].kind = mt_strdup(kind);
+    r->kinds[r->nkinds++].count = count;
+}
+
+/* ---- timeline ---- */
+
+static mt_tick *tick_at(mt_stats *s, int64_t t)
+{
+    int i = s->nticks;
+    while (i > 0 && s->ticks[i - 1].t > t) i--; /* appends are the common case */
+    if (i > 0 && s->ticks[i - 1].t == t) return &s->ticks[i - 1];
+    if (s->nticks == s->ticks_cap) {
+        s->ticks_cap = s->ticks_cap ? s->ticks_cap * 2 : 64;
+        s->ticks = mt_realloc(s->ticks, sizeof(mt_tick) * (size_t)s->ticks_cap);
+    }
+    memmove(&s->ticks[i + 1], &s->ticks[i], sizeof(mt_tick) * (size_t)(s->nticks - i));
+    s->nticks++;
+    mt_tick *k = &s->ticks[i];
+    memset(k, 0, sizeof(*k));
+    k->t = t;
+    return k;
+}
+
+/* A sealed tick that receives more data opens again. */
+static mt_hist *tick_hist(mt_tick *k)
+{
+    if (k->latency) return k->latency;
+    k->latency = mt_hist_new();
+    if (k->encoded) mt_hist_decode(k->latency, k->encoded);
+    free(k->encoded);
+    k->encoded = NULL;
+    return k->latency;
+}
+
+void mt_stats_seal(mt_stats *s, int64_t before)
+{
+    for (int i = 0; i < s->nticks && s->ticks[i].t < before; i++) {
+        mt_tick *k = &s->ticks[i];
+        if (!k->latency) continue;
+        k->p50_us = mt_hist_percentile(k->latency, 50);
+        k->p99_us = mt_hist_percentile(k->latency, 99);
+        k->encoded = mt_hist_encode(k->latency);
+        mt_hist_free(k->latency);
+        k->latency = NULL;
+    }
+}
+
+uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now)
+{
+    for (int i = s->nticks - 1; i >= 0; i--) {
+        const mt_tick *k = &s->ticks[i];
+        if (k->t >= now) continue;
+        return k->latency ? mt_hist_percentile(k->latency, 99) : k->p99_us;
+    }
+    return 0;
+}
+
+/* ---- recording ---- */
+
+void mt_stats_request(mt_stats *s, const char *label, long status, const char *error_kind,
+                      uint64_t latency_us, int64_t t)
+{
+    mt_req_stats *r = label_stats(s, label);
+    mt_tick *k = tick_at(s, t);
+    s->requests++;
+    r->count++;
+    k->requests++;
+    if (error_kind) {
+        s->transport_errors++;
+        r->errors++;
+        add_kind(r, error_kind, 1);
+        return;
+    }
+    if (status >= 0 && status < MT_STATS_MAX_STATUS) r->status[status]++;
+    mt_hist_record(r->latency, latency_us);
+    mt_hist_record(s->latency, latency_us);
+    mt_hist_record(tick_hist(k), latency_us);
+}
+
+void mt_stats_scenario_start(mt_stats *s, int scenario)
+{
+    s->scenarios[scenario].runs++;
+}
+
+void mt_stats_scenario_end(mt_stats *s, int scenario, bool ok, uint64_t duration_us, int64_t t)
+{
+    mt_scn_stats *sc = &s->scenarios[scenario];
+    mt_tick *k = tick_at(s, t);
+    if (ok) {
+        s->successes++;
+        sc->successes++;
+        k->successes++;
+    } else {
+        s->failures++;
+        sc->failures++;
+        k->failures++;
+    }
+    mt_hist_record(sc->duration, duration_us);
+}
+
+/* ---- merging ---- */
+
+static void merge_req(mt_stats *dst, const mt_req_stats *src)
+{
+    mt_req_stats *r = label_stats(dst, src->label);
+    r->count += src->count;
+    r->errors += src->errors;
+    for (int c = 0; c < MT_STATS_MAX_STATUS; c++) r->status[c] += src->status[c];
+    for (int i = 0; i < src->nkinds; i++) add_kind(r, src->kinds[i].kind, src->kinds[i].count);
+    mt_hist_merge(r->latency, src->latency);
+}
+
+static void merge_tick(mt_stats *dst, const mt_tick *src)
+{
+    mt_tick *k = tick_at(dst, src->t);
+    k->requests += src->requests;
+    k->successes += src->successes;
+    k->failures += src->failures;
+    if (src->latency)
+        mt_hist_merge(tick_hist(k), src->latency);
+    else if (src->encoded)
+        mt_hist_decode(tick_hist(k), src->encoded);
+}
+
+void mt_stats_merge(mt_stats *dst, const mt_stats *src)
+{
+    dst->successes += src->successes;
+    dst->failures += src->failures;
+    dst->requests += src->requests;
+    dst->transport_errors += src->transport_errors;
+    dst->cancelled += src->cancelled;
+    mt_hist_merge(dst->latency, src->latency);
+    for (size_t i = 0; i < src->msg_cap; i++)
+        if (src->msgs[i].msg) mt_stats_add_message(dst, src->msgs[i].msg, src->msgs[i].count);
+    int n = dst->nscenarios < src->nscenarios ? dst->nscenarios : src->nscenarios;
+    for (int i = 0; i < n; i++) {
+        dst->scenarios[i].runs += src->scenarios[i].runs;
+        dst->scenarios[i].successes += src->scenarios[i].successes;
+        dst->scenarios[i].failures += src->scenarios[i].failures;
+        mt_hist_merge(dst->scenarios[i].duration, src->scenarios[i].duration);
+    }
+    for (int i = 0; i < src->nreqs; i++) merge_req(dst, &src->reqs[i]);
+    for (int i = 0; i < src->nticks; i++) merge_tick(dst, &src->ticks[i]);
+}
+
+/* ---- JSON ---- */
+
+static void add_hist(cJSON *o, const char *key, const mt_hist *h)
+{
+    char *enc = mt_hist_encode(h);
+    cJSON_AddStringToObject(o, key, enc);
+    free(enc);
+}
+
+static cJSON *req_json(const mt_req_stats *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "label", r->label);
+    cJSON_AddNumberToObject(o, "count", (double)r->count);
+    cJSON_AddNumberToObject(o, "errors", (double)r->errors);
+    cJSON *st = cJSON_AddObjectToObject(o, "status");
+    for (int c = 0; c < MT_STATS_MAX_STATUS; c++) {
+        if (!r->status[c]) continue;
+        char code[8];
+        snprintf(code, sizeof(code), "%d", c);
+        cJSON_AddNumberToObject(st, code, (double)r->status[c]);
+    }
+    cJSON *kinds = cJSON_AddObjectToObject(o, "kinds");
+    for (int i = 0; i < r->nkinds; i++)
+        cJSON_AddNumberToObject(kinds, r->kinds[i].kind, (double)r->kinds[i].count);
+    add_hist(o, "latency", r->latency);
+    return o;
+}
+
+static cJSON *tick_json(const mt_tick *k)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "t", (double)k->t);
+    cJSON_AddNumberToObject(o, "requests", (double)k->requests);
+    cJSON_AddNumberToObject(o, "successes", (double)k->successes);
+    cJSON_AddNumberToObject(o, "failures", (double)k->failures);
+    if (k->latency)
+        add_hist(o, "latency", k->latency);
+    else
+        cJSON_AddStringToObject(o, "latency", k->encoded ? k->encoded : "");
+    return o;
+}
+
+static cJSON *scenario_json(const mt_scn_stats *sc)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "runs", (double)sc->runs);
+    cJSON_AddNumberToObject(o, "successes", (double)sc->successes);
+    cJSON_AddNumberToObject(o, "failures", (double)sc->failures);
+    add_hist(o, "duration", sc->duration);
+    return o;
+}
+
+cJSON *mt_stats_to_json(const mt_stats *s)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "successes", (double)s->successes);
+    cJSON_AddNumberToObject(j, "failures", (double)s->failures);
+    cJSON_AddNumberToObject(j, "requests", (double)s->requests);
+    cJSON_AddNumberToObject(j, "transport_errors", (double)s->transport_errors);
+    cJSON_AddNumberToObject(j, "cancelled", (double)s->cancelled);
+    add_hist(j, "latency", s->latency);
+    cJSON *scn = cJSON_AddArrayToObject(j, "scenarios");
+    for (int i = 0; i < s->nscenarios; i++)
+        cJSON_AddItemToArray(scn, scenario_json(&s->scenarios[i]));
+    cJSON *reqs = cJSON_AddArrayToObject(j, "labels");
+    for (int i = 0; i < s->nreqs; i++) cJSON_AddItemToArray(reqs, req_json(&s->reqs[i]));
+    cJSON *msgs = cJSON_AddArrayToObject(j, "messages");
+    for (size_t i = 0; i < s->msg_cap; i++) {
+        if (!s->msgs[i].msg) continue;
+        cJSON *m = cJSON_CreateArray();
+        cJSON_AddItemToArray(m, cJSON_CreateString(s->msgs[i].msg));
+        cJSON_AddItemToArray(m, cJSON_CreateNumber((double)s->msgs[i].count));
+        cJSON_AddItemToArray(msgs, m);
+    }
+    cJSON *ticks = cJSON_AddArrayToObject(j, "timeline");
+    for (int i = 0; i < s->nticks; i++) cJSON_AddItemToArray(ticks, tick_json(&s->ticks[i]));
+    return j;
+}
+
+static uint64_t num(const cJSON *j, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+    return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
+}
+
+static int merge_hist(mt_hist *h, const cJSON *j, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+    if (!cJSON_IsString(v)) return MT_EINVAL;
+    return mt_hist_decode(h, v->valuestring);
+}
+
+static int merge_req_json(mt_stats *s, const cJSON *o)
+{
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(o, "label");
+    if (!cJSON_IsString(label)) return MT_EINVAL;
+    mt_req_stats *r = label_stats(s, label->valuestring);
+    uint64_t count = num(o, "count"), errors = num(o, "errors");
+    r->count += count;
+    r->errors += errors;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "status"))
+    {
+        int code = atoi(c->string);
+        if (code >= 0 && code < MT_STATS_MAX_STATUS && cJSON_IsNumber(c))
+            r->status[code] += (uint64_t)c->valuedouble;
+    }
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "kinds"))
+    {
+        if (cJSON_IsNumber(c)) add_kind(r, c->string, (uint64_t)c->valuedouble);
+    }
+    return merge_hist(r->latency, o, "latency");
+}
+
+static int merge_tick_json(mt_stats *s, const cJSON *o)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
+    if (!cJSON_IsNumber(t)) return MT_EINVAL;
+    mt_tick *k = tick_at(s, (int64_t)t->valuedouble);
+    k->requests += num(o, "requests");
+    k->successes += num(o, "successes");
+    k->failures += num(o, "failures");
+    return merge_hist(tick_hist(k), o, "latency");
+}
+
+static int merge_scenarios_json(mt_stats *s, const cJSON *arr)
+{
+    int i = 0, rc = MT_OK;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr)
+    {
+        if (i >= s->nscenarios) return MT_EINVAL;
+        mt_scn_stats *sc = &s->scenarios[i++];
+        sc->runs += num(o, "runs");
+        sc->successes += num(o, "successes");
+        sc->failures += num(o, "failures");
+        rc = rc ? rc : merge_hist(sc->duration, o, "duration");
+    }
+    return rc;
+}
+
+int mt_stats_merge_json(mt_stats *s, const cJSON *j)
+{
+    if (!cJSON_IsObject(j)) return MT_EINVAL;
+    s->successes += num(j, "successes");
+    s->failures += num(j, "failures");
+    s->requests += num(j, "requests");
+    s->transport_errors += num(j, "transport_errors");
+    s->cancelled += num(j, "cancelled");
+    int rc = merge_hist(s->latency, j, "latency");
+    rc = rc ? rc : merge_scenarios_json(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"));
+    const cJSON *o;
+    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(j, "labels"))
+    {
+        rc = rc ? rc : merge_req_json(s, o);
+    }
+    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(j, "messages"))
+    {
+        const cJSON *msg = cJSON_GetArrayItem(o, 0), *count = cJSON_GetArrayItem(o, 1);
+        if (cJSON_IsString(msg) && cJSON_IsNumber(count))
+            mt_stats_add_message(s, msg->valuestring, (uint64_t)count->valuedouble);
+    }
+    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(j, "timeline"))
+    {
+        rc = rc ? rc : merge_tick_json(s, o);
+    }
+    return rc;
 }

@@ -321,10 +321,6 @@ static void test_unbuilt_options_refused_by_name(void **state)
     assert_int_equal(o.processes, 4);
     EXPECT_ERROR("--sizing", "--sizing", "not supported");
     EXPECT_ERROR(A("--rate", "5"), "--rate", "not supported");
-    EXPECT_ERROR(A("--threshold", "p99<250ms"), "--threshold", "not supported");
-    EXPECT_ERROR(A("--json", "r.json"), "--json", "not supported");
-    EXPECT_ERROR(A("--html", "r.html"), "--html", "not supported");
-    EXPECT_ERROR(A("--junit", "r.xml"), "--junit", "not supported");
     EXPECT_ERROR(A("--config", "molotov.json"), "--config", "not supported");
 
     /* more thresholds than MT_MAX_THRESHOLDS are refused before anything else */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "molotov/common.h"
 #include "molotov/stats.h"
 
 /* The count recorded for msg, or 0 when it is not in the table. */
@@ -258,9 +259,9 @@ static void test_merge_counters_and_scenarios(void **state)
     mt_stats_init(&b, 2);
     a.successes = 10, a.failures = 2, a.requests = 30, a.transport_errors = 1;
     b.successes = 5, b.failures = 7, b.requests = 11, b.transport_errors = 4;
-    a.scenarios[0] = (mt_scn_stats){.runs = 6, .successes = 5, .failures = 1};
-    a.scenarios[1] = (mt_scn_stats){.runs = 6, .successes = 5, .failures = 1};
-    b.scenarios[0] = (mt_scn_stats){.runs = 12, .successes = 5, .failures = 7};
+    a.scenarios[0].runs = 6, a.scenarios[0].successes = 5, a.scenarios[0].failures = 1;
+    a.scenarios[1].runs = 6, a.scenarios[1].successes = 5, a.scenarios[1].failures = 1;
+    b.scenarios[0].runs = 12, b.scenarios[0].successes = 5, b.scenarios[0].failures = 7;
     mt_stats_add_message(&a, "x", 2);
     mt_stats_add_message(&b, "x", 3);
     mt_stats_add_message(&b, "y", 4);
@@ -282,6 +283,90 @@ static void test_merge_counters_and_scenarios(void **state)
     assert_int_equal(b.nmsgs, 2);
     mt_stats_free(&a);
     mt_stats_free(&b);
+}
+
+/* Labels, status codes, error kinds, latency and the timeline. */
+static void record_some(mt_stats *s, int seed)
+{
+    for (int i = 0; i < 200; i++) {
+        const char *label = (i + seed) % 3 ? "GET /a" : "POST /b";
+        int64_t t = 1000 + i / 50;
+        if (i % 17 == 0)
+            mt_stats_request(s, label, 0, "timeout", 0, t);
+        else
+            mt_stats_request(s, label, i % 5 ? 200 : 503, NULL, (uint64_t)(100 + i * 37), t);
+        mt_stats_scenario_start(s, i % 2);
+        mt_stats_scenario_end(s, i % 2, i % 7 != 0, (uint64_t)(1000 + i), t);
+    }
+}
+
+static void test_labels_status_and_timeline(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 2);
+    record_some(&s, 0);
+    const mt_req_stats *a = mt_stats_label(&s, "GET /a"), *b = mt_stats_label(&s, "POST /b");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_null(mt_stats_label(&s, "GET /c"));
+    assert_int_equal(a->count + b->count, 200);
+    assert_int_equal(s.requests, 200);
+    assert_int_equal(s.transport_errors, a->errors + b->errors);
+    assert_int_equal(s.transport_errors, 12); /* i % 17 == 0 for i < 200 */
+    assert_int_equal(a->status[200] + a->status[503] + a->errors, a->count);
+    assert_int_equal(mt_hist_count(s.latency), 200 - 12);
+    assert_int_equal(s.nticks, 4);
+    assert_int_equal(s.ticks[0].t, 1000);
+    assert_int_equal(s.ticks[3].requests, 50);
+    assert_int_equal(s.successes + s.failures, 200);
+    uint64_t p99_before = mt_hist_percentile(s.ticks[1].latency, 99);
+    mt_stats_seal(&s, 1002);
+    assert_null(s.ticks[0].latency);
+    assert_non_null(s.ticks[0].encoded);
+    assert_non_null(s.ticks[2].latency); /* not sealed yet */
+    assert_int_equal(s.ticks[1].p99_us, p99_before);
+    assert_int_equal(mt_stats_recent_p99(&s, 1002), p99_before);
+    mt_stats_free(&s);
+}
+
+static void test_json_round_trip_merges_exactly(void **state)
+{
+    (void)state;
+    mt_stats a, b, all;
+    mt_stats_init(&a, 2);
+    mt_stats_init(&b, 2);
+    mt_stats_init(&all, 2);
+    record_some(&a, 0);
+    record_some(&b, 1);
+    record_some(&all, 0);
+    record_some(&all, 1);
+    mt_stats_seal(&a, 1002); /* sealed and open ticks both travel */
+    mt_stats merged;
+    mt_stats_init(&merged, 2);
+    cJSON *ja = mt_stats_to_json(&a), *jb = mt_stats_to_json(&b);
+    assert_int_equal(mt_stats_merge_json(&merged, ja), MT_OK);
+    assert_int_equal(mt_stats_merge_json(&merged, jb), MT_OK);
+    cJSON *jm = mt_stats_to_json(&merged), *jall = mt_stats_to_json(&all);
+    mt_stats_seal(&merged, 2000);
+    mt_stats_seal(&all, 2000);
+    cJSON_Delete(jm);
+    cJSON_Delete(jall);
+    jm = mt_stats_to_json(&merged);
+    jall = mt_stats_to_json(&all);
+    char *x = cJSON_PrintUnformatted(jm), *y = cJSON_PrintUnformatted(jall);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+    assert_int_equal(mt_stats_merge_json(&merged, cJSON_GetObjectItem(ja, "latency")), MT_EINVAL);
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    cJSON_Delete(jm);
+    cJSON_Delete(jall);
+    mt_stats_free(&a);
+    mt_stats_free(&b);
+    mt_stats_free(&all);
+    mt_stats_free(&merged);
 }
 
 static void test_grow_and_rehash(void **state)
@@ -340,6 +425,8 @@ int main(void)
         cmocka_unit_test(test_merge_equals_counting_in_one),
         cmocka_unit_test(test_merge_counters_and_scenarios),
         cmocka_unit_test(test_grow_and_rehash),
+        cmocka_unit_test(test_labels_status_and_timeline),
+        cmocka_unit_test(test_json_round_trip_merges_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

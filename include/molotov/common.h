@@ -46,4 +46,8 @@ void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf
 uint64_t mt_now_ns(void);
 double mt_now_s(void);
 
+/* Wall-clock time: the current Unix second (timelines are keyed on it, so
+ * runs on several machines line up). */
+int64_t mt_wall_s(void);
+
 #endif

@@ -4,6 +4,7 @@
 #ifndef MOLOTOV_CONSOLE_H
 #define MOLOTOV_CONSOLE_H
 
+#include "molotov/report.h"
 #include "molotov/runner.h"
 
 #include <stdbool.h>
@@ -27,11 +28,15 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty);
 /* Starts the live display on the runner's loop. */
 void mt_console_start(mt_console *c);
 
-/* Stops the live display and prints the summary. */
-void mt_console_finish(mt_console *c);
+/* Stops the live display and prints the summary, with the thresholds'
+ * verdicts before the final SUCCESSES line. */
+void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds);
 
 /* Closes the timer handle. */
 void mt_console_close(mt_console *c);
+
+/* A duration in us as "850us", "2.1ms" or "1.25s". */
+void mt_console_format_us(uint64_t us, char *buf, size_t len);
 
 /* Formats the live line into buf. */
 void mt_console_format_live(const mt_console *c, char *buf, size_t len);

@@ -32,8 +32,10 @@ typedef struct mt_worker {
     mt_http *busy;                    /* the slot a request is waiting on */
     const char *req_method, *req_url; /* of that request (alive on the Lua stack) */
     uv_timer_t timer;
-    long step;    /* scenarios started */
-    int scenario; /* index of the scenario running */
+    long step;            /* scenarios started */
+    int scenario;         /* index of the scenario running */
+    uint64_t scenario_t0; /* when it started (monotonic ns) */
+    char label[256];      /* the statistics label of the request in flight */
     bool setup_ok;
     bool queued;
     struct mt_worker *next_ready;
@@ -56,8 +58,9 @@ struct mt_runner {
     uv_timer_t tick;             /* current_workers events, every second */
     double started_at, ended_at; /* monotonic seconds */
     double deadline_at;
-    bool stopping; /* no new scenarios */
-    bool aborted;  /* in-flight work cancelled, fixtures skipped */
+    double started_wall; /* Unix time the load started, for reports */
+    bool stopping;       /* no new scenarios */
+    bool aborted;        /* in-flight work cancelled, fixtures skipped */
     bool global_setup_done;
     char global_setup_err[1024];
     bool interrupted; /* by a signal */

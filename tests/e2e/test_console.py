@@ -13,7 +13,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-LIVE_RE = re.compile(r"SUCCESSES: \d+ \| FAILURES: \d+ \| WORKERS: \d+ \| \d+ req/s")
+LIVE_RE = re.compile(r"SUCCESSES: \d+ \| FAILURES: \d+ \| WORKERS: \d+ \| \d+ req/s \| p99 [\d.]+(us|ms|s)")
 
 SCENARIO = """
 local T = os.getenv("TARGET")

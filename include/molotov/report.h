@@ -1,0 +1,51 @@
+/* report.h: the end of a run on paper: threshold results, the JSON report of
+ * cli.md (with the histograms `molotov merge` needs), JUnit XML and the
+ * HTML report. */
+#ifndef MOLOTOV_REPORT_H
+#define MOLOTOV_REPORT_H
+
+#include "molotov/options.h"
+#include "molotov/script.h"
+#include "molotov/stats.h"
+#include "molotov/threshold.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct {
+    mt_threshold t;
+    double value; /* NAN when there was no data */
+    bool passed;
+} mt_threshold_result;
+
+typedef struct {
+    const mt_stats *stats;
+    const mt_options *opt;
+    const char *const *scenario_names; /* stats->nscenarios of them */
+    double started_wall;               /* Unix time, with fractions */
+    double duration_s;
+    mt_threshold_result *thresholds;
+    int nthresholds;
+} mt_report;
+
+/* Parses o->thresholds into a new array (*out, *n). Scenario names must
+ * exist in `script`. Returns 0, or MT_EINVAL with one line in err. */
+int mt_report_parse_thresholds(const mt_options *o, const mt_script *script,
+                               mt_threshold_result **out, int *n, char *err, size_t errlen);
+
+/* Computes every threshold's value and verdict. Returns how many failed. */
+int mt_report_evaluate(mt_report *r);
+
+/* The JSON report (caller frees with cJSON_Delete). */
+cJSON *mt_report_json(const mt_report *r);
+
+/* JUnit XML: one testcase per scenario and per threshold. Returns 0 or
+ * MT_EIO. */
+int mt_report_junit(const mt_report *r, FILE *out);
+
+/* Writes the reports o asks for (--json, --html, --junit). Returns 0, or
+ * MT_EIO after printing one line per file that could not be written. */
+int mt_report_write_all(const mt_report *r);
+
+#endif

@@ -1,0 +1,159 @@
+"""Statistics, reports and thresholds (issue 4), end to end: latencies
+measured against a server that answers after a known delay, the JSON report
+checked against nginx's access log, JUnit and HTML parsed, thresholds that
+pass, fail (exit 99) or are malformed (exit 2, no load)."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+DELAYED = """
+local T = os.getenv("TARGET")
+molotov.scenario("slow", 1, function(s)
+  assert(s:get(T .. "/delay/100").status == 200)
+end)
+"""
+
+
+class Reports(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="molotov-reports-")
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def test_known_latency_lands_in_the_percentiles(self):
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(["-w", "5", "-d", "3", "--json", self.path("r.json")],
+                                      scenario_text=DELAYED, env={"TARGET": srv.url})
+        self.assertEqual(res.rc, 0, res)
+        rep = json.load(open(self.path("r.json")))
+        lat = rep["requests"]["GET /delay/100"]["latency_ms"]
+        self.assertGreaterEqual(lat["p50"], 99.5, lat)
+        self.assertLess(lat["p50"], 104, lat)   # within a few percent of the delay
+        self.assertLess(lat["p99"], 110, lat)
+        self.assertGreaterEqual(lat["min"], 99.5, lat)
+        scn = rep["scenarios"]["slow"]["latency_ms"]  # the whole scenario run
+        self.assertGreaterEqual(scn["p50"], lat["p50"])
+        self.assertLess(scn["p50"], 106)
+        # the summary table shows the same percentiles
+        self.assertRegex(res.stdout, r"GET /delay/100\s+\d+\s+0\s+[\d.]+\s+10\d\.\dms")
+
+    def test_json_report_matches_what_nginx_saw(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("home", 3, function(s) assert(s:get(T .. "/").status == 200) end)
+molotov.scenario("json", 1, function(s)
+  assert(s:get(T .. "/json", { name = "the json" }).status == 200)
+  assert(s:get(T .. "/status/404").status == 200, "not found")
+end)
+"""
+        with harness.Nginx() as web:
+            res = harness.run_molotov(["-p", "2", "-w", "3", "-d", "2", "--json",
+                                       self.path("r.json")], scenario_text=text,
+                                      env={"TARGET": web.url})
+            self.assertEqual(res.rc, 0, res)
+            rep = json.load(open(self.path("r.json")))
+            t = rep["totals"]
+            self.assertEqual(web.wait_for_count(t["requests"]), t["requests"])
+            self.assertEqual(harness.assert_summary_counts(res.stdout),
+                             (t["successes"], t["failures"]))
+            self.assertEqual(rep["processes"], 2)
+            self.assertEqual(rep["workers"], 3)
+            self.assertEqual(rep["requests"]["GET /"]["count"], web.count(path="/"))
+            self.assertEqual(rep["requests"]["the json"]["count"], web.count(path="/json"))
+            self.assertEqual(rep["requests"]["GET /status/404"]["status"],
+                             {"404": web.count(path="/status/404")})
+            self.assertEqual(rep["scenarios"]["json"]["failures"], t["failures"])
+            self.assertEqual(rep["scenarios"]["home"]["runs"] + rep["scenarios"]["json"]["runs"],
+                             t["successes"] + t["failures"])
+            self.assertEqual(rep["errors"][0]["count"], t["failures"])
+            self.assertIn("not found", rep["errors"][0]["message"])
+            self.assertEqual(sum(e["requests"] for e in rep["timeline"]), t["requests"])
+            self.assertEqual(sum(e["failures"] for e in rep["timeline"]), t["failures"])
+            self.assertGreaterEqual(len(rep["timeline"]), 2)
+            self.assertEqual(sum(d["count"] for d in rep["distribution"]),
+                             t["requests"] - t["transport_errors"])
+            self.assertRegex(rep["started_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+            self.assertTrue(rep["histograms"]["latency"].startswith("h1:"))
+
+    def test_thresholds_pass_fail_and_junit(self):
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(
+                ["-w", "4", "-d", "2", "--threshold", "p99<500ms", "--threshold", "p50<50ms",
+                 "--threshold", "scenario:slow:failure_rate<1%",
+                 "--threshold", "request:GET /delay/100:p90>=99ms", "--threshold", "rps>10",
+                 "--junit", self.path("j.xml"), "--json", self.path("r.json")],
+                scenario_text=DELAYED, env={"TARGET": srv.url})
+        self.assertEqual(res.rc, 99, res)
+        self.assertIn("PASS  p99<500ms", res.stdout)
+        self.assertIn("FAIL  p50<50ms", res.stdout)
+        rep = json.load(open(self.path("r.json")))
+        verdicts = {t["expr"]: t["passed"] for t in rep["thresholds"]}
+        self.assertEqual(verdicts, {"p99<500ms": True, "p50<50ms": False,
+                                    "scenario:slow:failure_rate<1%": True,
+                                    "request:GET /delay/100:p90>=99ms": True, "rps>10": True})
+        suites = ET.parse(self.path("j.xml")).getroot()
+        self.assertEqual(suites.get("failures"), "1")
+        cases = {c.get("name"): c for c in suites.iter("testcase")}
+        self.assertIn("slow", cases)
+        self.assertIsNone(cases["slow"].find("failure"))
+        self.assertIsNotNone(cases["p50<50ms"].find("failure"))
+        self.assertIsNone(cases["p99<500ms"].find("failure"))
+
+    def test_bad_thresholds_are_usage_errors_before_any_load(self):
+        with harness.Nginx() as web:
+            for expr, word in (("p99<abc", "p99<abc"), ("p98<1s", "unknown metric"),
+                               ("scenario:nope:p99<1s", "nope")):
+                res = harness.run_molotov(["-r", "1", "--threshold", expr],
+                                          scenario_text=DELAYED, env={"TARGET": web.url})
+                self.assertEqual(res.rc, 2, res)
+                self.assertIn(word, res.stderr)
+            self.assertEqual(web.count(), 0)
+
+    def test_reports_written_when_interrupted(self):
+        with harness.MolotovServe() as srv:
+            script = self.path("s.lua")
+            with open(script, "w") as f:
+                f.write(DELAYED)
+            proc = subprocess.Popen([harness.molotov_bin(), "-w", "3", "-d", "60", "--json",
+                                     self.path("r.json"), "--junit", self.path("j.xml"),
+                                     "--html", self.path("r.html"), "--threshold", "p99<1s",
+                                     script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, env=dict(os.environ, TARGET=srv.url))
+            while proc.stdout.readline().strip() != "OK":
+                pass
+            time.sleep(0.5)  # let some requests complete: load, not synchronisation
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=20)
+        self.assertEqual(proc.returncode, 130, out + err)
+        rep = json.load(open(self.path("r.json")))
+        self.assertEqual(rep["totals"]["successes"], harness.assert_summary_counts(out)[0])
+        self.assertGreater(rep["totals"]["successes"], 0)
+        ET.parse(self.path("j.xml"))
+        html = open(self.path("r.html")).read()
+        self.assertIn("<html", html)
+        m = re.search(r'<script type="application/json" id="report">(.*?)</script>', html, re.S)
+        self.assertIsNotNone(m)
+        self.assertEqual(json.loads(m.group(1).replace("<\\/", "</"))["totals"]["successes"],
+                         rep["totals"]["successes"])
+
+    def test_unwritable_report_is_reported(self):
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(["-r", "1", "--json", "/nonexistent/dir/r.json"],
+                                      scenario_text=DELAYED, env={"TARGET": srv.url})
+        self.assertIn("--json /nonexistent/dir/r.json: cannot write", res.stderr)
+        harness.assert_summary_counts(res.stdout)
+
+
+if __name__ == "__main__":
+    harness.main()
