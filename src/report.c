@@ -230,6 +230,13 @@ static void add_thresholds(cJSON *j, const mt_report *r)
             cJSON_AddNumberToObject(x, "value", t->value);
         cJSON_AddStringToObject(x, "unit", unit_of(t->t.metric));
         cJSON_AddBoolToObject(x, "passed", t->passed);
+        static const char *const scopes[] = {"total", "scenario", "request"};
+        static const char *const ops[] = {"<", "<=", ">", ">="};
+        cJSON_AddStringToObject(x, "scope", scopes[t->t.scope]);
+        cJSON_AddStringToObject(x, "name", t->t.name);
+        cJSON_AddStringToObject(x, "metric", mt_threshold_metric_name(t->t.metric));
+        cJSON_AddStringToObject(x, "op", ops[t->t.op]);
+        cJSON_AddNumberToObject(x, "limit", t->t.limit);
         cJSON_AddItemToArray(a, x);
     }
 }

@@ -99,6 +99,9 @@ end)
         self.assertIn("FAIL  p50<50ms", res.stdout)
         rep = json.load(open(self.path("r.json")))
         verdicts = {t["expr"]: t["passed"] for t in rep["thresholds"]}
+        p90 = next(t for t in rep["thresholds"] if t["expr"].startswith("request:"))
+        self.assertEqual((p90["scope"], p90["name"], p90["metric"], p90["op"], p90["limit"]),
+                         ("request", "GET /delay/100", "p90", ">=", 99))
         self.assertEqual(verdicts, {"p99<500ms": True, "p50<50ms": False,
                                     "scenario:slow:failure_rate<1%": True,
                                     "request:GET /delay/100:p90>=99ms": True, "rps>10": True})
