@@ -7,7 +7,12 @@
  * (a /delay timer, a /bytes stream, too much queued output) the connection is
  * "busy": it keeps reading into its buffer but parses nothing more. After the
  * last answer it shuts down its sending side, then drains input for a moment
- * before closing, so that a client still sending sees the answer, not a reset. */
+ * before closing, so that a client still sending sees the answer, not a reset.
+ *
+ * /limit/K/MS holds a slot in the server's in-flight count from the moment its
+ * head is parsed until its answer is handed to the socket, the client's FIN
+ * arrives (a client that went away frees its slot at once) or the connection
+ * closes, whichever comes first. */
 #include "molotov/serve.h"
 #include "molotov/common.h"
 
@@ -31,6 +36,8 @@
 #define CHUNKS_PER_WRITE 4      /* slices per streaming uv_write */
 #define BYTES_MAX (64ull << 20) /* /bytes/N is capped here */
 #define DELAY_MAX_MS 300000ull  /* /delay/MS is capped here */
+#define LIMIT_MAX_K 100000ull   /* /limit/K/MS: larger K is a 404 */
+#define LIMIT_MAX_MS 60000ull   /* /limit/K/MS: larger MS is a 404 */
 #define DRAIN_MAX (1u << 20)    /* stop answering while this much output is queued */
 #define LINGER_MS 2000          /* how long to drain input after the last answer */
 #define BACKLOG 1024
@@ -61,6 +68,7 @@ struct conn {
     size_t off, len, scan; /* unread input is buf[off, len); scan: resume point */
     int handles;           /* uv handles not yet closed */
     bool in_body, busy, draining, close_after, eof, reading, finishing, lingering, closing;
+    bool limit_slot; /* holds one of srv->limit_inflight */
     char buf[HEAD_MAX];
 };
 
@@ -75,6 +83,7 @@ struct mt_server {
     time_t date_at;
     _Atomic uint64_t requests;
     uint64_t next_id;
+    uint64_t limit_inflight; /* /limit answers accepted and not yet handed out */
     int port;
     bool stopping, listener_closed;
 };
@@ -92,7 +101,8 @@ typedef struct {
     const char *body;
     size_t body_len;
     uint64_t stream;   /* /bytes payload, written from srv->xs */
-    uint64_t delay_ms; /* /delay */
+    uint64_t delay_ms; /* /delay, /limit */
+    bool limit_slot;   /* /limit: took a slot of srv->limit_inflight */
 } response;
 
 static void conn_process(conn *c);
@@ -363,13 +373,41 @@ static bool path_num(const char *path, size_t n, const char *prefix, uint64_t *o
     return n > k && memcmp(path, prefix, k) == 0 && parse_u64(path + k, n - k, out);
 }
 
+/* Matches "/limit/K/MS" with K <= LIMIT_MAX_K and MS <= LIMIT_MAX_MS. */
+static bool path_limit(const char *path, size_t n, uint64_t *k, uint64_t *ms)
+{
+    static const char prefix[] = "/limit/";
+    size_t pl = sizeof prefix - 1;
+    if (n <= pl || memcmp(path, prefix, pl) != 0) return false;
+    const char *a = path + pl, *end = path + n;
+    const char *slash = memchr(a, '/', (size_t)(end - a));
+    if (!slash || !parse_u64(a, (size_t)(slash - a), k) ||
+        !parse_u64(slash + 1, (size_t)(end - slash - 1), ms))
+        return false;
+    return *k <= LIMIT_MAX_K && *ms <= LIMIT_MAX_MS;
+}
+
+/* 503 at once when this request would make more than k /limit requests in
+ * flight; otherwise takes a slot and answers 200 after ms. */
+static void route_limit(mt_server *s, response *r, uint64_t k, uint64_t ms)
+{
+    if (s->limit_inflight + 1 > k) {
+        set_body(r, 503, TEXT, "over capacity\n");
+        return;
+    }
+    s->limit_inflight++;
+    set_body(r, 200, TEXT, "ok\n");
+    r->delay_ms = ms;
+    r->limit_slot = true;
+}
+
 static void route(mt_server *s, const request *q, response *r)
 {
     const char *path = q->target;
     const char *qm = memchr(path, '?', q->target_len);
     size_t n = qm ? (size_t)(qm - path) : q->target_len;
     bool get = eq(q->method, q->method_len, "GET") || eq(q->method, q->method_len, "HEAD");
-    uint64_t v;
+    uint64_t v, ms;
     if (get && eq(path, n, "/"))
         set_body(r, 200, TEXT, "Hello from molotov serve\n");
     else if (get && eq(path, n, "/json"))
@@ -384,6 +422,8 @@ static void route(mt_server *s, const request *q, response *r)
         route_echo(s, q, r);
     else if (path_num(path, n, "/bytes/", &v))
         route_bytes(r, v);
+    else if (path_limit(path, n, &v, &ms))
+        route_limit(s, r, v, ms);
     else
         route_error(s, r, 404);
 }
@@ -459,6 +499,14 @@ static bool write_block(conn *c, wblock *w, const uv_buf_t *extra)
 
 static void on_stream_written(uv_write_t *req, int status);
 
+/* Gives back the connection's /limit slot, if it holds one. */
+static void release_slot(conn *c)
+{
+    if (!c->limit_slot) return;
+    c->limit_slot = false;
+    c->srv->limit_inflight--;
+}
+
 static void stream_more(conn *c)
 {
     uv_buf_t bufs[CHUNKS_PER_WRITE];
@@ -492,6 +540,7 @@ static void send_pending(conn *c)
 {
     wblock *w = c->pending;
     c->pending = NULL;
+    release_slot(c);
     atomic_fetch_add_explicit(&c->srv->requests, 1, memory_order_relaxed);
     size_t k = c->stream_left < CHUNK_SIZE ? (size_t)c->stream_left : CHUNK_SIZE;
     uv_buf_t first = uv_buf_init(c->srv->xs, (unsigned)k);
@@ -557,6 +606,7 @@ static void prepare(conn *c, const request *q)
     c->pending = build_answer(c, &r, q->http10 && !c->close_after, head);
     c->stream_left = head ? 0 : r.stream;
     c->delay_ms = r.delay_ms;
+    c->limit_slot = r.limit_slot;
 }
 
 /* Reads one request head. Returns false when more input is needed. */
@@ -651,6 +701,7 @@ static void read_ended(conn *c, ssize_t n)
         return;
     }
     c->eof = true;
+    release_slot(c); /* the client is gone, or at least no longer waiting on us */
     read_off(c);
     if (!c->busy && !c->finishing) conn_process(c);
 }
@@ -748,6 +799,7 @@ static void conn_close(conn *c)
 {
     if (c->closing) return;
     c->closing = true;
+    release_slot(c);
     uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
     uv_close((uv_handle_t *)&c->timer, on_conn_closed);
 }
@@ -898,7 +950,8 @@ static void usage(void)
     fputs("usage: molotov serve [--host H] [--port N] [--duration S]\n"
           "\n"
           "Serves a small HTTP/1.1 target to load-test:\n"
-          "  GET /, GET /json, POST /items, /status/CODE, /delay/MS, /echo, /bytes/N\n"
+          "  GET /, GET /json, POST /items, /status/CODE, /delay/MS, /echo, /bytes/N,\n"
+          "  /limit/K/MS\n"
           "\n"
           "  --host H      address to listen on (default 127.0.0.1)\n"
           "  --port N      port to listen on (default 8080, 0 = any free port)\n"

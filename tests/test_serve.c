@@ -1,8 +1,9 @@
 /* test_serve.c: the built-in HTTP target (src/serve.c): routes, framing,
- * keep-alive and pipelining, partial reads, delays, malformed and oversized
- * requests, client disconnects, stopping with connections open, start errors
- * and the `molotov serve` subcommand. The server's loop runs in its own
- * thread; the test thread talks to it over plain blocking sockets. */
+ * keep-alive and pipelining, partial reads, delays, /limit's capacity,
+ * malformed and oversized requests, client disconnects, stopping with
+ * connections open, start errors and the `molotov serve` subcommand. The
+ * server's loop runs in its own thread; the test thread talks to it over plain
+ * blocking sockets. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -507,6 +508,139 @@ static void test_delay_does_not_block_others(void **state)
     cl_close(fast);
 }
 
+/* ---- /limit: a known capacity ---- */
+
+#define MS(ns) ((ns) / 1000000ull)
+
+static void test_limit_capacity(void **state)
+{
+    fixture *f = *state;
+    enum { N = 5 };
+    client *c[N];
+    reply r;
+    reply_init(&r);
+    for (int i = 0; i < N; i++) c[i] = cl_open(f->port);
+    uint64_t t0 = mt_now_ns();
+    for (int i = 0; i < N; i++) cl_sends(c[i], GET("/limit/3/300"));
+    uint64_t at[N] = {0}; /* when each answer arrived */
+    for (int left = N; left > 0;) {
+        struct pollfd pfd[N];
+        for (int i = 0; i < N; i++)
+            pfd[i] = (struct pollfd){.fd = at[i] ? -1 : c[i]->fd, .events = POLLIN};
+        assert_true(poll(pfd, N, 10000) > 0);
+        uint64_t now = mt_now_ns();
+        for (int i = 0; i < N; i++)
+            if (pfd[i].revents) at[i] = now, left--;
+    }
+    int ok = 0, over = 0;
+    for (int i = 0; i < N; i++) {
+        cl_read(c[i], &r, false);
+        uint64_t took = MS(at[i] - t0);
+        if (r.status == 200) {
+            assert_reply(&r, 200, "text/plain", "ok\n");
+            assert_true(took >= 300);
+            ok++;
+        } else {
+            assert_reply(&r, 503, "text/plain", "over capacity\n");
+            assert_non_null(strstr(r.head, "HTTP/1.1 503 Service Unavailable\r\n"));
+            assert_null(header(&r, "Connection")); /* a 503 keeps the connection */
+            assert_true(took < 150);
+            over++;
+        }
+    }
+    assert_int_equal(ok, 3);
+    assert_int_equal(over, 2);
+    /* Every slot came back: even K=1 has room, on old and new connections. */
+    exchange(c[0], GET("/limit/1/0"), &r);
+    assert_reply(&r, 200, "text/plain", "ok\n");
+    client *d = cl_open(f->port);
+    uint64_t t1 = mt_now_ns();
+    exchange(d, GET("/limit/3/50"), &r);
+    assert_reply(&r, 200, "text/plain", "ok\n");
+    assert_true(MS(mt_now_ns() - t1) >= 50);
+    exchange(d, "HEAD /limit/1/0 HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.length, 3);
+    exchange(d, GET("/limit/0/0"), &r); /* no capacity at all */
+    assert_reply(&r, 503, "text/plain", "over capacity\n");
+    exchange(d, "POST /limit/100000/0 HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi", &r);
+    assert_reply(&r, 200, "text/plain", "ok\n");
+    mt_buf_free(&r.body);
+    cl_close(d);
+    for (int i = 0; i < N; i++) cl_close(c[i]);
+}
+
+/* Asks GET /limit/K/0 on c until it gets a 200, for up to two seconds. */
+static void await_limit_room(client *c, int k)
+{
+    char req[64];
+    snprintf(req, sizeof req, "GET /limit/%d/0 HTTP/1.1\r\n\r\n", k);
+    reply r;
+    reply_init(&r);
+    uint64_t deadline = mt_now_ns() + 2000000000ull;
+    for (;;) {
+        exchange(c, req, &r);
+        if (r.status == 200 || mt_now_ns() > deadline) break;
+        assert_int_equal(r.status, 503);
+        poll(NULL, 0, 5);
+    }
+    assert_reply(&r, 200, "text/plain", "ok\n");
+    mt_buf_free(&r.body);
+}
+
+static void test_limit_disconnect_frees_slot(void **state)
+{
+    fixture *f = *state;
+    client *w[3], *probe = cl_open(f->port);
+    reply r;
+    reply_init(&r);
+    for (int i = 0; i < 3; i++) {
+        w[i] = cl_open(f->port);
+        cl_sends(w[i], GET("/limit/3/30000"));
+    }
+    /* Wait until the server holds all three: then a fourth is over capacity. */
+    uint64_t deadline = mt_now_ns() + 2000000000ull;
+    do {
+        exchange(probe, GET("/limit/3/0"), &r);
+        if (r.status == 200) poll(NULL, 0, 5);
+    } while (r.status == 200 && mt_now_ns() < deadline);
+    assert_reply(&r, 503, "text/plain", "over capacity\n");
+    cl_close(w[0]); /* a FIN while waiting */
+    await_limit_room(probe, 3);
+    exchange(probe, GET("/limit/2/0"), &r); /* two still wait */
+    assert_int_equal(r.status, 503);
+    cl_reset(w[1]); /* a reset while waiting */
+    await_limit_room(probe, 2);
+    exchange(probe, GET("/limit/1/0"), &r); /* one still waits */
+    assert_int_equal(r.status, 503);
+    mt_buf_free(&r.body);
+    cl_close(probe);
+    cl_close(w[2]); /* left for the server's stop to abandon */
+}
+
+static void test_limit_bad_paths(void **state)
+{
+    fixture *f = *state;
+    client *c = cl_open(f->port);
+    reply r;
+    reply_init(&r);
+    const char *bad[] = {
+        GET("/limit"),         GET("/limit/"),      GET("/limit/3"),
+        GET("/limit/3/"),      GET("/limit//300"),  GET("/limit/3/300/"),
+        GET("/limit/-1/0"),    GET("/limit/3/-5"),  GET("/limit/a/0"),
+        GET("/limit/3/0x"),    GET("/limit/3/1.5"), GET("/limit/100001/0"),
+        GET("/limit/3/60001"), GET("/limit/3/0/0"), GET("/limits/3/0"),
+        GET("/limit/+3/0"),    GET("/limit/3%2F0"), GET("/limit/9999999999999999999/0")};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        exchange(c, bad[i], &r);
+        assert_reply(&r, 404, "text/plain", "404 Not Found\n");
+    }
+    exchange(c, GET("/limit/1/0?x=/"), &r); /* the query string is not part of the path */
+    assert_reply(&r, 200, "text/plain", "ok\n");
+    mt_buf_free(&r.body);
+    cl_close(c);
+}
+
 /* ---- bad requests ---- */
 
 static void expect_error(fixture *f, const char *req, size_t n, int status)
@@ -846,6 +980,9 @@ int main(void)
         T(test_expect_continue),
         T(test_delay_waits),
         T(test_delay_does_not_block_others),
+        T(test_limit_capacity),
+        T(test_limit_disconnect_frees_slot),
+        T(test_limit_bad_paths),
         T(test_malformed_requests),
         T(test_header_size_limit),
         T(test_request_counter),

@@ -10,6 +10,14 @@
  *   ANY  /echo          200 {"method":..,"path":..,"body_length":..}; path is
  *                       the request target as sent, query included
  *   ANY  /bytes/N       200 application/octet-stream, N bytes of 'x' (capped at 64 MiB)
+ *   ANY  /limit/K/MS    a route with a known capacity: 503 text/plain
+ *                       "over capacity\n" at once when, counting this one, more
+ *                       than K /limit requests (any K, any connection) are in
+ *                       flight on this server; else 200 text/plain "ok\n" after
+ *                       MS ms. K <= 100000 and MS <= 60000, else 404. A request
+ *                       is in flight from its parsed head until its answer is
+ *                       handed to the socket or its client's FIN arrives or its
+ *                       connection closes.
  *   anything else       404
  * HEAD works wherever GET does. Every response carries Content-Type and
  * Content-Length, except that 204 and 304 carry no Content-Length (RFC 9110).
