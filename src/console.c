@@ -160,7 +160,8 @@ static void print_thresholds(mt_console *c, const mt_threshold_result *t, int n)
     }
 }
 
-void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds)
+void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds,
+                       const mt_sizing *sizing)
 {
     uv_timer_stop(&c->timer);
     mt_runner *r = c->runner;
@@ -177,6 +178,8 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
     print_failures(c);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
     if (r->interrupted) fprintf(c->out, "Interrupted.\n");
+    if (sizing) mt_sizing_print(sizing, c->out);
+    if (s->dropped) fprintf(c->out, "Dropped starts (no free worker): %" PRIu64 "\n", s->dropped);
     print_thresholds(c, thresholds, nthresholds);
     fprintf(c->out, "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n", s->successes, s->failures);
     fprintf(c->out, "*** Bye ***\n");

@@ -5,6 +5,7 @@
 #include "molotov/options.h"
 #include "molotov/pool.h"
 #include "molotov/report.h"
+#include "molotov/sizing.h"
 #include "molotov/runner.h"
 #include "molotov/script.h"
 #include "molotov/statsd.h"
@@ -24,6 +25,7 @@
 typedef struct {
     mt_runner runner;
     mt_console console;
+    mt_sizing sizing;
     uv_signal_t sigint, sigterm;
     uv_timer_t grace;
 } app;
@@ -55,6 +57,7 @@ static void on_finished(mt_runner *r)
 
 static void app_close(app *a, uv_loop_t *loop, mt_pool *pool)
 {
+    if (a->runner.opt->sizing && a->sizing.runner) mt_sizing_close(&a->sizing);
     mt_runner_close(&a->runner);
     mt_pool_close(pool);
     mt_console_close(&a->console);
@@ -121,8 +124,13 @@ static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, in
                      .duration_s = r->started_at ? end - r->started_at : 0,
                      .thresholds = thresholds,
                      .nthresholds = n};
+    const mt_options *o = r->opt;
+    if (o->sizing) {
+        mt_sizing_finish(&a->sizing);
+        rep.sizing = &a->sizing;
+    }
     int failed = mt_report_evaluate(&rep);
-    mt_console_finish(&a->console, thresholds, n);
+    mt_console_finish(&a->console, thresholds, n, o->sizing ? &a->sizing : NULL);
     mt_report_write_all(&rep);
     free(names);
     int code = mt_runner_exit_code(r);
@@ -169,6 +177,7 @@ static int run(const mt_options *o, mt_script *script)
         return rc == MT_ESTOPPED ? EXIT_INTERRUPTED : EXIT_USAGE;
     }
     mt_console_start(&a.console);
+    if (o->sizing) mt_sizing_start(&a.sizing, &a.runner);
     if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
     int code = finish(&a, script, thresholds, nthresholds);
     app_close(&a, &loop, pool);

@@ -18,6 +18,7 @@ enum {
     OPT_FORCE_SHUTDOWN,
     OPT_SIZING,
     OPT_SIZING_TOL,
+    OPT_SIZING_P99,
     OPT_RATE,
     OPT_THRESHOLD,
     OPT_TIMEOUT,
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
     {"force-shutdown", no_argument, NULL, OPT_FORCE_SHUTDOWN},
     {"sizing", no_argument, NULL, OPT_SIZING},
     {"sizing-tolerance", required_argument, NULL, OPT_SIZING_TOL},
+    {"sizing-p99", required_argument, NULL, OPT_SIZING_P99},
     {"rate", required_argument, NULL, OPT_RATE},
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -192,6 +194,7 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_FORCE_SHUTDOWN: o->force_shutdown = true; break;
     case OPT_SIZING: o->sizing = true; break;
     case OPT_SIZING_TOL: rc = set_num(arg, &o->sizing_tolerance, name, err, errlen); break;
+    case OPT_SIZING_P99: rc = set_num(arg, &o->sizing_p99, name, err, errlen); break;
     case OPT_RATE: rc = set_num(arg, &o->rate, name, err, errlen); break;
     case OPT_TIMEOUT: rc = set_num(arg, &o->timeout, name, err, errlen); break;
     case OPT_CONNECT_TIMEOUT: rc = set_num(arg, &o->connect_timeout, name, err, errlen); break;
@@ -218,18 +221,29 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
 static int refuse_unbuilt(const mt_options *o, char *err, size_t errlen)
 {
     const char *what = NULL;
-    if (o->sizing)
-        what = "--sizing";
-    else if (o->rate > 0)
-        what = "--rate";
-    else if (o->config)
-        what = "--config";
+    if (o->config) what = "--config";
     if (what) return fail(err, errlen, "%s: not supported by this build yet", what);
     return MT_OK;
 }
 
+/* --sizing without -w/--ramp-up: 500 workers per process over 300 s; it ends
+ * a minute after the ramp unless -d says otherwise. */
+static void sizing_defaults(mt_options *o)
+{
+    if (!o->sizing) return;
+    if (!o->workers_given) o->workers = 500;
+    if (!o->ramp_up_given) o->ramp_up = 300;
+    if (!o->duration_given) o->duration = o->ramp_up + 60;
+}
+
 static int validate(const mt_options *o, char *err, size_t errlen)
 {
+    if (o->sizing && o->rate > 0)
+        return fail(err, errlen, "--sizing and --rate contradict each other");
+    if (o->sizing && (o->single_run || o->single_mode || o->max_runs))
+        return fail(err, errlen, "--sizing needs a duration, not --single-run, -s or -r");
+    if (o->sizing_tolerance > 100)
+        return fail(err, errlen, "--sizing-tolerance: a percentage from 0 to 100");
     if (o->quiet && o->verbose)
         return fail(err, errlen, "-q/--quiet and -v/--verbose contradict each other");
     if (o->single_run && o->single_mode)
@@ -265,6 +279,7 @@ int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t err
     if (o->show_help || o->show_version) return MT_OK;
     if (optind < argc) o->scenario = argv[optind++];
     if (optind < argc) return fail(err, errlen, "%s: unexpected argument", argv[optind]);
+    sizing_defaults(o);
     return validate(o, err, errlen);
 }
 
@@ -287,6 +302,14 @@ const char *mt_options_usage(void)
            "  -x, --exception        stop the whole run at the first failure\n"
            "  -f, --fail N           the run fails (exit 1) once failures reach N\n"
            "      --force-shutdown   at the deadline, cancel requests in flight\n"
+           "      --rate R           open model: start R scenarios per second in total\n"
+           "                         (-w per process is the pool; --ramp-up ramps the rate)\n"
+           "\n"
+           "Autosizing:\n"
+           "      --sizing           ramp workers up until errors pass the tolerance\n"
+           "                         (default 500 workers per process over 300 s)\n"
+           "      --sizing-tolerance P  error percentage that ends it (default 5)\n"
+           "      --sizing-p99 MS    also end it when a step's p99 passes MS\n"
            "\n"
            "Requests:\n"
            "      --timeout S        whole-request timeout (default 30)\n"

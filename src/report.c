@@ -161,6 +161,7 @@ static void add_totals(cJSON *j, const mt_report *r)
     cJSON_AddNumberToObject(t, "requests", (double)s->requests);
     cJSON_AddNumberToObject(t, "transport_errors", (double)s->transport_errors);
     cJSON_AddNumberToObject(t, "cancelled", (double)s->cancelled);
+    cJSON_AddNumberToObject(t, "dropped", (double)s->dropped);
     cJSON_AddNumberToObject(t, "rps", rate(r, s->requests));
     add_latency(t, "latency_ms", s->latency);
 }
@@ -287,6 +288,15 @@ cJSON *mt_report_json(const mt_report *r)
     add_thresholds(j, r);
     add_timeline(j, r);
     add_distribution(j, r);
+    if (r->sizing) cJSON_AddItemToObject(j, "sizing", mt_sizing_json(r->sizing));
+    if (r->opt->rate > 0) {
+        cJSON *rate = cJSON_AddObjectToObject(j, "rate");
+        cJSON_AddNumberToObject(rate, "target_per_s", r->opt->rate);
+        cJSON_AddNumberToObject(rate, "ramp_up_s", r->opt->ramp_up);
+        cJSON_AddNumberToObject(rate, "started",
+                                (double)(r->stats->successes + r->stats->failures));
+        cJSON_AddNumberToObject(rate, "dropped", (double)r->stats->dropped);
+    }
     cJSON *h = mt_stats_to_json(r->stats);
     cJSON *names = cJSON_AddArrayToObject(h, "scenario_names");
     for (int i = 0; i < r->stats->nscenarios; i++)

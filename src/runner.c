@@ -9,6 +9,7 @@
 #include "molotov/session.h"
 
 #include <lauxlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ enum phase {
     PH_SETUP_SESSION,
     PH_SCENARIO,
     PH_PAUSE,
+    PH_IDLE, /* --rate: waiting for a start */
     PH_TEARDOWN_SESSION,
     PH_TEARDOWN,
     PH_DONE,
@@ -336,6 +338,13 @@ static void next_scenario(mt_worker *w)
         teardown_session(w);
         return;
     }
+    mt_runner *r = w->runner;
+    if (r->rate > 0 && !w->start_token) { /* open model: wait for the next start */
+        w->phase = PH_IDLE;
+        r->idle[r->nidle++] = w;
+        return;
+    }
+    w->start_token = false;
     int i = pick(w);
     if (i < 0) {
         teardown_session(w);
@@ -345,7 +354,7 @@ static void next_scenario(mt_worker *w)
     w->step++;
     w->phase = PH_SCENARIO;
     mt_stats_scenario_start(&w->runner->stats, i);
-    w->scenario_t0 = mt_now_ns();
+    w->scenario_t0 = r->rate > 0 ? w->intended_ns : mt_now_ns(); /* no coordinated omission */
     emit_scenario(w, "scenario_start", NULL);
     lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
     lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
@@ -554,6 +563,8 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     r->deadline.data = r;
     uv_timer_init(loop, &r->tick);
     r->tick.data = r;
+    uv_timer_init(loop, &r->rate_timer);
+    r->rate_timer.data = r;
     rng_state = (uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
     if (!rng_state) rng_state = 1;
     r->fixture = worker_new(r, -1);
@@ -635,7 +646,7 @@ void mt_runner_add_workers(mt_runner *r, int n)
         mt_worker *w = worker_new(r, r->first_id + local);
         r->workers[r->nworkers++] = w;
         r->running++;
-        double at = o->ramp_up > 0 ? local * (o->ramp_up / o->workers) : 0;
+        double at = o->ramp_up > 0 && o->rate <= 0 ? local * (o->ramp_up / o->workers) : 0;
         if (at > 0) {
             w->phase = PH_WAIT_START;
             uv_timer_start(&w->timer, on_ramp, (uint64_t)(at * 1000 + 0.5), 0);
@@ -651,6 +662,51 @@ int mt_runner_global_setup(mt_runner *r, char *err, size_t errlen)
     return run_global_setup(r, err, errlen);
 }
 
+/* Starts due by t seconds: the rate ramps linearly from 0 over --ramp-up. */
+static double starts_by(double rate, double ramp, double t)
+{
+    if (ramp <= 0) return rate * t;
+    if (t < ramp) return rate * t * t / (2 * ramp);
+    return rate * ramp / 2 + rate * (t - ramp);
+}
+
+/* When start k is due (the inverse of starts_by), in seconds. */
+static double start_time(double rate, double ramp, uint64_t k)
+{
+    if (ramp <= 0) return (double)k / rate;
+    if ((double)k < rate * ramp / 2) return sqrt(2 * ramp * (double)k / rate);
+    return (double)k / rate + ramp / 2;
+}
+
+static void on_rate(uv_timer_t *t)
+{
+    mt_runner *r = t->data;
+    double elapsed = (double)(mt_now_ns() - r->rate_t0) / 1e9;
+    uint64_t due = (uint64_t)starts_by(r->rate, r->opt->ramp_up, elapsed);
+    while (r->rate_issued < due && !r->stopping) {
+        uint64_t k = r->rate_issued++;
+        if (!r->nidle) {
+            r->stats.dropped++; /* no free worker: the start is lost, and counted */
+            continue;
+        }
+        mt_worker *w = r->idle[--r->nidle];
+        w->start_token = true;
+        w->intended_ns = r->rate_t0 + (uint64_t)(start_time(r->rate, r->opt->ramp_up, k) * 1e9);
+        w->phase = PH_PAUSE;
+        enqueue(w);
+    }
+}
+
+static void start_rate(mt_runner *r, int workers)
+{
+    const mt_options *o = r->opt;
+    if (o->rate <= 0 || workers <= 0) return;
+    r->rate = o->rate / o->processes; /* each process its share */
+    r->idle = mt_calloc((size_t)workers, sizeof(mt_worker *));
+    r->rate_t0 = mt_now_ns();
+    uv_timer_start(&r->rate_timer, on_rate, 1, 1);
+}
+
 void mt_runner_begin(mt_runner *r, int workers)
 {
     uv_update_time(r->loop); /* global_setup may have taken a while */
@@ -661,6 +717,7 @@ void mt_runner_begin(mt_runner *r, int workers)
     r->deadline_at = r->started_at + r->opt->duration;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
     if (!r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
+    start_rate(r, workers);
     mt_runner_add_workers(r, workers);
 }
 
@@ -677,6 +734,12 @@ void mt_runner_stop(mt_runner *r)
     if (r->stopping) return;
     r->stopping = true;
     if (r->on_stop) r->on_stop(r);
+    uv_timer_stop(&r->rate_timer);
+    while (r->nidle) { /* idle workers go to their teardowns */
+        mt_worker *w = r->idle[--r->nidle];
+        w->phase = PH_PAUSE;
+        enqueue(w);
+    }
     for (int i = 0; i < r->nworkers; i++) {
         mt_worker *w = r->workers[i];
         if (w->phase == PH_WAIT_START) {
@@ -760,6 +823,9 @@ void mt_runner_close(mt_runner *r)
     uv_close((uv_handle_t *)&r->ready_idle, NULL);
     uv_close((uv_handle_t *)&r->deadline, NULL);
     uv_close((uv_handle_t *)&r->tick, NULL);
+    uv_close((uv_handle_t *)&r->rate_timer, NULL);
+    free(r->idle);
+    r->idle = NULL;
     mt_engine_close(r->engine);
     mt_statsd_close(r->statsd);
     r->statsd = NULL;

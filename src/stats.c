@@ -85,6 +85,7 @@ void mt_stats_reset(mt_stats *s)
     }
     mt_hist_reset(s->latency);
     s->successes = s->failures = s->requests = s->transport_errors = s->cancelled = 0;
+    s->dropped = 0;
 }
 
 /* ---- failure messages ---- */
@@ -251,6 +252,35 @@ uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now)
     return 0;
 }
 
+mt_window mt_stats_window(const mt_stats *s, int64_t from, int64_t to)
+{
+    mt_window w = {0, 0, 0};
+    for (int i = 0; i < s->nticks; i++) {
+        const mt_tick *k = &s->ticks[i];
+        if (k->t < from || k->t >= to) continue;
+        w.requests += k->requests;
+        w.successes += k->successes;
+        w.failures += k->failures;
+    }
+    return w;
+}
+
+uint64_t mt_stats_window_p99(const mt_stats *s, int64_t from, int64_t to)
+{
+    mt_hist *h = mt_hist_new();
+    for (int i = 0; i < s->nticks; i++) {
+        const mt_tick *k = &s->ticks[i];
+        if (k->t < from || k->t >= to) continue;
+        if (k->latency)
+            mt_hist_merge(h, k->latency);
+        else if (k->encoded)
+            mt_hist_decode(h, k->encoded);
+    }
+    uint64_t p99 = mt_hist_percentile(h, 99);
+    mt_hist_free(h);
+    return p99;
+}
+
 /* ---- recording ---- */
 
 void mt_stats_request(mt_stats *s, const char *label, long status, const char *error_kind,
@@ -325,6 +355,7 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
     dst->requests += src->requests;
     dst->transport_errors += src->transport_errors;
     dst->cancelled += src->cancelled;
+    dst->dropped += src->dropped;
     mt_hist_merge(dst->latency, src->latency);
     for (size_t i = 0; i < src->msg_cap; i++)
         if (src->msgs[i].msg) mt_stats_add_message(dst, src->msgs[i].msg, src->msgs[i].count);
@@ -400,6 +431,7 @@ cJSON *mt_stats_to_json(const mt_stats *s)
     cJSON_AddNumberToObject(j, "requests", (double)s->requests);
     cJSON_AddNumberToObject(j, "transport_errors", (double)s->transport_errors);
     cJSON_AddNumberToObject(j, "cancelled", (double)s->cancelled);
+    cJSON_AddNumberToObject(j, "dropped", (double)s->dropped);
     add_hist(j, "latency", s->latency);
     cJSON *scn = cJSON_AddArrayToObject(j, "scenarios");
     for (int i = 0; i < s->nscenarios; i++)
@@ -489,6 +521,7 @@ int mt_stats_merge_json(mt_stats *s, const cJSON *j)
     s->requests += num(j, "requests");
     s->transport_errors += num(j, "transport_errors");
     s->cancelled += num(j, "cancelled");
+    s->dropped += num(j, "dropped");
     int rc = merge_hist(s->latency, j, "latency");
     rc = rc ? rc : merge_scenarios_json(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"));
     const cJSON *o;

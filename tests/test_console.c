@@ -40,7 +40,7 @@ static void test_summary_and_live_line(void **state)
     char line[256];
     mt_console_format_live(&c, line, sizeof(line));
     assert_string_equal(line, "SUCCESSES: 12 | FAILURES: 5 | WORKERS: 0 | 1234 req/s | p99 0us");
-    mt_console_finish(&c, NULL, 0);
+    mt_console_finish(&c, NULL, 0, NULL);
     mt_console_close(&c);
     fclose(out);
     assert_non_null(strstr(text, "**** Molotov v" MOLOTOV_VERSION ". Happy breaking! ****\n"
@@ -77,7 +77,7 @@ static void test_quiet_prints_nothing(void **state)
     mt_console c;
     mt_console_init(&c, &r, out, true);
     mt_console_start(&c);
-    mt_console_finish(&c, NULL, 0);
+    mt_console_finish(&c, NULL, 0, NULL);
     mt_console_close(&c);
     fclose(out);
     assert_int_equal(len, 0);

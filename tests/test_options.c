@@ -319,8 +319,14 @@ static void test_unbuilt_options_refused_by_name(void **state)
     mt_options o;
     PARSE_OK(&o, "--processes", "4"); /* the pool is built */
     assert_int_equal(o.processes, 4);
-    EXPECT_ERROR("--sizing", "--sizing", "not supported");
-    EXPECT_ERROR(A("--rate", "5"), "--rate", "not supported");
+    PARSE_OK(&o, "--sizing"); /* sizing's defaults: 500 workers over 300 s, then a minute */
+    assert_true(o.sizing && o.workers == 500 && o.ramp_up == 300 && o.duration == 360);
+    PARSE_OK(&o, "--sizing", "-w", "20", "--ramp-up", "10", "--sizing-p99", "250");
+    assert_true(o.workers == 20 && o.ramp_up == 10 && o.duration == 70 && o.sizing_p99 == 250);
+    PARSE_OK(&o, "--rate", "5");
+    assert_true(o.rate == 5);
+    EXPECT_ERROR(A("--sizing", "--rate", "5"), "--sizing", "--rate", "contradict");
+    EXPECT_ERROR(A("--sizing", "--single-run"), "--sizing");
     EXPECT_ERROR(A("--config", "molotov.json"), "--config", "not supported");
 
     /* more thresholds than MT_MAX_THRESHOLDS are refused before anything else */

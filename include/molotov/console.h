@@ -6,6 +6,7 @@
 
 #include "molotov/report.h"
 #include "molotov/runner.h"
+#include "molotov/sizing.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,9 +29,11 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty);
 /* Starts the live display on the runner's loop. */
 void mt_console_start(mt_console *c);
 
-/* Stops the live display and prints the summary, with the thresholds'
- * verdicts before the final SUCCESSES line. */
-void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds);
+/* Stops the live display and prints the summary, with the sizing outcome
+ * (sizing may be NULL) and the thresholds' verdicts before the final
+ * SUCCESSES line. */
+void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds,
+                       const mt_sizing *sizing);
 
 /* Closes the timer handle. */
 void mt_console_close(mt_console *c);

@@ -29,6 +29,7 @@ typedef struct {
     int verbose; /* 0, 1 (-v), 2 (-vv) */
     bool sizing;
     double sizing_tolerance; /* percent */
+    double sizing_p99;       /* ms, 0: no latency objective */
     double rate;             /* 0: closed model */
     const char *thresholds[MT_MAX_THRESHOLDS];
     int nthresholds;

@@ -6,6 +6,7 @@
 
 #include "molotov/options.h"
 #include "molotov/script.h"
+#include "molotov/sizing.h"
 #include "molotov/stats.h"
 #include "molotov/threshold.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     double duration_s;
     mt_threshold_result *thresholds;
     int nthresholds;
+    const mt_sizing *sizing; /* --sizing, or NULL */
 } mt_report;
 
 /* Parses o->thresholds into a new array (*out, *n). Scenario names must

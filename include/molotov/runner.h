@@ -38,6 +38,8 @@ typedef struct mt_worker {
     char label[256];      /* the statistics label of the request in flight */
     bool setup_ok;
     bool queued;
+    bool start_token;     /* --rate: a start was given to this worker */
+    uint64_t intended_ns; /* when that start was due */
     struct mt_worker *next_ready;
 } mt_worker;
 
@@ -55,7 +57,13 @@ struct mt_runner {
     mt_worker *ready_head, *ready_tail;
     uv_idle_t ready_idle;
     uv_timer_t deadline;
-    uv_timer_t tick;             /* current_workers events, every second */
+    uv_timer_t tick;         /* current_workers events, every second */
+    uv_timer_t rate_timer;   /* --rate: issues the starts */
+    double rate;             /* this process's starts per second */
+    uint64_t rate_t0;        /* monotonic ns the open model began */
+    uint64_t rate_issued;    /* starts due so far (given or dropped) */
+    struct mt_worker **idle; /* workers waiting for a start */
+    int nidle;
     double started_at, ended_at; /* monotonic seconds */
     double deadline_at;
     double started_wall; /* Unix time the load started, for reports */

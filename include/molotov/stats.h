@@ -56,6 +56,7 @@ typedef struct {
     uint64_t requests;            /* HTTP requests that ended (answered or not) */
     uint64_t transport_errors;    /* requests without a response */
     uint64_t cancelled;           /* scenario runs cut short by --force-shutdown */
+    uint64_t dropped;             /* --rate: starts that found no free worker */
     mt_hist *latency;             /* every answered request, us */
     mt_msgcount *msgs;            /* open-addressing table by message */
     size_t msg_cap, nmsgs;
@@ -97,6 +98,15 @@ void mt_stats_seal(mt_stats *s, int64_t before);
 
 /* The p99 (us) of the requests of the last complete second, or 0. */
 uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now);
+
+/* Sums of the seconds t with from <= t < to. */
+typedef struct {
+    uint64_t requests, successes, failures;
+} mt_window;
+mt_window mt_stats_window(const mt_stats *s, int64_t from, int64_t to);
+
+/* The p99 (us) of the requests of the seconds from <= t < to, or 0. */
+uint64_t mt_stats_window_p99(const mt_stats *s, int64_t from, int64_t to);
 
 /* Adds everything in src to dst (same scenario list). */
 void mt_stats_merge(mt_stats *dst, const mt_stats *src);
