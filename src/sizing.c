@@ -42,6 +42,7 @@ static void record_step(mt_sizing *z)
 
 static void over(mt_sizing *z, mt_sizing_end why)
 {
+    record_step(z); /* the step in which it ended */
     z->end = why;
     z->workers = mt_runner_active_workers(z->runner);
     mt_runner_stop(z->runner);
