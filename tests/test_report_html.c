@@ -1,6 +1,7 @@
 /* test_report_html.c: the --html report (src/report_html.c) rendered into
  * memory from the samples in tests/data/ (a 60 s run with a latency spike,
- * failures and a failing threshold; a run that made no request), from an
+ * failures and a failing threshold; a run that made no request; a --sizing
+ * run in an open model, with its capacity steps and dropped starts), from an
  * empty report and from strings built to break out of the script element:
  * one page, the embedded JSON reads back equal to the input, nothing points
  * at the network outside that data, and a failed write is MT_EIO.
@@ -210,6 +211,50 @@ static void test_sample(void **state)
     cJSON_Delete(in);
 }
 
+static void test_sizing(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-sizing.json");
+    char *html = render(in, "report-sizing");
+    cJSON *back = check_page(html, in);
+
+    const cJSON *sizing = cJSON_GetObjectItem(back, "sizing");
+    assert_true(cJSON_IsObject(sizing));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(sizing, "over")));
+    assert_string_equal(cJSON_GetObjectItem(sizing, "reason")->valuestring, "error_ratio");
+    assert_true(cJSON_GetObjectItem(sizing, "error_pct")->valuedouble > 5);
+    const cJSON *steps = cJSON_GetObjectItem(sizing, "steps");
+    assert_true(cJSON_GetArraySize(steps) > 10);
+    const cJSON *last = cJSON_GetArrayItem(steps, cJSON_GetArraySize(steps) - 1);
+    assert_float_equal(cJSON_GetObjectItem(last, "workers")->valuedouble,
+                       cJSON_GetObjectItem(sizing, "workers")->valuedouble, 0);
+    const cJSON *rate = cJSON_GetObjectItem(back, "rate");
+    assert_true(cJSON_IsObject(rate));
+    assert_float_equal(cJSON_GetObjectItem(rate, "dropped")->valuedouble, 20, 0);
+
+    /* the page draws them (in its script: the text is built from the data) */
+    assert_non_null(strstr(html, "'Capacity'"));
+    assert_non_null(strstr(html, "'Sizing is over: '"));
+    assert_non_null(strstr(html, "' errors'"));
+    assert_non_null(strstr(html, "'Tolerance never passed'"));
+    assert_non_null(strstr(html, "'Dropped starts'"));
+    assert_non_null(strstr(html, "'Open model'"));
+    assert_non_null(strstr(html, "' starts/s'"));
+    free(html);
+
+    /* the same run had the tolerance never been passed, without p99 objective */
+    cJSON *s = cJSON_GetObjectItem(in, "sizing");
+    cJSON_ReplaceItemInObject(s, "over", cJSON_CreateFalse());
+    cJSON_ReplaceItemInObject(s, "reason", cJSON_CreateNull());
+    cJSON_ReplaceItemInObject(s, "p99_objective_ms", cJSON_CreateNull());
+    html = render(in, "report-sizing-never");
+    cJSON_Delete(check_page(html, in));
+    free(html);
+
+    cJSON_Delete(back);
+    cJSON_Delete(in);
+}
+
 static void test_empty_run(void **state)
 {
     (void)state;
@@ -299,9 +344,9 @@ static void test_write_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample),      cmocka_unit_test(test_empty_run),
-        cmocka_unit_test(test_no_report),   cmocka_unit_test(test_breakout_strings),
-        cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_sample),           cmocka_unit_test(test_sizing),
+        cmocka_unit_test(test_empty_run),        cmocka_unit_test(test_no_report),
+        cmocka_unit_test(test_breakout_strings), cmocka_unit_test(test_write_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the two report samples test_report_html.c renders, in the shape
+"""Writes the report samples test_report_html.c renders, in the shape
 src/report.c produces (same bucket layout as src/hist.c):
 
   report-sample.json  a 60 s run of 3 scenarios over 5 request labels, with a
                       latency spike and failures in the middle, 2 thresholds
                       (one failing) and an error message holding HTML and a URL
   report-empty.json   a 5 s run that made no request at all
+  report-sizing.json  a --sizing run ramping 0..60 workers over 60 s whose
+                      throughput grows linearly to ~40 workers then flattens
+                      while the errors climb past the 5% tolerance at ~45
+                      workers, where it stops; with the --rate block of an
+                      open model (200 starts/s, some dropped)
 
 Deterministic (fixed seed): run it again and the files do not change.
 Usage: python3 tests/data/make-report-samples.py"""
@@ -238,7 +243,108 @@ def empty():
     }
 
 
-for name, data in (("report-sample.json", sample()), ("report-empty.json", empty())):
+def sizing():
+    rnd = random.Random(7)
+    start_unix = 1795324200  # 2026-11-22T05:10:00Z
+    tol, objective, step_s, reqs_per_run = 5.0, 250.0, 2, 5
+    labels = {"GET /": 1.0, "GET /search": 1.6, "GET /items/:id": 0.9, "POST /cart": 1.3,
+              "POST /checkout": 2.2}
+
+    def rps_at(w):  # linear to ~40 workers, then flat near 1000 req/s
+        return (25.0 * max(w, 0.2)) * (1 + (25.0 * w / 1010) ** 8) ** (-1 / 8)
+
+    def err_at(w):  # % of scenario runs failing
+        return 0.01 + (0.15 * (w - 39) ** 2 if w > 39 else 0.0)
+
+    total = Hist()
+    req = {lab: {"h": Hist(), "count": 0, "errors": 0, "status": {}} for lab in labels}
+    timeline, steps = [], []
+    succ = fail = requests = 0
+    step_h, step_req, step_runs, step_ko = Hist(), 0, 0, 0
+    stop = None
+    for t in range(60):
+        w = t + 1  # one more worker a second
+        rps = rps_at(w) * rnd.gauss(1, 0.02)
+        runs = max(1, int(rps / reqs_per_run))
+        p50 = 4.0 * (1 + 4 * max(0, w - 36) ** 1.6 / 40)
+        p99 = 12 + 0.8 * max(0, w - 33) ** 2
+        sigma = math.log(max(p99 / p50, 1.5)) / 2.326
+        tick, ok, ko, n = Hist(), 0, 0, 0
+        for _ in range(runs):
+            failed = rnd.random() * 100 < err_at(w) * rnd.uniform(0.85, 1.15)
+            last = rnd.randrange(reqs_per_run) if failed else reqs_per_run - 1
+            for i, lab in enumerate(labels):
+                if i > last:
+                    break
+                us = 1000 * p50 * labels[lab] * math.exp(rnd.gauss(0, sigma))
+                q = req[lab]
+                q["count"] += 1
+                q["h"].add(us)
+                total.add(us)
+                tick.add(us)
+                step_h.add(us)
+                n += 1
+                code = "503" if failed and i == last else "200"
+                q["status"][code] = q["status"].get(code, 0) + 1
+            if failed:
+                ko += 1
+            else:
+                ok += 1
+        succ += ok
+        fail += ko
+        requests += n
+        step_req += n
+        step_runs += ok + ko
+        step_ko += ko
+        timeline.append({"t": t, "unix": start_unix + t, "requests": n, "successes": ok,
+                         "failures": ko, "p50_ms": tick.pct(50), "p99_ms": tick.pct(99)})
+        if (t + 1) % step_s == 0:
+            e = round(100.0 * step_ko / step_runs, 2)
+            steps.append({"t": t + 1, "workers": w, "rps": round(step_req / step_s, 1),
+                          "error_pct": e, "p99_ms": step_h.pct(99)})
+            step_h, step_req, step_runs, step_ko = Hist(), 0, 0, 0
+            if e > tol:
+                stop = steps[-1]
+                break
+    dur = float(len(timeline))
+    dropped = 20
+    return {
+        "version": "0.1.0",
+        "started_at": "2026-11-22T05:10:00.250Z",
+        "duration_s": dur,
+        "processes": 1,
+        "workers": stop["workers"],
+        "totals": {
+            "successes": succ, "failures": fail, "requests": requests, "transport_errors": 0,
+            "cancelled": 0, "rps": round(requests / dur, 6), "latency_ms": total.latency(),
+        },
+        "scenarios": {
+            "shop": {"runs": succ + fail, "successes": succ, "failures": fail,
+                     "rps": round((succ + fail) / dur, 6), "latency_ms": total.latency()},
+        },
+        "requests": {
+            lab: {"count": q["count"], "errors": 0, "rps": round(q["count"] / dur, 6),
+                  "status": dict(sorted(q["status"].items())), "errors_by_kind": {},
+                  "latency_ms": q["h"].latency()}
+            for lab, q in req.items()
+        },
+        "errors": [{"message": "shop.lua:40: expected 200, got 503", "count": fail}],
+        "thresholds": [],
+        "timeline": timeline,
+        "distribution": total.buckets(),
+        "histograms": {"total": "h1:opaque", "scenario_names": ["shop"]},
+        "sizing": {
+            "tolerance_pct": tol, "p99_objective_ms": objective, "over": True,
+            "reason": "error_ratio", "error_pct": stop["error_pct"], "workers": stop["workers"],
+            "steps": steps,
+        },
+        "rate": {"target_per_s": 200, "ramp_up_s": 10, "started": succ + fail,
+                 "dropped": dropped},
+    }
+
+
+for name, data in (("report-sample.json", sample()), ("report-empty.json", empty()),
+                   ("report-sizing.json", sizing())):
     with open(os.path.join(HERE, name), "w") as f:
         json.dump(data, f, indent=1)
         f.write("\n")
