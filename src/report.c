@@ -156,12 +156,7 @@ static void add_totals(cJSON *j, const mt_report *r)
 {
     const mt_stats *s = r->stats;
     cJSON *t = cJSON_AddObjectToObject(j, "totals");
-    cJSON_AddNumberToObject(t, "successes", (double)s->successes);
-    cJSON_AddNumberToObject(t, "failures", (double)s->failures);
-    cJSON_AddNumberToObject(t, "requests", (double)s->requests);
-    cJSON_AddNumberToObject(t, "transport_errors", (double)s->transport_errors);
-    cJSON_AddNumberToObject(t, "cancelled", (double)s->cancelled);
-    cJSON_AddNumberToObject(t, "dropped", (double)s->dropped);
+    mt_stats_add_counters(t, s);
     cJSON_AddNumberToObject(t, "rps", rate(r, s->requests));
     add_latency(t, "latency_ms", s->latency);
 }
@@ -191,15 +186,7 @@ static void add_requests(cJSON *j, const mt_report *r)
         cJSON_AddNumberToObject(x, "count", (double)q->count);
         cJSON_AddNumberToObject(x, "errors", (double)q->errors);
         cJSON_AddNumberToObject(x, "rps", rate(r, q->count));
-        cJSON *st = cJSON_AddObjectToObject(x, "status");
-        for (int c = 0; c < MT_STATS_MAX_STATUS; c++) {
-            char code[8];
-            snprintf(code, sizeof(code), "%d", c);
-            if (q->status[c]) cJSON_AddNumberToObject(st, code, (double)q->status[c]);
-        }
-        cJSON *k = cJSON_AddObjectToObject(x, "errors_by_kind");
-        for (int e = 0; e < q->nkinds; e++)
-            cJSON_AddNumberToObject(k, q->kinds[e].kind, (double)q->kinds[e].count);
+        mt_stats_add_codes(x, "status", "errors_by_kind", q);
         add_latency(x, "latency_ms", q->latency);
     }
 }

@@ -372,6 +372,31 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
 
 /* ---- JSON ---- */
 
+void mt_stats_add_counters(cJSON *o, const mt_stats *s)
+{
+    cJSON_AddNumberToObject(o, "successes", (double)s->successes);
+    cJSON_AddNumberToObject(o, "failures", (double)s->failures);
+    cJSON_AddNumberToObject(o, "requests", (double)s->requests);
+    cJSON_AddNumberToObject(o, "transport_errors", (double)s->transport_errors);
+    cJSON_AddNumberToObject(o, "cancelled", (double)s->cancelled);
+    cJSON_AddNumberToObject(o, "dropped", (double)s->dropped);
+}
+
+void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
+                        const mt_req_stats *r)
+{
+    cJSON *st = cJSON_AddObjectToObject(o, status_key);
+    for (int c = 0; c < MT_STATS_MAX_STATUS; c++) {
+        if (!r->status[c]) continue;
+        char code[8];
+        snprintf(code, sizeof(code), "%d", c);
+        cJSON_AddNumberToObject(st, code, (double)r->status[c]);
+    }
+    cJSON *kinds = cJSON_AddObjectToObject(o, kinds_key);
+    for (int i = 0; i < r->nkinds; i++)
+        cJSON_AddNumberToObject(kinds, r->kinds[i].kind, (double)r->kinds[i].count);
+}
+
 static void add_hist(cJSON *o, const char *key, const mt_hist *h)
 {
     char *enc = mt_hist_encode(h);
@@ -385,16 +410,7 @@ static cJSON *req_json(const mt_req_stats *r)
     cJSON_AddStringToObject(o, "label", r->label);
     cJSON_AddNumberToObject(o, "count", (double)r->count);
     cJSON_AddNumberToObject(o, "errors", (double)r->errors);
-    cJSON *st = cJSON_AddObjectToObject(o, "status");
-    for (int c = 0; c < MT_STATS_MAX_STATUS; c++) {
-        if (!r->status[c]) continue;
-        char code[8];
-        snprintf(code, sizeof(code), "%d", c);
-        cJSON_AddNumberToObject(st, code, (double)r->status[c]);
-    }
-    cJSON *kinds = cJSON_AddObjectToObject(o, "kinds");
-    for (int i = 0; i < r->nkinds; i++)
-        cJSON_AddNumberToObject(kinds, r->kinds[i].kind, (double)r->kinds[i].count);
+    mt_stats_add_codes(o, "status", "kinds", r);
     add_hist(o, "latency", r->latency);
     return o;
 }
@@ -426,12 +442,7 @@ static cJSON *scenario_json(const mt_scn_stats *sc)
 cJSON *mt_stats_to_json(const mt_stats *s)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddNumberToObject(j, "successes", (double)s->successes);
-    cJSON_AddNumberToObject(j, "failures", (double)s->failures);
-    cJSON_AddNumberToObject(j, "requests", (double)s->requests);
-    cJSON_AddNumberToObject(j, "transport_errors", (double)s->transport_errors);
-    cJSON_AddNumberToObject(j, "cancelled", (double)s->cancelled);
-    cJSON_AddNumberToObject(j, "dropped", (double)s->dropped);
+    mt_stats_add_counters(j, s);
     add_hist(j, "latency", s->latency);
     cJSON *scn = cJSON_AddArrayToObject(j, "scenarios");
     for (int i = 0; i < s->nscenarios; i++)

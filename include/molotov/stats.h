@@ -115,6 +115,14 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src);
  * processes send each other and reports keep for `molotov merge`. */
 cJSON *mt_stats_to_json(const mt_stats *s);
 
+/* Adds the run counters (successes ... dropped) to the JSON object o. */
+void mt_stats_add_counters(cJSON *o, const mt_stats *s);
+
+/* Adds a label's status codes and transport-error kinds to o, as two
+ * objects keyed by code and by kind. */
+void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
+                        const mt_req_stats *r);
+
 /* Adds a mt_stats_to_json object to s. Returns 0 or MT_EINVAL (s may then
  * hold part of it). */
 int mt_stats_merge_json(mt_stats *s, const cJSON *j);
