@@ -140,6 +140,8 @@ int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verb
     curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* per-session jar */
     curl_easy_setopt(c, CURLOPT_USERAGENT, "molotov/" MOLOTOV_VERSION);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* no proxy from the environment (nor a getenv
+                                               per request), as Molotov's aiohttp */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     if (verbose >= 2) {
@@ -205,6 +207,44 @@ static void set_http_version(CURL *c, const mt_http_req *r)
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, forbid_reuse ? 1L : 0L);
 }
 
+/* Options most requests repeat: set only when they differ from what the
+ * handle already holds (each setopt costs, some copy strings). */
+static void set_sticky(mt_http *h, const mt_http_req *r)
+{
+    CURL *c = h->xfer.easy;
+    bool fresh = !h->applied.valid;
+    if (fresh || r->user || h->applied.auth) {
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, r->user ? (long)CURLAUTH_BASIC : (long)CURLAUTH_NONE);
+        curl_easy_setopt(c, CURLOPT_USERNAME, r->user);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, r->user ? r->password : NULL);
+        h->applied.auth = r->user != NULL;
+    }
+    if (fresh || r->cookie || h->applied.cookie) {
+        curl_easy_setopt(c, CURLOPT_COOKIE, r->cookie);
+        h->applied.cookie = r->cookie != NULL;
+    }
+    if (fresh || r->timeout_ms != h->applied.timeout_ms)
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->applied.timeout_ms = r->timeout_ms);
+    if (fresh || r->connect_timeout_ms != h->applied.connect_timeout_ms)
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                         h->applied.connect_timeout_ms = r->connect_timeout_ms);
+    if (fresh || r->follow_redirects != h->applied.follow_redirects)
+        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION,
+                         (h->applied.follow_redirects = r->follow_redirects) ? 1L : 0L);
+    if (fresh || r->verify != h->applied.verify) {
+        h->applied.verify = r->verify;
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, r->verify ? 1L : 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, r->verify ? 2L : 0L);
+    }
+    bool h2c = r->http_version == 2 && strncasecmp(r->url, "https:", 6) != 0;
+    if (fresh || r->http_version != h->applied.http_version || h2c != h->applied.h2c) {
+        h->applied.http_version = r->http_version;
+        h->applied.h2c = h2c;
+        set_http_version(c, r);
+    }
+    h->applied.valid = true;
+}
+
 int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
 {
     CURL *c = h->xfer.easy;
@@ -214,16 +254,7 @@ int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
     curl_slist_free_all(h->headers);
     h->headers = r->headers;
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers);
-    curl_easy_setopt(c, CURLOPT_COOKIE, r->cookie);
-    curl_easy_setopt(c, CURLOPT_HTTPAUTH, r->user ? (long)CURLAUTH_BASIC : (long)CURLAUTH_NONE);
-    curl_easy_setopt(c, CURLOPT_USERNAME, r->user);
-    curl_easy_setopt(c, CURLOPT_PASSWORD, r->user ? r->password : NULL);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, r->follow_redirects ? 1L : 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, r->verify ? 1L : 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, r->verify ? 2L : 0L);
-    set_http_version(c, r);
+    set_sticky(h, r);
     int rc = mt_engine_start(e, &h->xfer);
     if (rc) {
         curl_slist_free_all(h->headers);

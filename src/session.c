@@ -21,6 +21,7 @@ typedef struct {
     mt_worker *w;
     char **hosts; /* hosts the jar already holds the seed cookies for */
     int nhosts;
+    bool has_defaults; /* setup returned options besides headers and cookies */
 } session;
 
 static void seed_for_host(lua_State *L, session *s, const char *url);
@@ -422,7 +423,8 @@ static int session_call(lua_State *L, const char *method, int url_idx)
     seed_for_host(L, s, luaL_checkstring(L, url_idx));
     lua_getiuservalue(L, 1, UV_DEFAULTS);
     lua_getiuservalue(L, 1, UV_HEADERS);
-    req_ctx c = {.o = o, .d = o + 1, .sh = o + 2};
+    /* without session defaults, option lookups skip that table */
+    req_ctx c = {.o = o, .d = s->has_defaults ? o + 1 : 0, .sh = o + 2};
     return request(L, w, &w->http, method, url_idx, &c, 1);
 }
 
@@ -582,6 +584,9 @@ void mt_session_push(lua_State *L, mt_worker *w, int d)
     lua_setfield(L, -2, "headers");
     lua_pushnil(L); /* cookies are in the jar */
     lua_setfield(L, -2, "cookies");
+    lua_pushnil(L);
+    s->has_defaults = lua_next(L, -2) != 0;
+    if (s->has_defaults) lua_pop(L, 2);
     lua_setiuservalue(L, self, UV_DEFAULTS);
 }
 

@@ -41,6 +41,14 @@ typedef struct {
     struct curl_slist *headers;
     mt_buf scratch_url, scratch_body, scratch_cookie; /* for the session layer */
     char errbuf[CURL_ERROR_SIZE];
+    /* what the handle holds already, so a request sets only what changed */
+    struct {
+        bool valid, auth, cookie;
+        long timeout_ms, connect_timeout_ms;
+        bool follow_redirects, verify;
+        int http_version;
+        bool h2c;
+    } applied;
 } mt_http;
 
 /* Creates the slot's easy handle with the options that never change (cookie
