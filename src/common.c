@@ -1,6 +1,8 @@
-/* common.c: error names, the out-of-memory wrapper, mt_buf and the clock. */
+/* common.c: error names, the out-of-memory wrapper, mt_buf, whole-file
+ * reads and the clock. */
 #include "molotov/common.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,4 +134,23 @@ int64_t mt_wall_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME_COARSE, &ts);
     return (int64_t)ts.tv_sec;
+}
+
+double mt_wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int mt_read_file(const char *path, mt_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno == ENOENT ? MT_ENOENT : MT_EIO;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) mt_buf_append(out, chunk, n);
+    int rc = ferror(f) ? MT_EIO : MT_OK;
+    fclose(f);
+    return rc;
 }

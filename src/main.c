@@ -1,6 +1,7 @@
 /* main.c: the molotov command: options, script, runner, console, signals,
  * exit codes; `molotov serve` is handed to serve.c. */
 #include "molotov/common.h"
+#include "molotov/config.h"
 #include "molotov/console.h"
 #include "molotov/options.h"
 #include "molotov/pool.h"
@@ -28,6 +29,8 @@ typedef struct {
     mt_sizing sizing;
     uv_signal_t sigint, sigterm;
     uv_timer_t grace;
+    uv_timer_t start_timer; /* --start-at */
+    bool waiting;
 } app;
 
 static void on_grace_over(uv_timer_t *t)
@@ -41,6 +44,11 @@ static void on_signal(uv_signal_t *s, int signum)
     (void)signum;
     app *a = s->data;
     mt_runner *r = &a->runner;
+    if (a->waiting) { /* before --start-at: nothing to finish */
+        r->interrupted = true;
+        uv_stop(s->loop);
+        return;
+    }
     if (r->interrupted) {
         mt_runner_abort(r); /* second signal: stop at once */
         return;
@@ -64,6 +72,7 @@ static void app_close(app *a, uv_loop_t *loop, mt_pool *pool)
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
     uv_close((uv_handle_t *)&a->grace, NULL);
+    uv_close((uv_handle_t *)&a->start_timer, NULL);
     uv_run(loop, UV_RUN_DEFAULT);
     if (uv_loop_close(loop)) fprintf(stderr, "molotov: warning: handles left open at exit\n");
     mt_pool_free(pool); /* waits for every child */
@@ -78,6 +87,36 @@ static void watch_signals(app *a, uv_loop_t *loop)
     uv_signal_start(&a->sigterm, on_signal, SIGTERM);
     uv_timer_init(loop, &a->grace);
     a->grace.data = a;
+    uv_timer_init(loop, &a->start_timer);
+}
+
+static void on_start_time(uv_timer_t *t)
+{
+    uv_stop(t->loop);
+}
+
+/* --start-at: runs the loop (signals, the pool's pipes) until the time.
+ * Returns MT_OK, or MT_ESTOPPED when interrupted first. */
+static int wait_for_start(app *a, double at)
+{
+    const mt_options *o = a->runner.opt;
+    double now = mt_wall_now();
+    if (at <= now) {
+        if (now - at > 1)
+            fprintf(stderr, "molotov: --start-at: that time passed %.1f s ago; starting now\n",
+                    now - at);
+        return MT_OK;
+    }
+    if (!o->quiet) {
+        printf("Waiting %.1f s for --start-at...\n", at - now);
+        fflush(stdout);
+    }
+    a->waiting = true;
+    uv_timer_start(&a->start_timer, on_start_time, (uint64_t)((at - now) * 1000 + 0.5), 0);
+    uv_run(a->start_timer.loop, UV_RUN_DEFAULT);
+    a->waiting = false;
+    uv_timer_stop(&a->start_timer);
+    return a->runner.interrupted ? MT_ESTOPPED : MT_OK;
 }
 
 /* Each worker holds a connection: allow as many descriptors as permitted. */
@@ -95,6 +134,10 @@ static int start_load(app *a, mt_pool *pool, char *err, size_t errlen)
 {
     int rc = mt_runner_global_setup(&a->runner, err, errlen);
     if (rc) return rc;
+    if (a->runner.opt->start_at > 0 && wait_for_start(a, a->runner.opt->start_at)) {
+        snprintf(err, errlen, "interrupted before --start-at");
+        return MT_ESTOPPED;
+    }
     if (pool) return mt_pool_start(pool, &a->runner, err, errlen);
     mt_runner_begin(&a->runner, a->runner.opt->workers);
     return MT_OK;
@@ -193,6 +236,7 @@ int main(int argc, char **argv)
     char err[1024];
     if (mt_options_parse(&o, argc, argv, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
+        mt_config_release();
         return EXIT_USAGE;
     }
     if (o.show_help) {
@@ -211,6 +255,7 @@ int main(int argc, char **argv)
     }
     int code = run(&o, script);
     mt_script_free(script);
+    mt_config_release();
     mt_respbuf_drain_pool();
     curl_global_cleanup();
     return code;

@@ -2,7 +2,9 @@
  * names the option it is about; nothing here starts any work. */
 #include "molotov/options.h"
 #include "molotov/common.h"
+#include "molotov/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     OPT_SINGLE_RUN = 256,
@@ -31,6 +34,7 @@ enum {
     OPT_HTML,
     OPT_JUNIT,
     OPT_CONFIG,
+    OPT_START_AT,
     OPT_CONSOLE_UPDATE,
     OPT_VERSION,
 };
@@ -62,6 +66,7 @@ static const struct option long_opts[] = {
     {"html", required_argument, NULL, OPT_HTML},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"config", required_argument, NULL, OPT_CONFIG},
+    {"start-at", required_argument, NULL, OPT_START_AT},
     {"console-update", required_argument, NULL, OPT_CONSOLE_UPDATE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -182,7 +187,11 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     case 's': o->single_mode = arg; break;
     case 'x': o->exception = true; break;
     case 'q': o->quiet = true; break;
-    case 'v': o->verbose++; break;
+    case 'v':
+        if (o->cfg_verbose) o->verbose = 0; /* the command line replaces the file's */
+        o->cfg_verbose = false;
+        o->verbose++;
+        break;
     case 'h': o->show_help = true; break;
     case OPT_VERSION: o->show_version = true; break;
     case OPT_SINGLE_RUN: o->single_run = true; break;
@@ -207,23 +216,20 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_HTML: o->html_path = arg; break;
     case OPT_JUNIT: o->junit_path = arg; break;
     case OPT_CONFIG: o->config = arg; break;
+    case OPT_START_AT:
+        if (mt_options_parse_time(arg, &o->start_at))
+            rc = fail(err, errlen, "%s: expected Unix seconds or an ISO-8601 time, got '%s'", name,
+                      arg);
+        break;
     case OPT_THRESHOLD:
+        if (o->cfg_thresholds) o->nthresholds = 0; /* the command line replaces the file's */
+        o->cfg_thresholds = false;
         if (o->nthresholds == MT_MAX_THRESHOLDS)
             return fail(err, errlen, "%s: at most %d thresholds", name, MT_MAX_THRESHOLDS);
         o->thresholds[o->nthresholds++] = arg;
         break;
     }
     return rc;
-}
-
-/* Options whose machinery has not landed yet are refused by name rather than
- * silently ignored. */
-static int refuse_unbuilt(const mt_options *o, char *err, size_t errlen)
-{
-    const char *what = NULL;
-    if (o->config) what = "--config";
-    if (what) return fail(err, errlen, "%s: not supported by this build yet", what);
-    return MT_OK;
 }
 
 /* --sizing without -w/--ramp-up: 500 workers per process over 300 s; it ends
@@ -254,10 +260,12 @@ static int validate(const mt_options *o, char *err, size_t errlen)
     if (o->timeout <= 0) return fail(err, errlen, "--timeout: must be more than 0");
     if (o->connect_timeout <= 0) return fail(err, errlen, "--connect-timeout: must be more than 0");
     if (o->console_update <= 0) return fail(err, errlen, "--console-update: must be more than 0");
-    return refuse_unbuilt(o, err, errlen);
+    return MT_OK;
 }
 
-int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t errlen)
+/* One getopt pass over argv into o; the first positional argument is the
+ * scenario, or with --config the test. */
+static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     optind = 0; /* full reinitialisation, so the parser can run more than once */
     opterr = 0;
@@ -277,15 +285,132 @@ int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t err
         if (rc) return rc;
     }
     if (o->show_help || o->show_version) return MT_OK;
-    if (optind < argc) o->scenario = argv[optind++];
+    if (optind < argc) {
+        o->positional_given = true;
+        if (o->config)
+            o->config_test = argv[optind++];
+        else
+            o->scenario = argv[optind++];
+    }
     if (optind < argc) return fail(err, errlen, "%s: unexpected argument", argv[optind]);
+    return MT_OK;
+}
+
+/* --config FILE [TEST]: defaults, then the file's test, then the command
+ * line again, so that what is given explicitly wins. */
+static int apply_config(mt_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    const char *path = o->config, *test = o->config_test;
+    mt_options_defaults(o);
+    int rc = mt_config_apply(o, path, test, err, errlen);
+    if (rc) return rc;
+    o->cfg_thresholds = o->nthresholds > 0;
+    o->cfg_verbose = o->verbose > 0;
+    const char *scenario = o->scenario;
+    rc = parse_argv(o, argc, argv, err, errlen);
+    o->scenario = scenario;
+    return rc;
+}
+
+int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    int rc = parse_argv(o, argc, argv, err, errlen);
+    if (rc || o->show_help || o->show_version) return rc;
+    if (o->config && (rc = apply_config(o, argc, argv, err, errlen))) return rc;
     sizing_defaults(o);
     return validate(o, err, errlen);
+}
+
+/* ---- what the config file needs ---- */
+
+static const struct option *find_long(const char *name)
+{
+    for (const struct option *lo = long_opts; lo->name; lo++)
+        if (strcmp(lo->name, name) == 0) return lo;
+    return NULL;
+}
+
+int mt_options_is_flag(const char *name)
+{
+    const struct option *lo = find_long(name);
+    if (!lo) return -1;
+    return lo->has_arg == no_argument;
+}
+
+int mt_options_set(mt_options *o, const char *name, const char *value, char *err, size_t errlen)
+{
+    const struct option *lo = find_long(name);
+    if (!lo) return MT_ENOENT;
+    return apply(o, lo->val, value, err, errlen);
+}
+
+/* "HH:MM[:SS[.fff]]" at *p; advances p. */
+static bool parse_clock(const char **p, struct tm *tm, double *frac)
+{
+    int n = 0;
+    if (sscanf(*p, "%2d:%2d%n", &tm->tm_hour, &tm->tm_min, &n) != 2 || n != 5) return false;
+    *p += 5;
+    if (**p != ':') return true;
+    (*p)++;
+    if (!isdigit((unsigned char)(*p)[0]) || !isdigit((unsigned char)(*p)[1])) return false;
+    char *end;
+    double sec = strtod(*p, &end);
+    if (sec >= 61) return false;
+    tm->tm_sec = (int)sec;
+    *frac = sec - tm->tm_sec;
+    *p = end;
+    return true;
+}
+
+/* "Z", "+HH:MM", "-HHMM" or nothing (UTC) at p: the offset in seconds. */
+static bool parse_zone(const char *p, long *offset)
+{
+    int h = 0, m = 0, n = 0;
+    *offset = 0;
+    if (*p == 'Z' || *p == 'z') return p[1] == 0;
+    if (*p == 0) return true;
+    if (*p != '+' && *p != '-') return false;
+    if (!(sscanf(p + 1, "%2d:%2d%n", &h, &m, &n) == 2 && n == 5) &&
+        !(sscanf(p + 1, "%2d%2d%n", &h, &m, &n) == 2 && n == 4))
+        return false;
+    if (p[1 + n] || h > 23 || m > 59) return false;
+    *offset = (*p == '-' ? -1 : 1) * (h * 3600L + m * 60L);
+    return true;
+}
+
+int mt_options_parse_time(const char *s, double *out)
+{
+    if (*s && strspn(s, "0123456789.") == strlen(s)) {
+        double v = 0;
+        if (parse_seconds(s, &v) || v <= 0) return MT_EINVAL;
+        *out = v;
+        return MT_OK;
+    }
+    struct tm tm = {0};
+    int n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 || n != 10)
+        return MT_EINVAL;
+    const char *p = s + 10;
+    if (*p != 'T' && *p != 't' && *p != ' ') return MT_EINVAL;
+    p++;
+    double frac = 0;
+    long offset;
+    if (!parse_clock(&p, &tm, &frac) || !parse_zone(p, &offset)) return MT_EINVAL;
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59)
+        return MT_EINVAL;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *out = (double)timegm(&tm) + frac - (double)offset;
+    return MT_OK;
 }
 
 const char *mt_options_usage(void)
 {
     return "usage: molotov [options] [scenario.lua]\n"
+           "       molotov --config molotov.json [options] [TEST]\n"
+           "       molotov merge REPORT.json... [--json F] [--html F] [--junit F] [--threshold E]\n"
+           "       molotov quickstart [DIR]\n"
            "       molotov serve [--host H] [--port N] [--duration S]\n"
            "\n"
            "Load test an HTTP service with scenarios written in Lua (default: loadtest.lua).\n"
@@ -304,6 +429,10 @@ const char *mt_options_usage(void)
            "      --force-shutdown   at the deadline, cancel requests in flight\n"
            "      --rate R           open model: start R scenarios per second in total\n"
            "                         (-w per process is the pool; --ramp-up ramps the rate)\n"
+           "      --start-at TIME    wait until TIME (Unix seconds or ISO-8601) to start,\n"
+           "                         so runners on several machines begin together\n"
+           "      --config FILE      take options from a Molotov-style molotov.json; the\n"
+           "                         argument names the test (options given here win)\n"
            "\n"
            "Autosizing:\n"
            "      --sizing           ramp workers up until errors pass the tolerance\n"

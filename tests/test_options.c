@@ -1,7 +1,7 @@
 /* test_options.c: the command line of cli.md (src/options.c): defaults, every
  * option in its short and long forms, the positional scenario path, bad
- * values and contradictions rejected with the option named, options not built
- * yet refused by name, and parsing more than once in one process. */
+ * values and contradictions rejected with the option named, --start-at's time
+ * forms, and parsing more than once in one process. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -313,7 +313,7 @@ static void test_contradictions_rejected(void **state)
     assert_int_equal(o.max_runs, 2);
 }
 
-static void test_unbuilt_options_refused_by_name(void **state)
+static void test_pool_sizing_rate_options(void **state)
 {
     (void)state;
     mt_options o;
@@ -327,7 +327,7 @@ static void test_unbuilt_options_refused_by_name(void **state)
     assert_true(o.rate == 5);
     EXPECT_ERROR(A("--sizing", "--rate", "5"), "--sizing", "--rate", "contradict");
     EXPECT_ERROR(A("--sizing", "--single-run"), "--sizing");
-    EXPECT_ERROR(A("--config", "molotov.json"), "--config", "not supported");
+    EXPECT_ERROR(A("--config", "/nonexistent/molotov.json"), "molotov.json", "cannot read");
 
     /* more thresholds than MT_MAX_THRESHOLDS are refused before anything else */
     const char *args[2 * MT_MAX_THRESHOLDS + 4];
@@ -344,6 +344,44 @@ static void test_unbuilt_options_refused_by_name(void **state)
     /* the values that keep the built behaviour are accepted */
     PARSE_OK(&o, "-p", "1", "--rate", "0");
     assert_int_equal(o.processes, 1);
+}
+
+static void test_start_at_forms(void **state)
+{
+    (void)state;
+    double t = 0;
+    assert_int_equal(mt_options_parse_time("1795992000", &t), MT_OK);
+    assert_true(t == 1795992000.0);
+    assert_int_equal(mt_options_parse_time("1795992000.25", &t), MT_OK);
+    assert_true(t == 1795992000.25);
+    /* 2026-11-29T22:40:00Z is 1795992000 */
+    assert_int_equal(mt_options_parse_time("2026-11-29T22:40:00Z", &t), MT_OK);
+    assert_true(t == 1795992000.0);
+    assert_int_equal(mt_options_parse_time("2026-11-29T22:40:00.5Z", &t), MT_OK);
+    assert_true(t == 1795992000.5);
+    assert_int_equal(mt_options_parse_time("2026-11-29 22:40", &t), MT_OK); /* no zone: UTC */
+    assert_true(t == 1795992000.0);
+    assert_int_equal(mt_options_parse_time("2026-11-29T23:40:00+01:00", &t), MT_OK);
+    assert_true(t == 1795992000.0);
+    assert_int_equal(mt_options_parse_time("2026-11-29T21:10:00-0130", &t), MT_OK);
+    assert_true(t == 1795992000.0);
+    const char *bad[] = {"",
+                         "now",
+                         "-5",
+                         "0",
+                         "2026-13-01T00:00:00Z",
+                         "2026-11-29",
+                         "2026-11-29T25:00Z",
+                         "2026-11-29T22:40:00+1",
+                         "2026-11-29T22:40:00Zx",
+                         "1e9",
+                         NULL};
+    for (int i = 0; bad[i]; i++)
+        if (mt_options_parse_time(bad[i], &t) != MT_EINVAL) fail_msg("'%s' was accepted", bad[i]);
+    mt_options o;
+    PARSE_OK(&o, "--start-at", "2026-11-29T22:40:00Z");
+    assert_true(o.start_at == 1795992000.0);
+    EXPECT_ERROR(A("--start-at", "soon"), "--start-at", "ISO-8601", "soon");
 }
 
 static void test_parse_twice(void **state)
@@ -411,7 +449,8 @@ int main(void)
         cmocka_unit_test(test_bad_values_name_the_option),
         cmocka_unit_test(test_unknown_and_malformed_options),
         cmocka_unit_test(test_contradictions_rejected),
-        cmocka_unit_test(test_unbuilt_options_refused_by_name),
+        cmocka_unit_test(test_pool_sizing_rate_options),
+        cmocka_unit_test(test_start_at_forms),
         cmocka_unit_test(test_parse_twice),
         cmocka_unit_test(test_usage_mentions_options),
     };

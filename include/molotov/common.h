@@ -1,5 +1,5 @@
 /* common.h: what every module shares: error codes and their names, the one
- * out-of-memory wrapper, a growable byte buffer and the monotonic clock. */
+ * out-of-memory wrapper, a growable byte buffer, file reads and the clocks. */
 #ifndef MOLOTOV_COMMON_H
 #define MOLOTOV_COMMON_H
 
@@ -42,6 +42,10 @@ void mt_buf_append(mt_buf *b, const void *data, size_t n);
 void mt_buf_appends(mt_buf *b, const char *s);
 void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Appends the whole file at path to out. Returns MT_OK, MT_ENOENT when it
+ * does not exist, or MT_EIO (errno says why). */
+int mt_read_file(const char *path, mt_buf *out);
+
 /* Monotonic time in nanoseconds / seconds since an arbitrary origin. */
 uint64_t mt_now_ns(void);
 double mt_now_s(void);
@@ -49,5 +53,8 @@ double mt_now_s(void);
 /* Wall-clock time: the current Unix second (timelines are keyed on it, so
  * runs on several machines line up). */
 int64_t mt_wall_s(void);
+
+/* Wall-clock time in Unix seconds, with fractions. */
+double mt_wall_now(void);
 
 #endif

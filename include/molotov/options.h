@@ -36,10 +36,14 @@ typedef struct {
     const char *json_path, *html_path, *junit_path;
     bool statsd;
     const char *statsd_address;
-    const char *config;
+    const char *config;      /* --config FILE, or NULL */
+    const char *config_test; /* the TEST of --config FILE [TEST], or NULL */
+    double start_at;         /* --start-at, Unix seconds; 0: start at once */
     /* which options were given explicitly */
     bool workers_given, ramp_up_given, duration_given;
     bool show_help, show_version;
+    bool positional_given;            /* a scenario (or, with --config, a test) was named */
+    bool cfg_thresholds, cfg_verbose; /* set by the config file: the command line replaces */
 } mt_options;
 
 /* Fills `o` with the defaults of cli.md. */
@@ -49,6 +53,20 @@ void mt_options_defaults(mt_options *o);
  * line naming the problem written to err (e.g. "-w: expected a positive
  * integer, got 'x'"). Strings in `o` point into argv. */
 int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* Sets one option by its long name ("workers", "ramp-up"), as the config
+ * file does. value is NULL for a flag. Returns MT_OK, MT_ENOENT when no
+ * option has that name, or MT_EINVAL with one line in err. */
+int mt_options_set(mt_options *o, const char *name, const char *value, char *err, size_t errlen);
+
+/* 1 when the option named `name` is a flag, 0 when it takes a value, -1 when
+ * there is no such option. */
+int mt_options_is_flag(const char *name);
+
+/* Parses a time for --start-at: Unix seconds ("1795992000", fractions
+ * allowed) or ISO-8601 ("2026-11-29T22:40:00Z", ".123" and "+01:00"
+ * allowed; no zone means UTC). Returns MT_OK or MT_EINVAL. */
+int mt_options_parse_time(const char *s, double *out);
 
 /* The --help text. */
 const char *mt_options_usage(void);

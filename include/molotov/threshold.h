@@ -28,12 +28,12 @@ typedef enum {
 typedef enum { MT_OP_LT, MT_OP_LE, MT_OP_GT, MT_OP_GE } mt_op;
 
 typedef struct {
-    char expr[256];  /* as given */
+    char expr[256]; /* as given */
     mt_scope scope;
-    char name[200];  /* scenario name or request label ("" for totals) */
+    char name[200]; /* scenario name or request label ("" for totals) */
     mt_metric metric;
     mt_op op;
-    double limit;    /* latency in milliseconds, failure_rate in percent, else as is */
+    double limit; /* latency in milliseconds, failure_rate in percent, else as is */
 } mt_threshold;
 
 /* Parses expr. Returns 0, or MT_EINVAL with one line in err naming the

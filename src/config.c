@@ -1,0 +1,232 @@
+/* config.c: Molotov's molotov.json: reads the file, checks every key and its
+ * type, and applies one test's options through options.c, so a value gets
+ * the same checks as on the command line. */
+#include "molotov/config.h"
+#include "molotov/common.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char **kept; /* strings the options point to */
+static size_t nkept;
+
+static const char *keep(char *s)
+{
+    kept = mt_realloc(kept, sizeof(char *) * (nkept + 1));
+    kept[nkept++] = s;
+    return s;
+}
+
+void mt_config_release(void)
+{
+    for (size_t i = 0; i < nkept; i++) free(kept[i]);
+    free(kept);
+    kept = NULL;
+    nkept = 0;
+}
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+cJSON *mt_config_read_json(const char *path, char *err, size_t errlen)
+{
+    mt_buf b;
+    mt_buf_init(&b);
+    int rc = mt_read_file(path, &b);
+    if (rc) {
+        fail(err, errlen, rc, "%s: cannot read: %s", path, strerror(errno));
+        mt_buf_free(&b);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(b.data, b.len, &end, 0);
+    if (j && end) end += strspn(end, " \t\r\n");
+    if (j && end && end < b.data + b.len) { /* something after the value */
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    if (!j) {
+        int line = 1;
+        for (const char *p = b.data; end && p < end; p++) line += *p == '\n';
+        fail(err, errlen, MT_EINVAL, "%s:%d: not valid JSON", path, line);
+    }
+    mt_buf_free(&b);
+    return j;
+}
+
+/* A relative scenario path is taken from the config file's directory. */
+static const char *scenario_path(const char *config, const char *scenario)
+{
+    const char *slash = strrchr(config, '/');
+    if (scenario[0] == '/' || !slash) return keep(mt_strdup(scenario));
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_buf_printf(&b, "%.*s/%s", (int)(slash - config), config, scenario);
+    return keep(b.data);
+}
+
+/* A JSON value as the option's argument: strings as they are, numbers in
+ * full precision. NULL when the type is wrong. */
+static const char *as_arg(const cJSON *v)
+{
+    if (cJSON_IsString(v)) return keep(mt_strdup(v->valuestring));
+    if (!cJSON_IsNumber(v)) return NULL;
+    char tmp[64];
+    snprintf(tmp, sizeof(tmp), "%.17g", v->valuedouble);
+    return keep(mt_strdup(tmp));
+}
+
+static int set_thresholds(mt_options *o, const char *where, const cJSON *v, char *err,
+                          size_t errlen)
+{
+    if (cJSON_IsString(v)) return mt_options_set(o, "threshold", as_arg(v), err, errlen);
+    if (!cJSON_IsArray(v))
+        return fail(err, errlen, MT_EINVAL, "%s.threshold: expected a string or a list", where);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, v)
+    {
+        if (!cJSON_IsString(x))
+            return fail(err, errlen, MT_EINVAL, "%s.threshold: expected strings", where);
+        int rc = mt_options_set(o, "threshold", as_arg(x), err, errlen);
+        if (rc) return rc;
+    }
+    return MT_OK;
+}
+
+/* Keys that name no option of a test. */
+static bool reserved(const char *name)
+{
+    return !strcmp(name, "config") || !strcmp(name, "help") || !strcmp(name, "version");
+}
+
+static int set_key(mt_options *o, const char *path, const char *where, const cJSON *v, char *err,
+                   size_t errlen)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "%s", v->string);
+    for (char *p = name; *p; p++)
+        if (*p == '_') *p = '-';
+    if (!strcmp(name, "scenario")) {
+        if (!cJSON_IsString(v))
+            return fail(err, errlen, MT_EINVAL, "%s.scenario: expected a string", where);
+        o->scenario = scenario_path(path, v->valuestring);
+        return MT_OK;
+    }
+    if (!strcmp(name, "threshold") || !strcmp(name, "thresholds"))
+        return set_thresholds(o, where, v, err, errlen);
+    if (!strcmp(name, "verbose") && cJSON_IsNumber(v)) {
+        o->verbose = (int)v->valuedouble;
+        return MT_OK;
+    }
+    int flag = reserved(name) ? -1 : mt_options_is_flag(name);
+    if (flag < 0) return fail(err, errlen, MT_EINVAL, "%s: unknown key '%s'", where, v->string);
+    if (flag && !cJSON_IsBool(v))
+        return fail(err, errlen, MT_EINVAL, "%s.%s: expected true or false", where, v->string);
+    const char *arg = flag ? NULL : as_arg(v);
+    if (!flag && !arg)
+        return fail(err, errlen, MT_EINVAL, "%s.%s: expected a number or a string", where,
+                    v->string);
+    if (flag && cJSON_IsFalse(v)) return MT_OK;
+    char why[512];
+    if (mt_options_set(o, name, arg, why, sizeof(why)))
+        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, v->string, why);
+    return MT_OK;
+}
+
+static int apply_env(const char *path, const cJSON *env, char *err, size_t errlen)
+{
+    if (!env) return MT_OK;
+    if (!cJSON_IsObject(env))
+        return fail(err, errlen, MT_EINVAL, "%s: molotov.env: expected an object", path);
+    const cJSON *v;
+    cJSON_ArrayForEach(v, env)
+    {
+        const char *s = cJSON_IsString(v) ? v->valuestring : as_arg(v);
+        if (!s)
+            return fail(err, errlen, MT_EINVAL, "%s: molotov.env.%s: expected a string", path,
+                        v->string);
+        setenv(v->string, s, 0); /* the environment, when set, wins */
+    }
+    return MT_OK;
+}
+
+/* The test named `test`, or the only one. */
+static const cJSON *pick_test(const char *path, const cJSON *tests, const char *test, char *err,
+                              size_t errlen)
+{
+    if (!cJSON_IsObject(tests) || !tests->child) {
+        fail(err, errlen, MT_EINVAL, "%s: molotov.tests: expected an object of tests", path);
+        return NULL;
+    }
+    if (!test && !tests->child->next) return tests->child;
+    const cJSON *t = test ? cJSON_GetObjectItemCaseSensitive(tests, test) : NULL;
+    if (t) return t;
+    mt_buf names;
+    mt_buf_init(&names);
+    for (const cJSON *x = tests->child; x; x = x->next)
+        mt_buf_printf(&names, "%s%s", names.len ? ", " : "", x->string);
+    if (test)
+        fail(err, errlen, MT_EINVAL, "%s: no test named '%s' (tests: %s)", path, test, names.data);
+    else
+        fail(err, errlen, MT_EINVAL, "%s: name the test to run (tests: %s)", path, names.data);
+    mt_buf_free(&names);
+    return NULL;
+}
+
+static int check_top(const char *path, const cJSON *m, char *err, size_t errlen)
+{
+    if (!cJSON_IsObject(m))
+        return fail(err, errlen, MT_EINVAL, "%s: expected {\"molotov\": {...}}", path);
+    const cJSON *k;
+    cJSON_ArrayForEach(k, m)
+    {
+        if (strcmp(k->string, "env") && strcmp(k->string, "tests") &&
+            strcmp(k->string, "requirements"))
+            return fail(err, errlen, MT_EINVAL, "%s: molotov: unknown key '%s'", path, k->string);
+    }
+    return MT_OK;
+}
+
+static int apply_test(mt_options *o, const char *path, const cJSON *t, char *err, size_t errlen)
+{
+    char where[256];
+    snprintf(where, sizeof(where), "%s: tests.%s", path, t->string);
+    if (!cJSON_IsObject(t)) return fail(err, errlen, MT_EINVAL, "%s: expected an object", where);
+    const cJSON *v;
+    cJSON_ArrayForEach(v, t)
+    {
+        int rc = set_key(o, path, where, v, err, errlen);
+        if (rc) return rc;
+    }
+    return MT_OK;
+}
+
+int mt_config_apply(mt_options *o, const char *path, const char *test, char *err, size_t errlen)
+{
+    cJSON *j = mt_config_read_json(path, err, errlen);
+    if (!j) return MT_EINVAL;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "molotov");
+    int rc = check_top(path, m, err, errlen);
+    const cJSON *t =
+        rc ? NULL
+           : pick_test(path, cJSON_GetObjectItemCaseSensitive(m, "tests"), test, err, errlen);
+    if (!rc && !t) rc = MT_EINVAL;
+    if (!rc) rc = apply_env(path, cJSON_GetObjectItemCaseSensitive(m, "env"), err, errlen);
+    if (!rc) rc = apply_test(o, path, t, err, errlen);
+    o->config_test = t ? keep(mt_strdup(t->string)) : test;
+    cJSON_Delete(j);
+    return rc;
+}

@@ -1,0 +1,179 @@
+/* test_config.c: --config FILE [TEST] (src/config.c through options.c):
+ * Molotov's molotov.json format, a test's options applied, the command line
+ * winning over the file, env exported, and every kind of bad file refused
+ * with the file and the key named. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "molotov/common.h"
+#include "molotov/config.h"
+#include "molotov/options.h"
+
+static char dir[64];
+static char path[128];
+static char *argv_store[32];
+static char err[512];
+
+static void write_config(const char *json)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(json, f);
+    fclose(f);
+}
+
+/* Parses {"molotov", "--config", path, args...}. */
+static int parse(mt_options *o, const char *const *args)
+{
+    int argc = 0;
+    argv_store[argc++] = "molotov";
+    argv_store[argc++] = "--config";
+    argv_store[argc++] = path;
+    for (; *args; args++) argv_store[argc++] = (char *)*args;
+    argv_store[argc] = NULL;
+    mt_options_defaults(o);
+    err[0] = 0;
+    return mt_options_parse(o, argc, argv_store, err, sizeof(err));
+}
+
+#define PARSE(o, ...) parse((o), (const char *const[]){__VA_ARGS__, NULL})
+#define PARSE0(o) parse((o), (const char *const[]){NULL})
+
+static void expect_error(const char *json, const char *arg, const char *needle1,
+                         const char *needle2)
+{
+    mt_options o;
+    write_config(json);
+    int rc = arg ? PARSE(&o, arg) : PARSE0(&o);
+    if (rc == MT_OK) fail_msg("accepted: %s", json);
+    if (!strstr(err, needle1) || !strstr(err, needle2))
+        fail_msg("error '%s' lacks '%s' or '%s'", err, needle1, needle2);
+    assert_null(strchr(err, '\n'));
+}
+
+static const char *SAMPLE =
+    "{\"molotov\": {\"env\": {\"MT_CONFIG_TARGET\": \"http://127.0.0.1:1\", \"MT_KEPT\": 1},\n"
+    " \"requirements\": \"requirements.txt\",\n"
+    " \"tests\": {\n"
+    "  \"smoke\": {\"scenario\": \"loadtest.lua\", \"single_run\": true},\n"
+    "  \"big\": {\"scenario\": \"/abs/load.lua\", \"workers\": 10, \"processes\": 2,\n"
+    "          \"duration\": 30, \"ramp_up\": 2.5, \"exception\": false, \"quiet\": true,\n"
+    "          \"threshold\": [\"p99<250ms\", \"failures<1%\"], \"json\": \"out.json\",\n"
+    "          \"start_at\": \"2026-11-29T22:40:00Z\", \"verbose\": 0}}}}\n";
+
+static void test_a_test_is_applied(void **state)
+{
+    (void)state;
+    mt_options o;
+    write_config(SAMPLE);
+    setenv("MT_KEPT", "from the environment", 1);
+    assert_int_equal(PARSE(&o, "big"), MT_OK);
+    assert_true(o.workers == 10 && o.processes == 2 && o.duration == 30 && o.ramp_up == 2.5);
+    assert_true(o.quiet && !o.exception && o.nthresholds == 2);
+    assert_string_equal(o.thresholds[1], "failures<1%");
+    assert_string_equal(o.scenario, "/abs/load.lua");
+    assert_string_equal(o.json_path, "out.json");
+    assert_string_equal(o.config_test, "big");
+    assert_true(o.start_at == 1795992000.0);
+    assert_string_equal(getenv("MT_CONFIG_TARGET"), "http://127.0.0.1:1");
+    assert_string_equal(getenv("MT_KEPT"), "from the environment"); /* not overwritten */
+
+    assert_int_equal(PARSE(&o, "smoke"), MT_OK);
+    assert_true(o.single_run && o.workers == 1);
+    char want[128];
+    snprintf(want, sizeof(want), "%s/loadtest.lua", dir); /* beside the config file */
+    assert_string_equal(o.scenario, want);
+    mt_config_release();
+}
+
+static void test_the_command_line_wins(void **state)
+{
+    (void)state;
+    mt_options o;
+    write_config(SAMPLE);
+    assert_int_equal(PARSE(&o, "-w", "3", "--threshold", "p50<1s", "big", "-d", "5"), MT_OK);
+    assert_true(o.workers == 3 && o.duration == 5 && o.processes == 2);
+    assert_int_equal(o.nthresholds, 1); /* the command line's replace the file's */
+    assert_string_equal(o.thresholds[0], "p50<1s");
+    assert_string_equal(o.scenario, "/abs/load.lua"); /* the argument is the test */
+    mt_config_release();
+}
+
+static void test_the_only_test_is_the_default(void **state)
+{
+    (void)state;
+    mt_options o;
+    write_config("{\"molotov\": {\"tests\": {\"only\": {\"workers\": 7}}}}");
+    assert_int_equal(PARSE0(&o), MT_OK);
+    assert_int_equal(o.workers, 7);
+    assert_string_equal(o.config_test, "only");
+    mt_config_release();
+    expect_error(SAMPLE, NULL, "name the test", "smoke, big");
+}
+
+static void test_bad_files_are_named(void **state)
+{
+    (void)state;
+    expect_error(SAMPLE, "nope", "no test named 'nope'", "smoke, big");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"wrokers\": 3}}}}", NULL, "tests.t",
+                 "unknown key 'wrokers'");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"help\": true}}}}", NULL, "tests.t",
+                 "unknown key 'help'");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"workers\": \"many\"}}}}", NULL,
+                 "tests.t.workers", "'many'");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"workers\": 0}}}}", NULL, "tests.t.workers",
+                 "from 1");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"quiet\": 1}}}}", NULL, "tests.t.quiet",
+                 "true or false");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"workers\": [1]}}}}", NULL, "tests.t.workers",
+                 "a number or a string");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"scenario\": 3}}}}", NULL, "tests.t.scenario",
+                 "string");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"threshold\": [3]}}}}", NULL, "threshold",
+                 "strings");
+    expect_error("{\"molotov\": {\"tests\": {}, \"extra\": 1}}", NULL, "molotov",
+                 "unknown key 'extra'");
+    expect_error("{\"molotov\": {\"tests\": {}}}", NULL, "molotov.tests", "object of tests");
+    expect_error("{\"tests\": {}}", NULL, "molotov.json", "{\"molotov\"");
+    expect_error("{\"molotov\": {\"env\": [1], \"tests\": {\"t\": {}}}}", NULL, "molotov.env",
+                 "object");
+    expect_error("{\"molotov\":\n {\"tests\": \n{,}}}", NULL, "molotov.json:3", "not valid JSON");
+    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"quiet\": true, \"verbose\": 1}}}}", NULL,
+                 "-q", "contradict");
+    mt_config_release();
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/mt-config-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/molotov.json", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_test_is_applied),
+        cmocka_unit_test(test_the_command_line_wins),
+        cmocka_unit_test(test_the_only_test_is_the_default),
+        cmocka_unit_test(test_bad_files_are_named),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
