@@ -115,49 +115,66 @@ static void print_codes(FILE *out, const mt_req_stats *r)
     if (n) fprintf(out, "      %s\n", line);
 }
 
-static void print_tables(mt_console *c, double secs)
+static void print_tables(FILE *out, const mt_stats *s, const char *const *names, double secs)
 {
-    const mt_stats *s = &c->runner->stats;
-    const mt_script *script = c->runner->script;
     double d = secs > 0 ? secs : 1;
-    fprintf(c->out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Scenarios (run time)", "runs", "failed",
+    fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Scenarios (run time)", "runs", "failed",
             "/s", "p50", "p90", "p99", "max");
     for (int i = 0; i < s->nscenarios; i++) {
         const mt_scn_stats *sc = &s->scenarios[i];
         if (sc->runs)
-            print_row(c->out, script->scenarios[i].name, sc->runs, sc->failures,
-                      (double)sc->runs / d, sc->duration);
+            print_row(out, names[i], sc->runs, sc->failures, (double)sc->runs / d, sc->duration);
     }
     if (!s->nreqs) return;
-    fprintf(c->out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Requests (latency)", "count", "errors",
+    fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Requests (latency)", "count", "errors",
             "/s", "p50", "p90", "p99", "max");
     for (int i = 0; i < s->nreqs; i++) {
         const mt_req_stats *r = &s->reqs[i];
-        print_row(c->out, r->label, r->count, r->errors, (double)r->count / d, r->latency);
-        print_codes(c->out, r);
+        print_row(out, r->label, r->count, r->errors, (double)r->count / d, r->latency);
+        print_codes(out, r);
     }
-    print_row(c->out, "All requests", s->requests, s->transport_errors, (double)s->requests / d,
+    print_row(out, "All requests", s->requests, s->transport_errors, (double)s->requests / d,
               s->latency);
 }
 
-static void print_failures(mt_console *c)
+static void print_failures(FILE *out, const mt_stats *s)
 {
     size_t n;
-    const mt_msgcount **m = mt_stats_messages(&c->runner->stats, &n);
-    if (n) fprintf(c->out, "Failures:\n");
-    for (size_t i = 0; i < n; i++) fprintf(c->out, "%8" PRIu64 "  %s\n", m[i]->count, m[i]->msg);
+    const mt_msgcount **m = mt_stats_messages(s, &n);
+    if (n) fprintf(out, "Failures:\n");
+    for (size_t i = 0; i < n; i++) fprintf(out, "%8" PRIu64 "  %s\n", m[i]->count, m[i]->msg);
     free(m);
 }
 
-static void print_thresholds(mt_console *c, const mt_threshold_result *t, int n)
+static void print_thresholds(FILE *out, const mt_threshold_result *t, int n)
 {
-    if (n) fprintf(c->out, "Thresholds:\n");
+    if (n) fprintf(out, "Thresholds:\n");
     for (int i = 0; i < n; i++) {
         char value[48] = "no data";
         if (!isnan(t[i].value)) snprintf(value, sizeof(value), "%.3f", t[i].value);
-        fprintf(c->out, "  %s  %s (%s %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
+        fprintf(out, "  %s  %s (%s %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
                 mt_threshold_metric_name(t[i].t.metric), value);
     }
+}
+
+void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, double secs)
+{
+    fprintf(out,
+            "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
+            secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
+    if (s->cancelled) fprintf(out, "Cancelled at the deadline: %" PRIu64 "\n", s->cancelled);
+    print_tables(out, s, names, secs);
+    print_failures(out, s);
+}
+
+void mt_console_verdict(FILE *out, const mt_stats *s, const mt_threshold_result *thresholds,
+                        int nthresholds)
+{
+    if (s->dropped) fprintf(out, "Dropped starts (no free worker): %" PRIu64 "\n", s->dropped);
+    print_thresholds(out, thresholds, nthresholds);
+    fprintf(out, "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n", s->successes, s->failures);
+    fprintf(out, "*** Bye ***\n");
+    fflush(out);
 }
 
 void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds,
@@ -169,21 +186,13 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
     if (c->drawn) fprintf(c->out, "\r\033[K");
     double secs = (r->ended_at ? r->ended_at : mt_now_s()) - r->started_at;
     if (r->started_at == 0) secs = 0;
-    const mt_stats *s = &r->stats;
-    fprintf(c->out,
-            "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
-            secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
-    if (s->cancelled) fprintf(c->out, "Cancelled at the deadline: %" PRIu64 "\n", s->cancelled);
-    print_tables(c, secs);
-    print_failures(c);
+    const char **names = mt_script_names(r->script);
+    mt_console_summary(c->out, &r->stats, names, secs);
+    free(names);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
     if (r->interrupted) fprintf(c->out, "Interrupted.\n");
     if (sizing) mt_sizing_print(sizing, c->out);
-    if (s->dropped) fprintf(c->out, "Dropped starts (no free worker): %" PRIu64 "\n", s->dropped);
-    print_thresholds(c, thresholds, nthresholds);
-    fprintf(c->out, "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n", s->successes, s->failures);
-    fprintf(c->out, "*** Bye ***\n");
-    fflush(c->out);
+    mt_console_verdict(c->out, &r->stats, thresholds, nthresholds);
 }
 
 void mt_console_close(mt_console *c)

@@ -1,8 +1,10 @@
 /* main.c: the molotov command: options, script, runner, console, signals,
- * exit codes; `molotov serve` is handed to serve.c. */
+ * exit codes; `molotov serve`, `merge` and `quickstart` are handed to their
+ * modules. */
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
+#include "molotov/merge.h"
 #include "molotov/options.h"
 #include "molotov/pool.h"
 #include "molotov/report.h"
@@ -157,8 +159,7 @@ static int check_statsd(const mt_options *o, char *err, size_t errlen)
 static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, int n)
 {
     mt_runner *r = &a->runner;
-    const char **names = mt_calloc((size_t)script->nscenarios + 1, sizeof(char *));
-    for (int i = 0; i < script->nscenarios; i++) names[i] = script->scenarios[i].name;
+    const char **names = mt_script_names(script);
     double end = r->ended_at ? r->ended_at : mt_now_s();
     mt_report rep = {.stats = &r->stats,
                      .opt = r->opt,
@@ -191,7 +192,11 @@ static int run(const mt_options *o, mt_script *script)
     }
     mt_threshold_result *thresholds = NULL;
     int nthresholds = 0;
-    if (mt_report_parse_thresholds(o, script, &thresholds, &nthresholds, err, sizeof(err))) {
+    const char **names = mt_script_names(script);
+    int rc = mt_report_parse_thresholds(o, names, script->nscenarios, script->path, &thresholds,
+                                        &nthresholds, err, sizeof(err));
+    free(names);
+    if (rc) {
         fprintf(stderr, "molotov: %s\n", err);
         free(thresholds);
         return EXIT_USAGE;
@@ -212,7 +217,7 @@ static int run(const mt_options *o, mt_script *script)
     a.runner.on_finished = on_finished;
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
-    int rc = start_load(&a, pool, err, sizeof(err));
+    rc = start_load(&a, pool, err, sizeof(err));
     if (rc) {
         fprintf(stderr, "molotov: %s\n", err);
         app_close(&a, &loop, pool);
@@ -231,6 +236,7 @@ static int run(const mt_options *o, mt_script *script)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "serve") == 0) return mt_serve_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "merge") == 0) return mt_merge_main(argc - 1, argv + 1);
     mt_options o;
     mt_options_defaults(&o);
     char err[1024];

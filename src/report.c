@@ -13,17 +13,25 @@
 
 /* ---- thresholds ---- */
 
-int mt_report_parse_thresholds(const mt_options *o, const mt_script *script,
-                               mt_threshold_result **out, int *n, char *err, size_t errlen)
+static bool has_name(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return true;
+    return false;
+}
+
+int mt_report_parse_thresholds(const mt_options *o, const char *const *names, int nnames,
+                               const char *source, mt_threshold_result **out, int *n, char *err,
+                               size_t errlen)
 {
     *out = mt_calloc((size_t)(o->nthresholds ? o->nthresholds : 1), sizeof(mt_threshold_result));
     *n = o->nthresholds;
     for (int i = 0; i < o->nthresholds; i++) {
         mt_threshold *t = &(*out)[i].t;
         if (mt_threshold_parse(o->thresholds[i], t, err, errlen)) return MT_EINVAL;
-        if (t->scope == MT_SCOPE_SCENARIO && mt_script_find(script, t->name) < 0) {
+        if (t->scope == MT_SCOPE_SCENARIO && !has_name(names, nnames, t->name)) {
             snprintf(err, errlen, "--threshold '%s': %s has no scenario named '%s'",
-                     o->thresholds[i], script->path, t->name);
+                     o->thresholds[i], source, t->name);
             return MT_EINVAL;
         }
     }

@@ -410,6 +410,13 @@ void mt_script_free(mt_script *s)
     free(s);
 }
 
+const char **mt_script_names(const mt_script *s)
+{
+    const char **names = mt_calloc((size_t)s->nscenarios + 1, sizeof(char *));
+    for (int i = 0; i < s->nscenarios; i++) names[i] = s->scenarios[i].name;
+    return names;
+}
+
 int mt_script_find(const mt_script *s, const char *name)
 {
     for (int i = 0; i < s->nscenarios; i++)

@@ -508,14 +508,17 @@ static int merge_tick_json(mt_stats *s, const cJSON *o)
     return merge_hist(tick_hist(k), o, "latency");
 }
 
-static int merge_scenarios_json(mt_stats *s, const cJSON *arr)
+static int merge_scenarios_json(mt_stats *s, const cJSON *arr, const int *map, int nmap)
 {
     int i = 0, rc = MT_OK;
     const cJSON *o;
     cJSON_ArrayForEach(o, arr)
     {
-        if (i >= s->nscenarios) return MT_EINVAL;
-        mt_scn_stats *sc = &s->scenarios[i++];
+        if (map && i >= nmap) return MT_EINVAL;
+        int to = map ? map[i] : i;
+        i++;
+        if (to < 0 || to >= s->nscenarios) return MT_EINVAL;
+        mt_scn_stats *sc = &s->scenarios[to];
         sc->runs += num(o, "runs");
         sc->successes += num(o, "successes");
         sc->failures += num(o, "failures");
@@ -526,6 +529,11 @@ static int merge_scenarios_json(mt_stats *s, const cJSON *arr)
 
 int mt_stats_merge_json(mt_stats *s, const cJSON *j)
 {
+    return mt_stats_merge_json_mapped(s, j, NULL, 0);
+}
+
+int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int nmap)
+{
     if (!cJSON_IsObject(j)) return MT_EINVAL;
     s->successes += num(j, "successes");
     s->failures += num(j, "failures");
@@ -534,7 +542,8 @@ int mt_stats_merge_json(mt_stats *s, const cJSON *j)
     s->cancelled += num(j, "cancelled");
     s->dropped += num(j, "dropped");
     int rc = merge_hist(s->latency, j, "latency");
-    rc = rc ? rc : merge_scenarios_json(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"));
+    rc = rc ? rc
+            : merge_scenarios_json(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"), map, nmap);
     const cJSON *o;
     cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(j, "labels"))
     {

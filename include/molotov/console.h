@@ -35,6 +35,14 @@ void mt_console_start(mt_console *c);
 void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int nthresholds,
                        const mt_sizing *sizing);
 
+/* The summary's statistics: duration, the scenario and request tables and
+ * the failure messages. names: the scenarios', stats->nscenarios of them. */
+void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, double secs);
+
+/* The summary's end: dropped starts, thresholds, the SUCCESSES line. */
+void mt_console_verdict(FILE *out, const mt_stats *s, const mt_threshold_result *thresholds,
+                        int nthresholds);
+
 /* Closes the timer handle. */
 void mt_console_close(mt_console *c);
 

@@ -31,10 +31,12 @@ typedef struct {
     const mt_sizing *sizing; /* --sizing, or NULL */
 } mt_report;
 
-/* Parses o->thresholds into a new array (*out, *n). Scenario names must
- * exist in `script`. Returns 0, or MT_EINVAL with one line in err. */
-int mt_report_parse_thresholds(const mt_options *o, const mt_script *script,
-                               mt_threshold_result **out, int *n, char *err, size_t errlen);
+/* Parses o->thresholds into a new array (*out, *n). A scenario a threshold
+ * names must be one of `names` (from `source`, a file named in the error).
+ * Returns 0, or MT_EINVAL with one line in err. */
+int mt_report_parse_thresholds(const mt_options *o, const char *const *names, int nnames,
+                               const char *source, mt_threshold_result **out, int *n, char *err,
+                               size_t errlen);
 
 /* Computes every threshold's value and verdict. Returns how many failed. */
 int mt_report_evaluate(mt_report *r);

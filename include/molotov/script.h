@@ -49,6 +49,10 @@ typedef struct mt_script {
 int mt_script_load(const mt_options *o, mt_script **out, char *err, size_t errlen);
 void mt_script_free(mt_script *s);
 
+/* The scenarios' names in index order, NULL-terminated (free the array, not
+ * the names). */
+const char **mt_script_names(const mt_script *s);
+
 /* Index of the scenario called name, or -1. */
 int mt_script_find(const mt_script *s, const char *name);
 

@@ -127,6 +127,10 @@ void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
  * hold part of it). */
 int mt_stats_merge_json(mt_stats *s, const cJSON *j);
 
+/* The same, with the object's scenario i added to s's scenario map[i]
+ * (nmap entries), for reports whose scenario lists differ. */
+int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int nmap);
+
 /* The distinct messages, most frequent first, in a new array of nmsgs
  * pointers into s (free() the array only). */
 const mt_msgcount **mt_stats_messages(const mt_stats *s, size_t *n);
