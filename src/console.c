@@ -186,7 +186,8 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
     if (c->drawn) fprintf(c->out, "\r\033[K");
     double secs = (r->ended_at ? r->ended_at : mt_now_s()) - r->started_at;
     if (r->started_at == 0) secs = 0;
-    const char **names = mt_script_names(r->script);
+    const char **names = r->script ? mt_script_names(r->script)
+                                   : mt_calloc((size_t)r->stats.nscenarios + 1, sizeof(char *));
     mt_console_summary(c->out, &r->stats, names, secs);
     free(names);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
