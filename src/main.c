@@ -7,6 +7,7 @@
 #include "molotov/merge.h"
 #include "molotov/options.h"
 #include "molotov/pool.h"
+#include "molotov/quickstart.h"
 #include "molotov/report.h"
 #include "molotov/sizing.h"
 #include "molotov/runner.h"
@@ -237,6 +238,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "serve") == 0) return mt_serve_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "merge") == 0) return mt_merge_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "quickstart") == 0)
+        return mt_quickstart_main(argc - 1, argv + 1);
     mt_options o;
     mt_options_defaults(&o);
     char err[1024];
