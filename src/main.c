@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -119,7 +120,12 @@ static int wait_for_start(app *a, double at)
     uv_run(a->start_timer.loop, UV_RUN_DEFAULT);
     a->waiting = false;
     uv_timer_stop(&a->start_timer);
-    return a->runner.interrupted ? MT_ESTOPPED : MT_OK;
+    if (a->runner.interrupted) return MT_ESTOPPED;
+    double left = at - mt_wall_now(); /* the timer counts whole ms: never start early */
+    if (left > 0)
+        nanosleep(&(struct timespec){(time_t)left, (long)((left - (double)(time_t)left) * 1e9)},
+                  NULL);
+    return MT_OK;
 }
 
 /* Each worker holds a connection: allow as many descriptors as permitted. */

@@ -176,9 +176,9 @@ def _popen_server(argv, *, cwd, log_path, env=None):
                                 start_new_session=True, preexec_fn=preexec)
 
 
-def _http_get(port: int, path: str, timeout: float = 2.0):
-    """(status, body bytes) of GET path on 127.0.0.1:port, or None on any error."""
-    conn = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
+def _http_get(port: int, path: str, timeout: float = 2.0, host: str = LOOPBACK):
+    """(status, body bytes) of GET path on host:port, or None on any error."""
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Connection": "close"})
         resp = conn.getresponse()
@@ -232,7 +232,7 @@ class _Server:
     # ---- public -----------------------------------------------------------
     @property
     def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        return f"http://{getattr(self, 'host', LOOPBACK)}:{self.port}"
 
     @property
     def pid(self) -> Optional[int]:
@@ -434,14 +434,17 @@ class Nginx(_Server):
     start_timeout = 10.0
     # tab-separated; nginx escapes tabs/quotes/non-printables in values as \xXX
     LOG_FIELDS = ("method", "uri", "status", "request_time", "request_length",
-                  "bytes_sent", "connection", "connection_requests", "user_agent")
+                  "bytes_sent", "connection", "connection_requests", "user_agent",
+                  "remote_addr")
     LOG_FORMAT = ("$request_method\\t$request_uri\\t$status\\t$request_time\\t"
                   "$request_length\\t$body_bytes_sent\\t$connection\\t"
-                  "$connection_requests\\t$http_user_agent")
+                  "$connection_requests\\t$http_user_agent\\t$remote_addr")
 
     def __init__(self, locations: str = "", http_extra: str = "", main_extra: str = "",
-                 keepalive_requests: int = 1000000, worker_connections: int = 4096):
+                 keepalive_requests: int = 1000000, worker_connections: int = 4096,
+                 host: str = LOOPBACK):
         super().__init__()
+        self.host = host  # another address only inside a network namespace
         self.worker_connections = worker_connections
         self.locations = locations
         self.http_extra = http_extra
@@ -493,7 +496,7 @@ http {{
 {self.http_extra}
 
     server {{
-        listen {LOOPBACK}:{self.port};
+        listen {self.host}:{self.port};
         server_name localhost;
         root {self.docroot};
 
@@ -537,7 +540,7 @@ http {{
             self._check_alive(("Address already in use",))
             # The token proves the answer comes from this nginx, not from
             # another process that won the race for the port.
-            got = _http_get(self.port, f"/{self.PROBE_MARK}", timeout=1.0)
+            got = _http_get(self.port, f"/{self.PROBE_MARK}", timeout=1.0, host=self.host)
             if got and got[0] == 200 and got[1] == self.token.encode():
                 return
             if time.monotonic() >= deadline:
