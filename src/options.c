@@ -449,6 +449,11 @@ const char *mt_options_usage(void)
            "      --statsd-address URL  where to (default udp://127.0.0.1:8125)\n"
            "\n"
            "Output:\n"
+           "      --threshold EXPR   pass/fail criterion, repeatable: p99<250ms,\n"
+           "                         failure_rate<1%, scenario:NAME:p95<1s, ... (exit 99)\n"
+           "      --json FILE        the JSON report (what `molotov merge` combines)\n"
+           "      --html FILE        a self-contained HTML report with plots\n"
+           "      --junit FILE       JUnit XML: a testcase per scenario and per threshold\n"
            "      --console-update S live display refresh (default 0.2)\n"
            "  -q, --quiet            print nothing but errors\n"
            "  -v, --verbose          failure tracebacks; -vv: every request and response\n"
@@ -456,5 +461,6 @@ const char *mt_options_usage(void)
            "  -h, --help             this help\n"
            "\n"
            "Exit codes: 0 ok, 1 a criterion failed (-f, -x, --single-run, -s),\n"
-           "            2 usage or script error, 130 interrupted.\n";
+           "            2 usage, config or script error, 99 a threshold failed,\n"
+           "            130 interrupted.\n";
 }
