@@ -95,7 +95,8 @@ static const char CONFIG[] =
     "                \"threshold\": [\"failure_rate<1%\"]},\n"
     "      \"big\": {\"scenario\": \"loadtest.lua\", \"workers\": 100, \"processes\": 2,\n"
     "              \"duration\": 60, \"ramp_up\": 10, \"json\": \"report.json\",\n"
-    "              \"html\": \"report.html\", \"threshold\": [\"p99<500ms\", \"failure_rate<1%\"]}\n"
+    "              \"html\": \"report.html\", \"threshold\": [\"p99<500ms\", "
+    "\"failure_rate<1%\"]}\n"
     "    }\n"
     "  }\n"
     "}\n";
@@ -205,8 +206,8 @@ int mt_quickstart_main(int argc, char **argv)
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     const char *given = argc == 2 ? argv[1] : ".";
     char *dir = tty && argc < 2 ? ask("Directory for the load test", given) : mt_strdup(given);
-    char *target = tty ? ask("Target (the service to test)", DEFAULT_TARGET)
-                       : mt_strdup(DEFAULT_TARGET);
+    char *target =
+        tty ? ask("Target (the service to test)", DEFAULT_TARGET) : mt_strdup(DEFAULT_TARGET);
     printf("**** Molotov quickstart ****\n");
     int rc = write_all(dir, target);
     if (!rc)
