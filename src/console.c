@@ -163,6 +163,9 @@ void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, 
             "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
             secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
     if (s->cancelled) fprintf(out, "Cancelled at the deadline: %" PRIu64 "\n", s->cancelled);
+    if (s->truncated)
+        fprintf(out, "Bodies cut at --max-body (the rest read and discarded): %" PRIu64 "\n",
+                s->truncated);
     print_tables(out, s, names, secs);
     print_failures(out, s);
 }

@@ -32,6 +32,7 @@ mt_respbuf *mt_respbuf_get(void)
         mt_buf_reset(&r->body);
         mt_buf_reset(&r->headers);
         mt_buf_reset(&r->url);
+        r->dropped = 0;
         return r;
     }
     r = mt_calloc(1, sizeof(*r));
@@ -63,8 +64,12 @@ void mt_respbuf_drain_pool(void)
 static size_t on_body(char *p, size_t size, size_t n, void *userp)
 {
     mt_http *h = userp;
-    mt_buf_append(&h->resp->body, p, size * n);
-    return size * n;
+    mt_respbuf *r = h->resp;
+    size_t len = size * n, room = r->body.len < h->max_body ? h->max_body - r->body.len : 0;
+    size_t keep = len < room ? len : room;
+    if (keep) mt_buf_append(&r->body, p, keep);
+    r->dropped += len - keep; /* read and counted, not kept: memory stays bounded */
+    return len;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *userp)
@@ -131,6 +136,7 @@ int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verb
     int rc = mt_engine_xfer_init(e, &h->xfer, done, data);
     if (rc) return rc;
     CURL *c = h->xfer.easy;
+    h->max_body = MT_HTTP_MAX_BODY_DEFAULT;
     h->resp = mt_respbuf_get();
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, h);

@@ -3,6 +3,7 @@
 #include "molotov/options.h"
 #include "molotov/common.h"
 #include "molotov/config.h"
+#include "molotov/http.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +27,7 @@ enum {
     OPT_THRESHOLD,
     OPT_TIMEOUT,
     OPT_CONNECT_TIMEOUT,
+    OPT_MAX_BODY,
     OPT_HTTP2,
     OPT_INSECURE,
     OPT_STATSD,
@@ -58,6 +60,7 @@ static const struct option long_opts[] = {
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"http2", no_argument, NULL, OPT_HTTP2},
     {"insecure", no_argument, NULL, OPT_INSECURE},
     {"statsd", no_argument, NULL, OPT_STATSD},
@@ -84,6 +87,7 @@ void mt_options_defaults(mt_options *o)
     o->duration = 86400;
     o->timeout = 30;
     o->connect_timeout = 10;
+    o->max_body = MT_HTTP_MAX_BODY_DEFAULT;
     o->console_update = 0.2;
     o->sizing_tolerance = 5;
     o->statsd_address = "udp://127.0.0.1:8125";
@@ -161,6 +165,25 @@ static int set_num(const char *arg, double *out, const char *name, char *err, si
     return MT_OK;
 }
 
+/* A size in bytes, with an optional k, m or g (powers of 1024). */
+static int set_size(const char *arg, long *out, const char *name, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    int shift = 0;
+    if (*end == 'k' || *end == 'K') shift = 10;
+    if (*end == 'm' || *end == 'M') shift = 20;
+    if (*end == 'g' || *end == 'G') shift = 30;
+    if (shift) end++;
+    if (errno || end == arg || *end || v < 0 || v > (1LL << 40) >> shift)
+        return fail(err, errlen,
+                    "%s: expected a size in bytes (such as 65536, 512k or 8m), got '%s'", name,
+                    arg);
+    *out = (long)(v << shift);
+    return MT_OK;
+}
+
 static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen)
 {
     char tmp[64];
@@ -207,6 +230,7 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_RATE: rc = set_num(arg, &o->rate, name, err, errlen); break;
     case OPT_TIMEOUT: rc = set_num(arg, &o->timeout, name, err, errlen); break;
     case OPT_CONNECT_TIMEOUT: rc = set_num(arg, &o->connect_timeout, name, err, errlen); break;
+    case OPT_MAX_BODY: rc = set_size(arg, &o->max_body, name, err, errlen); break;
     case OPT_CONSOLE_UPDATE: rc = set_num(arg, &o->console_update, name, err, errlen); break;
     case OPT_HTTP2: o->http2 = true; break;
     case OPT_INSECURE: o->insecure = true; break;
@@ -443,6 +467,8 @@ const char *mt_options_usage(void)
            "Requests:\n"
            "      --timeout S        whole-request timeout (default 30)\n"
            "      --connect-timeout S  connect timeout (default 10)\n"
+           "      --max-body SIZE    body bytes kept per response; the rest is read and\n"
+           "                         discarded (default 8m; 0 keeps none)\n"
            "      --http2            HTTP/2 (ALPN on https, prior knowledge on http)\n"
            "      --insecure         do not verify TLS certificates\n"
            "      --statsd           send per-request StatsD metrics (Molotov's names)\n"

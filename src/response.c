@@ -15,7 +15,11 @@ typedef struct {
     long status;
     double elapsed;
     mt_respbuf *buf;
+    size_t bytes; /* buf's capacity, counted in live_bytes */
 } response;
+
+#define LIVE_MAX (16u << 20)
+static size_t live_bytes; /* buffers held by response userdata not yet collected */
 
 void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf)
 {
@@ -24,11 +28,18 @@ void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf
     r->elapsed = elapsed;
     r->buf = buf;
     luaL_setmetatable(L, RESPONSE_MT);
+    /* Lua sees a small userdata while its buffers may be megabytes: past
+     * LIVE_MAX of them, collect, so large bodies do not pile up waiting. */
+    r->bytes = buf->body.cap + buf->headers.cap;
+    live_bytes += r->bytes;
+    if (live_bytes > LIVE_MAX) lua_gc(L, LUA_GCCOLLECT);
 }
 
 static int l_gc(lua_State *L)
 {
     response *r = luaL_checkudata(L, 1, RESPONSE_MT);
+    live_bytes -= r->bytes;
+    r->bytes = 0;
     mt_respbuf_put(r->buf);
     r->buf = NULL;
     return 0;
@@ -136,6 +147,10 @@ static int l_index(lua_State *L)
         lua_pushnumber(L, r->elapsed);
     else if (strcmp(k, "ok") == 0)
         lua_pushboolean(L, r->status >= 200 && r->status < 400);
+    else if (strcmp(k, "truncated") == 0)
+        lua_pushboolean(L, r->buf->dropped > 0);
+    else if (strcmp(k, "size") == 0)
+        lua_pushinteger(L, (lua_Integer)(r->buf->body.len + r->buf->dropped));
     else
         lua_pushnil(L);
     return 1;

@@ -73,6 +73,7 @@ static mt_worker *worker_new(mt_runner *r, int id)
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
         abort();
     }
+    w->http.max_body = (size_t)r->opt->max_body;
     uv_timer_init(r->loop, &w->timer);
     w->timer.data = w;
     return w;

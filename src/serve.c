@@ -31,16 +31,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEAD_MAX 16384          /* request line + headers + blank line */
-#define CHUNK_SIZE 65536        /* one slice of /bytes output */
-#define CHUNKS_PER_WRITE 4      /* slices per streaming uv_write */
-#define BYTES_MAX (64ull << 20) /* /bytes/N is capped here */
-#define DELAY_MAX_MS 300000ull  /* /delay/MS is capped here */
-#define LIMIT_MAX_K 100000ull   /* /limit/K/MS: larger K is a 404 */
-#define LIMIT_MAX_MS 60000ull   /* /limit/K/MS: larger MS is a 404 */
-#define DRAIN_MAX (1u << 20)    /* stop answering while this much output is queued */
-#define LINGER_MS 2000          /* how long to drain input after the last answer */
+#define HEAD_MAX 16384         /* request line + headers + blank line */
+#define CHUNK_SIZE 65536       /* one slice of /bytes output */
+#define CHUNKS_PER_WRITE 4     /* slices per streaming uv_write */
+#define BYTES_MAX (4ull << 30) /* /bytes/N is capped here */
+#define DELAY_MAX_MS 300000ull /* /delay/MS is capped here */
+#define LIMIT_MAX_K 100000ull  /* /limit/K/MS: larger K is a 404 */
+#define LIMIT_MAX_MS 60000ull  /* /limit/K/MS: larger MS is a 404 */
+#define DRAIN_MAX (1u << 20)   /* stop answering while this much output is queued */
+#define LINGER_MS 2000         /* how long to drain input after the last answer */
 #define BACKLOG 1024
+#define TRICKLE_MAX 100000ull /* /trickle/N/MS: larger N is a 404 */
+#define GARBAGE "SSH-2.0-OpenSSH_9.2\r\nthis is not HTTP at all\r\n\r\n"
 
 #define TEXT "text/plain"
 #define JSON "application/json"
@@ -63,12 +65,14 @@ struct conn {
     wblock *pending;      /* the answer, until the body is read and any delay is over */
     uint64_t body_left;   /* request body bytes still to skip */
     uint64_t stream_left; /* /bytes payload still to write */
+    uint64_t trickle_left, trickle_ms; /* /trickle: bytes still to send, one per ms */
     uint64_t delay_ms;
     uint64_t due_ns;       /* uv_hrtime() when a delayed answer may go */
     size_t off, len, scan; /* unread input is buf[off, len); scan: resume point */
     int handles;           /* uv handles not yet closed */
     bool in_body, busy, draining, close_after, eof, reading, finishing, lingering, closing;
     bool limit_slot; /* holds one of srv->limit_inflight */
+    bool hangup;     /* /hangup: close instead of answering */
     char buf[HEAD_MAX];
 };
 
@@ -100,9 +104,12 @@ typedef struct {
     const char *type;
     const char *body;
     size_t body_len;
-    uint64_t stream;   /* /bytes payload, written from srv->xs */
-    uint64_t delay_ms; /* /delay, /limit */
-    bool limit_slot;   /* /limit: took a slot of srv->limit_inflight */
+    uint64_t stream;              /* /bytes payload, written from srv->xs */
+    uint64_t delay_ms;            /* /delay, /limit */
+    bool limit_slot;              /* /limit: took a slot of srv->limit_inflight */
+    uint64_t trickle, trickle_ms; /* /trickle/N/MS: N bytes, one every MS ms */
+    bool raw;                     /* /garbage: body only, no status line or headers */
+    bool hangup;                  /* /hangup */
 } response;
 
 static void conn_process(conn *c);
@@ -373,18 +380,33 @@ static bool path_num(const char *path, size_t n, const char *prefix, uint64_t *o
     return n > k && memcmp(path, prefix, k) == 0 && parse_u64(path + k, n - k, out);
 }
 
+/* Matches prefix followed by two numbers, e.g. "/limit/" "10/100". */
+static bool path_two(const char *path, size_t n, const char *prefix, uint64_t *a, uint64_t *b)
+{
+    size_t pl = strlen(prefix);
+    if (n <= pl || memcmp(path, prefix, pl) != 0) return false;
+    const char *p = path + pl, *end = path + n;
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    return slash && parse_u64(p, (size_t)(slash - p), a) &&
+           parse_u64(slash + 1, (size_t)(end - slash - 1), b);
+}
+
 /* Matches "/limit/K/MS" with K <= LIMIT_MAX_K and MS <= LIMIT_MAX_MS. */
 static bool path_limit(const char *path, size_t n, uint64_t *k, uint64_t *ms)
 {
-    static const char prefix[] = "/limit/";
-    size_t pl = sizeof prefix - 1;
-    if (n <= pl || memcmp(path, prefix, pl) != 0) return false;
-    const char *a = path + pl, *end = path + n;
-    const char *slash = memchr(a, '/', (size_t)(end - a));
-    if (!slash || !parse_u64(a, (size_t)(slash - a), k) ||
-        !parse_u64(slash + 1, (size_t)(end - slash - 1), ms))
+    return path_two(path, n, "/limit/", k, ms) && *k <= LIMIT_MAX_K && *ms <= LIMIT_MAX_MS;
+}
+
+/* /trickle/N/MS: N bytes (at most TRICKLE_MAX), one every MS ms (1..10000). */
+static bool route_trickle(const char *path, size_t n, response *r)
+{
+    uint64_t bytes, ms;
+    if (!path_two(path, n, "/trickle/", &bytes, &ms) || bytes > TRICKLE_MAX || ms < 1 || ms > 10000)
         return false;
-    return *k <= LIMIT_MAX_K && *ms <= LIMIT_MAX_MS;
+    set_body(r, 200, TEXT, "");
+    r->trickle = bytes;
+    r->trickle_ms = ms;
+    return true;
 }
 
 /* 503 at once when this request would make more than k /limit requests in
@@ -424,6 +446,14 @@ static void route(mt_server *s, const request *q, response *r)
         route_bytes(r, v);
     else if (path_limit(path, n, &v, &ms))
         route_limit(s, r, v, ms);
+    else if (eq(path, n, "/garbage")) {
+        set_body(r, 200, TEXT, GARBAGE);
+        r->raw = true;
+    } else if (eq(path, n, "/hangup")) {
+        set_body(r, 200, TEXT, "");
+        r->hangup = true;
+    } else if (route_trickle(path, n, r))
+        ;
     else
         route_error(s, r, 404);
 }
@@ -459,7 +489,8 @@ static wblock *build_answer(conn *c, const response *r, bool keep_alive_10, bool
     mt_buf_printf(o, "HTTP/1.1 %d %s\r\nServer: molotov\r\nDate: %s\r\nContent-Type: %s\r\n",
                   r->status, reason(r->status), http_date(s), r->type);
     if (r->status != 204 && r->status != 304)
-        mt_buf_printf(o, "Content-Length: %llu\r\n", (unsigned long long)(r->body_len + r->stream));
+        mt_buf_printf(o, "Content-Length: %llu\r\n",
+                      (unsigned long long)(r->body_len + r->stream + r->trickle));
     if (c->close_after)
         mt_buf_appends(o, "Connection: close\r\n");
     else if (keep_alive_10)
@@ -535,6 +566,17 @@ static void on_stream_written(uv_write_t *req, int status)
     resume(c);
 }
 
+/* /trickle: one more byte, until the announced length is sent. */
+static void on_trickle(uv_timer_t *t)
+{
+    conn *c = t->data;
+    if (c->closing || !write_block(c, block_of("x", 1), NULL)) return;
+    if (--c->trickle_left) return;
+    uv_timer_stop(t);
+    c->busy = false;
+    resume(c);
+}
+
 /* Hands the pending answer to the socket, with the first /bytes slice. */
 static void send_pending(conn *c)
 {
@@ -542,6 +584,18 @@ static void send_pending(conn *c)
     c->pending = NULL;
     release_slot(c);
     atomic_fetch_add_explicit(&c->srv->requests, 1, memory_order_relaxed);
+    if (c->hangup) { /* the request was read: hang up without a word */
+        free(w);
+        c->close_after = c->busy = true;
+        finish(c);
+        return;
+    }
+    if (c->trickle_left) {
+        if (!write_block(c, w, NULL)) return;
+        c->busy = true;
+        uv_timer_start(&c->timer, on_trickle, c->trickle_ms, c->trickle_ms);
+        return;
+    }
     size_t k = c->stream_left < CHUNK_SIZE ? (size_t)c->stream_left : CHUNK_SIZE;
     uv_buf_t first = uv_buf_init(c->srv->xs, (unsigned)k);
     c->stream_left -= k;
@@ -602,9 +656,15 @@ static void prepare(conn *c, const request *q)
     response r;
     route(c->srv, q, &r);
     bool head = eq(q->method, q->method_len, "HEAD");
-    c->close_after = q->http10 ? !q->keep_alive : q->conn_close;
-    c->pending = build_answer(c, &r, q->http10 && !c->close_after, head);
+    c->close_after = r.raw || (q->http10 ? !q->keep_alive : q->conn_close);
+    if (r.raw)
+        c->pending = block_of(r.body, r.body_len);
+    else
+        c->pending = build_answer(c, &r, q->http10 && !c->close_after, head);
     c->stream_left = head ? 0 : r.stream;
+    c->trickle_left = head ? 0 : r.trickle;
+    c->trickle_ms = r.trickle_ms;
+    c->hangup = r.hangup;
     c->delay_ms = r.delay_ms;
     c->limit_slot = r.limit_slot;
 }
@@ -951,7 +1011,7 @@ static void usage(void)
           "\n"
           "Serves a small HTTP/1.1 target to load-test:\n"
           "  GET /, GET /json, POST /items, /status/CODE, /delay/MS, /echo, /bytes/N,\n"
-          "  /limit/K/MS\n"
+          "  /limit/K/MS, and faults: /garbage, /hangup, /trickle/N/MS\n"
           "\n"
           "  --host H      address to listen on (default 127.0.0.1)\n"
           "  --port N      port to listen on (default 8080, 0 = any free port)\n"

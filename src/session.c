@@ -344,7 +344,9 @@ static int finish(lua_State *L, int status, lua_KContext info)
         mt_respbuf_put(buf);
         return lua_error(L);
     }
-    mt_response_push(L, code, (double)us / 1e6, mt_http_take(h));
+    mt_respbuf *buf = mt_http_take(h);
+    if (buf->dropped) st->truncated++;
+    mt_response_push(L, code, (double)us / 1e6, buf);
     if (info) {
         lua_pushvalue(L, -1);
         lua_setfield(L, (int)info, "response");
@@ -452,6 +454,7 @@ static int l_request(lua_State *L)
         w->aux = mt_calloc(1, sizeof(mt_http));
         if (mt_http_init(w->aux, w->runner->engine, w->http.xfer.done, w, w->runner->opt->verbose))
             luaL_error(L, "libcurl could not create a handle");
+        ((mt_http *)w->aux)->max_body = (size_t)w->runner->opt->max_body;
     }
     lua_settop(L, url_idx + 1);
     req_ctx c = {.o = url_idx + 1};

@@ -85,7 +85,7 @@ void mt_stats_reset(mt_stats *s)
     }
     mt_hist_reset(s->latency);
     s->successes = s->failures = s->requests = s->transport_errors = s->cancelled = 0;
-    s->dropped = 0;
+    s->dropped = s->truncated = 0;
 }
 
 /* ---- failure messages ---- */
@@ -356,6 +356,7 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
     dst->transport_errors += src->transport_errors;
     dst->cancelled += src->cancelled;
     dst->dropped += src->dropped;
+    dst->truncated += src->truncated;
     mt_hist_merge(dst->latency, src->latency);
     for (size_t i = 0; i < src->msg_cap; i++)
         if (src->msgs[i].msg) mt_stats_add_message(dst, src->msgs[i].msg, src->msgs[i].count);
@@ -380,6 +381,7 @@ void mt_stats_add_counters(cJSON *o, const mt_stats *s)
     cJSON_AddNumberToObject(o, "transport_errors", (double)s->transport_errors);
     cJSON_AddNumberToObject(o, "cancelled", (double)s->cancelled);
     cJSON_AddNumberToObject(o, "dropped", (double)s->dropped);
+    cJSON_AddNumberToObject(o, "truncated_bodies", (double)s->truncated);
 }
 
 void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
@@ -541,6 +543,7 @@ int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int 
     s->transport_errors += num(j, "transport_errors");
     s->cancelled += num(j, "cancelled");
     s->dropped += num(j, "dropped");
+    s->truncated += num(j, "truncated_bodies");
     int rc = merge_hist(s->latency, j, "latency");
     rc = rc ? rc
             : merge_scenarios_json(s, cJSON_GetObjectItemCaseSensitive(j, "scenarios"), map, nmap);

@@ -311,8 +311,8 @@ static void test_not_found_and_head(void **state)
     exchange(c, "HEAD / HTTP/1.1\r\n\r\n", &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.length, strlen(HELLO));
-    exchange(c, "HEAD /bytes/999999999 HTTP/1.1\r\n\r\n", &r);
-    assert_int_equal(r.length, 64 << 20); /* capped at 64 MiB, and no body follows */
+    exchange(c, "HEAD /bytes/99999999999 HTTP/1.1\r\n\r\n", &r);
+    assert_int_equal(r.length, 4ll << 30); /* capped at 4 GiB, and no body follows */
     exchange(c, GET("/"), &r);
     assert_reply(&r, 200, "text/plain", HELLO);
     mt_buf_free(&r.body);
@@ -337,7 +337,7 @@ static void test_bytes_streams_large_bodies(void **state)
     assert_int_equal(r.length, 3000001);
     assert_int_equal(r.body.len, 3000001);
     assert_true(all_x(&r.body));
-    exchange(c, GET("/bytes/999999999999"), &r);
+    exchange(c, GET("/bytes/67108864"), &r);
     assert_int_equal(r.length, 64 << 20);
     assert_int_equal(r.body.len, 64 << 20);
     assert_true(all_x(&r.body));
@@ -963,6 +963,45 @@ static void test_main_stops_on_signals(void **state)
     serve_until_signal(SIGINT);
 }
 
+/* ---- faults on purpose ---- */
+
+static void test_garbage_and_hangup(void **state)
+{
+    fixture *f = *state;
+    client *c = cl_open(f->port);
+    cl_sends(c, GET("/garbage"));
+    while (cl_fill(c) > 0) {
+    }
+    assert_true(c->len > 0);
+    assert_null(memmem(c->buf, c->len, "HTTP/", 5)); /* not a status line */
+    cl_close(c);
+    c = cl_open(f->port);
+    cl_sends(c, GET("/hangup"));
+    assert_closed(c); /* read, then closed without a byte */
+    cl_close(c);
+}
+
+static void test_trickle_sends_a_byte_at_a_time(void **state)
+{
+    fixture *f = *state;
+    client *c = cl_open(f->port);
+    reply r;
+    reply_init(&r);
+    uint64_t t0 = mt_now_ns();
+    exchange(c, GET("/trickle/5/40"), &r);
+    uint64_t took = mt_now_ns() - t0;
+    assert_reply(&r, 200, "text/plain", "xxxxx");
+    assert_true(took >= 5 * 40 * 1000000ull);
+    exchange(c, GET("/"), &r); /* the connection is still good */
+    assert_int_equal(r.status, 200);
+    exchange(c, GET("/trickle/100001/1"), &r);
+    assert_int_equal(r.status, 404);
+    exchange(c, GET("/trickle/5/0"), &r);
+    assert_int_equal(r.status, 404);
+    mt_buf_free(&r.body);
+    cl_close(c);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -991,6 +1030,8 @@ int main(void)
         T(test_start_errors),
         T(test_main_options),
         T(test_main_stops_on_signals),
+        T(test_garbage_and_hangup),
+        T(test_trickle_sends_a_byte_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,12 +7,16 @@
 #include "molotov/engine.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#define MT_HTTP_MAX_BODY_DEFAULT (8u << 20) /* --max-body's default: 8 MiB */
 
 /* What a response leaves behind: raw body, raw header block of the last
  * response (after redirects) and the final URL. Pooled: no malloc per request
  * in the steady state. */
 typedef struct mt_respbuf {
     mt_buf body, headers, url;
+    uint64_t dropped; /* body bytes received beyond the slot's max_body */
     struct mt_respbuf *next;
 } mt_respbuf;
 
@@ -40,6 +44,7 @@ typedef struct {
     mt_respbuf *resp;
     struct curl_slist *headers;
     mt_buf scratch_url, scratch_body, scratch_cookie; /* for the session layer */
+    size_t max_body; /* body bytes kept per response (--max-body); the rest is discarded */
     char errbuf[CURL_ERROR_SIZE];
     /* what the handle holds already, so a request sets only what changed */
     struct {

@@ -22,6 +22,7 @@ typedef struct {
     bool force_shutdown;
     double timeout;         /* seconds */
     double connect_timeout; /* seconds */
+    long max_body;          /* body bytes kept per response */
     bool http2;
     bool insecure;
     double console_update; /* seconds */

@@ -9,7 +9,7 @@
  *   ANY  /delay/MS      200 {"delay_ms":MS} after MS ms (capped at 300000)
  *   ANY  /echo          200 {"method":..,"path":..,"body_length":..}; path is
  *                       the request target as sent, query included
- *   ANY  /bytes/N       200 application/octet-stream, N bytes of 'x' (capped at 64 MiB)
+ *   ANY  /bytes/N       200 application/octet-stream, N bytes of 'x' (capped at 4 GiB)
  *   ANY  /limit/K/MS    a route with a known capacity: 503 text/plain
  *                       "over capacity\n" at once when, counting this one, more
  *                       than K /limit requests (any K, any connection) are in
@@ -18,6 +18,11 @@
  *                       is in flight from its parsed head until its answer is
  *                       handed to the socket or its client's FIN arrives or its
  *                       connection closes.
+ *   ANY  /garbage       bytes that are not HTTP, then the connection closes
+ *   ANY  /hangup        the request is read, then the connection closes
+ *                       without an answer
+ *   ANY  /trickle/N/MS  200 text/plain, N bytes of 'x' (N <= 100000) sent one
+ *                       every MS ms (1..10000) after the head
  *   anything else       404
  * HEAD works wherever GET does. Every response carries Content-Type and
  * Content-Length, except that 204 and 304 carry no Content-Length (RFC 9110).

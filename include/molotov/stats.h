@@ -57,6 +57,7 @@ typedef struct {
     uint64_t transport_errors;    /* requests without a response */
     uint64_t cancelled;           /* scenario runs cut short by --force-shutdown */
     uint64_t dropped;             /* --rate: starts that found no free worker */
+    uint64_t truncated;           /* responses whose body went past --max-body */
     mt_hist *latency;             /* every answered request, us */
     mt_msgcount *msgs;            /* open-addressing table by message */
     size_t msg_cap, nmsgs;
