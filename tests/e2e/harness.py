@@ -100,6 +100,20 @@ def molotov_bin() -> str:
                        "or set MOLOTOV_BIN to the built binary)")
 
 
+_sanitized = None
+
+
+def sanitized_build() -> bool:
+    """True when $MOLOTOV_BIN is the AddressSanitizer build (memory figures
+    then measure ASan's quarantine and shadow memory, not molotov)."""
+    global _sanitized
+    if _sanitized is None:
+        out = subprocess.run(["readelf", "-d", molotov_bin()], capture_output=True,
+                             text=True).stdout
+        _sanitized = "libasan" in out
+    return _sanitized
+
+
 def wait_until(predicate, timeout: float, what: str):
     """Poll predicate() until it returns a truthy value; AssertionError at the deadline."""
     deadline = time.monotonic() + timeout
