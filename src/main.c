@@ -128,14 +128,27 @@ static int wait_for_start(app *a, double at)
     return MT_OK;
 }
 
-/* Each worker holds a connection: allow as many descriptors as permitted. */
-static void raise_fd_limit(void)
+#define FD_SPARE 64 /* descriptors besides the workers' connections */
+
+/* Each worker holds a connection: allows as many descriptors as permitted.
+ * Returns MT_OK, or MT_EINVAL with one line in err when -w cannot fit. */
+static int raise_fd_limit(const mt_options *o, char *err, size_t errlen)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return MT_OK;
+    if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
     }
+    if (rl.rlim_cur == RLIM_INFINITY || (rlim_t)o->workers + FD_SPARE <= rl.rlim_cur) return MT_OK;
+    snprintf(err, errlen,
+             "-w %d: each worker needs a connection, and a process may open %llu files "
+             "(ulimit -n): use at most -w %llu per process, more processes (-p), or raise "
+             "the limit",
+             o->workers, (unsigned long long)rl.rlim_cur,
+             rl.rlim_cur > FD_SPARE ? (unsigned long long)(rl.rlim_cur - FD_SPARE) : 0ull);
+    return MT_EINVAL;
 }
 
 /* global_setup, then the workers: here, or in the pool's processes. */
@@ -192,8 +205,7 @@ static int run(const mt_options *o, mt_script *script)
 {
     static app a;
     char err[1024];
-    raise_fd_limit();
-    if (check_statsd(o, err, sizeof(err))) {
+    if (raise_fd_limit(o, err, sizeof(err)) || check_statsd(o, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         return EXIT_USAGE;
     }

@@ -59,6 +59,22 @@ static void on_xfer_done(mt_xfer *x)
     resume(x->data, 0);
 }
 
+/* A worker's Lua may not keep the loop (every other worker) for longer than
+ * this without yielding: a count hook checks every HOOK_EVERY instructions. */
+#define BUSY_LIMIT_S 5
+#define HOOK_EVERY 1000000
+
+static void on_instructions(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    mt_worker *w = mt_worker_of(L);
+    if (w && w->resumed_ns && mt_now_ns() - w->resumed_ns > BUSY_LIMIT_S * 1000000000ull)
+        luaL_error(L,
+                   "ran for %d s without yielding (an endless loop?); every other worker of "
+                   "this process was stopped meanwhile",
+                   BUSY_LIMIT_S);
+}
+
 static mt_worker *worker_new(mt_runner *r, int id)
 {
     mt_worker *w = mt_calloc(1, sizeof(*w));
@@ -68,6 +84,7 @@ static mt_worker *worker_new(mt_runner *r, int id)
     lua_State *L = r->script->L;
     w->co = lua_newthread(L);
     *(mt_worker **)lua_getextraspace(w->co) = w;
+    lua_sethook(w->co, on_instructions, LUA_MASKCOUNT, HOOK_EVERY);
     w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt->verbose)) {
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
@@ -467,6 +484,7 @@ static void failed(mt_worker *w, const char *msg)
 static void resume(mt_worker *w, int nargs)
 {
     int nres = 0, st = LUA_OK;
+    w->resumed_ns = mt_now_ns();
     if (nargs >= 0) st = lua_resume(w->co, w->runner->script->L, nargs, &nres);
     if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
     char msg[1024];

@@ -35,6 +35,7 @@ typedef struct mt_worker {
     long step;            /* scenarios started */
     int scenario;         /* index of the scenario running */
     uint64_t scenario_t0; /* when it started (monotonic ns) */
+    uint64_t resumed_ns;  /* when its coroutine was last resumed (the busy-loop check) */
     char label[256];      /* the statistics label of the request in flight */
     bool setup_ok;
     bool queued;
