@@ -283,6 +283,12 @@ static void append_url_without_userinfo(mt_buf *out, const char *url)
     mt_buf_appends(out, url);
 }
 
+void mt_http_configure(mt_http *h, const mt_options *o)
+{
+    h->max_body = (size_t)o->max_body;
+    if (o->cacert) curl_easy_setopt(h->xfer.easy, CURLOPT_CAINFO, o->cacert);
+}
+
 mt_respbuf *mt_http_take(mt_http *h)
 {
     curl_slist_free_all(h->headers);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
     OPT_SINGLE_RUN = 256,
@@ -28,6 +29,7 @@ enum {
     OPT_TIMEOUT,
     OPT_CONNECT_TIMEOUT,
     OPT_MAX_BODY,
+    OPT_CACERT,
     OPT_HTTP2,
     OPT_INSECURE,
     OPT_STATSD,
@@ -61,6 +63,7 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"cacert", required_argument, NULL, OPT_CACERT},
     {"http2", no_argument, NULL, OPT_HTTP2},
     {"insecure", no_argument, NULL, OPT_INSECURE},
     {"statsd", no_argument, NULL, OPT_STATSD},
@@ -230,6 +233,11 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     case OPT_RATE: rc = set_num(arg, &o->rate, name, err, errlen); break;
     case OPT_TIMEOUT: rc = set_num(arg, &o->timeout, name, err, errlen); break;
     case OPT_CONNECT_TIMEOUT: rc = set_num(arg, &o->connect_timeout, name, err, errlen); break;
+    case OPT_CACERT:
+        o->cacert = arg;
+        if (access(arg, R_OK) != 0)
+            rc = fail(err, errlen, "%s: cannot read '%s': %s", name, arg, strerror(errno));
+        break;
     case OPT_MAX_BODY: rc = set_size(arg, &o->max_body, name, err, errlen); break;
     case OPT_CONSOLE_UPDATE: rc = set_num(arg, &o->console_update, name, err, errlen); break;
     case OPT_HTTP2: o->http2 = true; break;
@@ -471,6 +479,7 @@ const char *mt_options_usage(void)
            "                         discarded (default 8m; 0 keeps none)\n"
            "      --http2            HTTP/2 (ALPN on https, prior knowledge on http)\n"
            "      --insecure         do not verify TLS certificates\n"
+           "      --cacert FILE      verify servers with the CA certificates in FILE (PEM)\n"
            "      --statsd           send per-request StatsD metrics (Molotov's names)\n"
            "      --statsd-address URL  where to (default udp://127.0.0.1:8125)\n"
            "\n"

@@ -90,7 +90,7 @@ static mt_worker *worker_new(mt_runner *r, int id)
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
         abort();
     }
-    w->http.max_body = (size_t)r->opt->max_body;
+    mt_http_configure(&w->http, r->opt);
     uv_timer_init(r->loop, &w->timer);
     w->timer.data = w;
     return w;

@@ -340,7 +340,11 @@ static int finish(lua_State *L, int status, lua_KContext info)
     mt_stats_request(st, w->label, code, kind, (uint64_t)us, mt_wall_s());
     if (kind) {
         mt_respbuf *buf = mt_http_take(h);
-        lua_pushfstring(L, "%s: %s", kind, buf->url.data ? buf->url.data : "");
+        const char *url = buf->url.data ? buf->url.data : "";
+        if (strcmp(kind, "tls error") == 0 && h->errbuf[0]) /* name the certificate problem */
+            lua_pushfstring(L, "%s: %s (%s)", kind, url, h->errbuf);
+        else
+            lua_pushfstring(L, "%s: %s", kind, url);
         mt_respbuf_put(buf);
         return lua_error(L);
     }
@@ -454,7 +458,7 @@ static int l_request(lua_State *L)
         w->aux = mt_calloc(1, sizeof(mt_http));
         if (mt_http_init(w->aux, w->runner->engine, w->http.xfer.done, w, w->runner->opt->verbose))
             luaL_error(L, "libcurl could not create a handle");
-        ((mt_http *)w->aux)->max_body = (size_t)w->runner->opt->max_body;
+        mt_http_configure(w->aux, w->runner->opt);
     }
     lua_settop(L, url_idx + 1);
     req_ctx c = {.o = url_idx + 1};

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static uint64_t hash(const char *s)
 {
@@ -108,13 +109,80 @@ static void grow_messages(mt_stats *s)
     s->msg_cap = cap;
 }
 
+static void add_message(mt_stats *s, const char *msg, uint64_t count);
+
+/* ---- secrets kept out of messages (and so out of every report) ---- */
+
+static const char *const SECRET_NAMES[] = {"proxy-authorization", "authorization", "set-cookie",
+                                           "cookie"};
+
+/* The length of a secret header name at p followed by ':' or '=' (quotes,
+ * brackets and spaces allowed between), with the value's start in *value
+ * and its closing quote (or 0) in *quote; 0 when there is none. */
+static size_t secret_at(const char *p, const char **value, char *quote)
+{
+    for (size_t i = 0; i < sizeof SECRET_NAMES / sizeof *SECRET_NAMES; i++) {
+        size_t n = strlen(SECRET_NAMES[i]);
+        if (strncasecmp(p, SECRET_NAMES[i], n) != 0) continue;
+        const char *q = p + n + strspn(p + n, "\"'] ");
+        if (*q != ':' && *q != '=') return 0;
+        q += 1 + strspn(q + 1, " ");
+        *quote = (*q == '"' || *q == '\'') ? *q++ : 0;
+        *value = q;
+        return n;
+    }
+    return 0;
+}
+
+/* msg with the values of Authorization, Cookie and Set-Cookie headers and
+ * of "Bearer" tokens replaced by ***; NULL when there is nothing to mask. */
+static char *mask_secrets(const char *msg)
+{
+    if (!strcasestr(msg, "cookie") && !strcasestr(msg, "authorization") &&
+        !strcasestr(msg, "bearer "))
+        return NULL;
+    mt_buf b;
+    mt_buf_init(&b);
+    for (const char *p = msg; *p;) {
+        const char *value;
+        char quote = 0;
+        size_t n = secret_at(p, &value, &quote);
+        const char *stop = quote ? "\r\n\"'" : "\r\n,";
+        if (!n && strncasecmp(p, "bearer ", 7) == 0) {
+            value = p + 7;
+            stop = " \t\r\n\"',;";
+            n = 1;
+        }
+        if (!n) {
+            mt_buf_append(&b, p++, 1);
+            continue;
+        }
+        mt_buf_append(&b, p, (size_t)(value - p));
+        mt_buf_appends(&b, "***");
+        p = value + strcspn(value, stop);
+        if (quote && *p == quote) mt_buf_append(&b, p++, 1);
+    }
+    return b.data;
+}
+
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count)
+{
+    char *masked = mask_secrets(msg);
+    if (masked) {
+        add_message(s, masked, count);
+        free(masked);
+    } else {
+        add_message(s, msg, count);
+    }
+}
+
+static void add_message(mt_stats *s, const char *msg, uint64_t count)
 {
     if ((s->nmsgs + 1) * 2 > s->msg_cap) grow_messages(s);
     mt_msgcount *m = msg_slot(s->msgs, s->msg_cap, msg);
     if (!m->msg) {
         if (s->nmsgs >= MT_STATS_MAX_MESSAGES && strcmp(msg, MT_STATS_OTHER) != 0) {
-            mt_stats_add_message(s, MT_STATS_OTHER, count);
+            add_message(s, MT_STATS_OTHER, count);
             return;
         }
         m->msg = mt_strdup(msg);

@@ -415,9 +415,44 @@ static void test_grow_and_rehash(void **state)
     mt_stats_free(&s);
 }
 
+static void test_messages_mask_secrets(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    const char *in[] = {
+        "a.lua:3: got Authorization: Bearer abc123 and Cookie: sid=xyz; t=9\nnext line",
+        "a.lua:4: {\"set-cookie\": \"sid=xyz; Path=/\", \"x\": 1}",
+        "a.lua:5: token rejected: bearer abc123, retry",
+        "a.lua:6: headers[\"cookie\"]='sid=xyz'",
+        "a.lua:7: nothing secret here",
+    };
+    const char *want[] = {
+        "a.lua:3: got Authorization: ***\nnext line", /* to the end of the line */
+        "a.lua:4: {\"set-cookie\": \"***\", \"x\": 1}",
+        "a.lua:5: token rejected: bearer ***, retry",
+        "a.lua:6: headers[\"cookie\"]='***'",
+        "a.lua:7: nothing secret here",
+    };
+    for (int i = 0; i < 5; i++) mt_stats_add_message(&s, in[i], 1);
+    size_t n;
+    const mt_msgcount **m = mt_stats_messages(&s, &n);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        assert_null(strstr(m[i]->msg, "abc123"));
+        assert_null(strstr(m[i]->msg, "xyz"));
+        bool found = false;
+        for (int k = 0; k < 5; k++) found = found || strcmp(m[i]->msg, want[k]) == 0;
+        if (!found) fail_msg("unexpected '%s'", m[i]->msg);
+    }
+    free(m);
+    mt_stats_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_messages_mask_secrets),
         cmocka_unit_test(test_init_and_free),
         cmocka_unit_test(test_messages_counted_and_ordered),
         cmocka_unit_test(test_big_counts),

@@ -5,6 +5,7 @@
 
 #include "molotov/common.h"
 #include "molotov/engine.h"
+#include "molotov/options.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,6 +62,10 @@ typedef struct {
  * MT_OK or MT_ECURL. */
 int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verbose);
 void mt_http_free(mt_http *h, mt_engine *e);
+
+/* Applies the run's options that hold for every request of the slot:
+ * --max-body and --cacert. */
+void mt_http_configure(mt_http *h, const mt_options *o);
 
 /* Configures the next request and starts it. Returns MT_OK, or MT_ECURL if
  * curl refused it (the headers are freed in both cases when it fails). */

@@ -23,6 +23,7 @@ typedef struct {
     double timeout;         /* seconds */
     double connect_timeout; /* seconds */
     long max_body;          /* body bytes kept per response */
+    const char *cacert;     /* --cacert: CA certificates (PEM) to verify servers with */
     bool http2;
     bool insecure;
     double console_update; /* seconds */
