@@ -122,10 +122,13 @@ static bool has_fixture(mt_worker *w, int which)
 
 static void report(mt_worker *w, const char *what, const char *msg)
 {
+    char *masked = mt_mask_secrets(msg);
+    if (masked) msg = masked;
     if (w->id >= 0)
         fprintf(stderr, "molotov: %s failed (worker %d): %s\n", what, w->id, msg);
     else
         fprintf(stderr, "molotov: %s failed: %s\n", what, msg);
+    free(masked);
 }
 
 static void run_finished(mt_runner *r)
@@ -474,7 +477,9 @@ static void failed(mt_worker *w, const char *msg)
 {
     if (w->runner->opt->verbose && w->phase != PH_GLOBAL_SETUP) {
         luaL_traceback(w->co, w->co, msg, 0);
-        fprintf(stderr, "%s\n", lua_tostring(w->co, -1));
+        char *masked = mt_mask_secrets(lua_tostring(w->co, -1));
+        fprintf(stderr, "%s\n", masked ? masked : lua_tostring(w->co, -1));
+        free(masked);
     }
     lua_resetthread(w->co);
     phase_failed(w, msg);

@@ -136,7 +136,7 @@ static size_t secret_at(const char *p, const char **value, char *quote)
 
 /* msg with the values of Authorization, Cookie and Set-Cookie headers and
  * of "Bearer" tokens replaced by ***; NULL when there is nothing to mask. */
-static char *mask_secrets(const char *msg)
+char *mt_mask_secrets(const char *msg)
 {
     if (!strcasestr(msg, "cookie") && !strcasestr(msg, "authorization") &&
         !strcasestr(msg, "bearer "))
@@ -167,7 +167,7 @@ static char *mask_secrets(const char *msg)
 
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count)
 {
-    char *masked = mask_secrets(msg);
+    char *masked = mt_mask_secrets(msg);
     if (masked) {
         add_message(s, masked, count);
         free(masked);

@@ -78,7 +78,12 @@ void mt_stats_free(mt_stats *s);
 /* Zeroes every counter and forgets messages, labels and ticks. */
 void mt_stats_reset(mt_stats *s);
 
-/* Counts one failure message (copied). */
+/* msg with the values of Authorization, Cookie and Set-Cookie headers and of
+ * Bearer tokens replaced by *** (a new string to free), or NULL when there is
+ * nothing to mask. */
+char *mt_mask_secrets(const char *msg);
+
+/* Counts one failure message (copied, secrets masked). */
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count);
 
 /* One HTTP request that ended at wall-clock second `t`: an answer with

@@ -39,6 +39,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -48,7 +49,7 @@ import unittest
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 NGINX_BIN = "/usr/sbin/nginx"
 GUNICORN_BIN = "/usr/bin/gunicorn"
@@ -190,9 +191,15 @@ def _popen_server(argv, *, cwd, log_path, env=None):
                                 start_new_session=True, preexec_fn=preexec)
 
 
-def _http_get(port: int, path: str, timeout: float = 2.0, host: str = LOOPBACK):
-    """(status, body bytes) of GET path on host:port, or None on any error."""
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+def _http_get(port: int, path: str, timeout: float = 2.0, host: str = LOOPBACK,
+              tls: bool = False):
+    """(status, body bytes) of GET path on host:port, or None on any error.
+    tls: over https, without verifying the certificate (a readiness probe)."""
+    if tls:
+        conn = http.client.HTTPSConnection(host, port, timeout=timeout,
+                                           context=ssl._create_unverified_context())
+    else:
+        conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Connection": "close"})
         resp = conn.getresponse()
@@ -246,7 +253,8 @@ class _Server:
     # ---- public -----------------------------------------------------------
     @property
     def url(self) -> str:
-        return f"http://{getattr(self, 'host', LOOPBACK)}:{self.port}"
+        scheme = "https" if getattr(self, "tls", None) else "http"
+        return f"{scheme}://{getattr(self, 'host', LOOPBACK)}:{self.port}"
 
     @property
     def pid(self) -> Optional[int]:
@@ -449,15 +457,16 @@ class Nginx(_Server):
     # tab-separated; nginx escapes tabs/quotes/non-printables in values as \xXX
     LOG_FIELDS = ("method", "uri", "status", "request_time", "request_length",
                   "bytes_sent", "connection", "connection_requests", "user_agent",
-                  "remote_addr")
+                  "remote_addr", "protocol")
     LOG_FORMAT = ("$request_method\\t$request_uri\\t$status\\t$request_time\\t"
                   "$request_length\\t$body_bytes_sent\\t$connection\\t"
-                  "$connection_requests\\t$http_user_agent\\t$remote_addr")
+                  "$connection_requests\\t$http_user_agent\\t$remote_addr\\t$server_protocol")
 
     def __init__(self, locations: str = "", http_extra: str = "", main_extra: str = "",
                  keepalive_requests: int = 1000000, worker_connections: int = 4096,
-                 host: str = LOOPBACK):
+                 host: str = LOOPBACK, tls: Optional[Tuple[str, str]] = None):
         super().__init__()
+        self.tls = tls  # (certificate, key) PEM paths: https and HTTP/2 on the port
         self.host = host  # another address only inside a network namespace
         self.worker_connections = worker_connections
         self.locations = locations
@@ -510,7 +519,8 @@ http {{
 {self.http_extra}
 
     server {{
-        listen {self.host}:{self.port};
+        listen {self.host}:{self.port}{" ssl http2" if self.tls else ""};
+        {f"ssl_certificate {self.tls[0]}; ssl_certificate_key {self.tls[1]};" if self.tls else ""}
         server_name localhost;
         root {self.docroot};
 
@@ -554,7 +564,8 @@ http {{
             self._check_alive(("Address already in use",))
             # The token proves the answer comes from this nginx, not from
             # another process that won the race for the port.
-            got = _http_get(self.port, f"/{self.PROBE_MARK}", timeout=1.0, host=self.host)
+            got = _http_get(self.port, f"/{self.PROBE_MARK}", timeout=1.0, host=self.host,
+                            tls=bool(self.tls))
             if got and got[0] == 200 and got[1] == self.token.encode():
                 return
             if time.monotonic() >= deadline:
