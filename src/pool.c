@@ -308,6 +308,8 @@ int mt_pool_fork(const mt_options *o, mt_script *script, mt_pool **out, char *er
                 close_fd(&p->children[j].ctl_fd);
                 close_fd(&p->children[j].out_fd);
             }
+            free(p->children); /* the main process's bookkeeping */
+            free(p);
             child_main(o, script, i, ctl[0], res[1], parent);
         }
         close(ctl[0]);
