@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev
   lua5.4 nginx-light python3-httpbin gunicorn curl
-  iproute2 python3-yaml make openssl binutils valgrind
+  iproute2 python3-yaml make openssl binutils valgrind clang
 )
 
 missing=()

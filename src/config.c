@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,28 +42,36 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
     return rc;
 }
 
-cJSON *mt_config_read_json(const char *path, char *err, size_t errlen)
+/* One JSON value in text[0, len) (NUL-terminated at len), or NULL with
+ * "PATH:LINE: not valid JSON" in err. */
+static cJSON *parse_json(const char *path, const char *text, size_t len, char *err,
+                         size_t errlen)
 {
-    mt_buf b;
-    mt_buf_init(&b);
-    int rc = mt_read_file(path, &b);
-    if (rc) {
-        fail(err, errlen, rc, "%s: cannot read: %s", path, strerror(errno));
-        mt_buf_free(&b);
-        return NULL;
-    }
     const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(b.data, b.len, &end, 0);
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (j && end) end += strspn(end, " \t\r\n");
-    if (j && end && end < b.data + b.len) { /* something after the value */
+    if (j && end && end < text + len) { /* something after the value */
         cJSON_Delete(j);
         j = NULL;
     }
     if (!j) {
         int line = 1;
-        for (const char *p = b.data; end && p < end; p++) line += *p == '\n';
+        for (const char *p = text; end && p < end && p < text + len; p++) line += *p == '\n';
         fail(err, errlen, MT_EINVAL, "%s:%d: not valid JSON", path, line);
     }
+    return j;
+}
+
+cJSON *mt_config_read_json(const char *path, char *err, size_t errlen)
+{
+    mt_buf b;
+    mt_buf_init(&b);
+    int rc = mt_read_file(path, &b);
+    cJSON *j = NULL;
+    if (rc)
+        fail(err, errlen, rc, "%s: cannot read: %s", path, strerror(errno));
+    else
+        j = parse_json(path, b.data ? b.data : "", b.len, err, errlen);
     mt_buf_free(&b);
     return j;
 }
@@ -128,6 +137,8 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
     if (!strcmp(name, "threshold") || !strcmp(name, "thresholds"))
         return set_thresholds(o, where, v, err, errlen);
     if (!strcmp(name, "verbose") && cJSON_IsNumber(v)) {
+        if (!(v->valuedouble >= 0 && v->valuedouble <= 2))
+            return fail(err, errlen, MT_EINVAL, "%s.verbose: 0, 1 or 2", where);
         o->verbose = (int)v->valuedouble;
         return MT_OK;
     }
@@ -146,7 +157,7 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
     return MT_OK;
 }
 
-static int apply_env(const char *path, const cJSON *env, char *err, size_t errlen)
+static int apply_env(const char *path, const cJSON *env, bool export, char *err, size_t errlen)
 {
     if (!env) return MT_OK;
     if (!cJSON_IsObject(env))
@@ -158,7 +169,7 @@ static int apply_env(const char *path, const cJSON *env, char *err, size_t errle
         if (!s)
             return fail(err, errlen, MT_EINVAL, "%s: molotov.env.%s: expected a string", path,
                         v->string);
-        setenv(v->string, s, 0); /* the environment, when set, wins */
+        if (export) setenv(v->string, s, 0); /* the environment, when set, wins */
     }
     return MT_OK;
 }
@@ -214,19 +225,31 @@ static int apply_test(mt_options *o, const char *path, const cJSON *t, char *err
     return MT_OK;
 }
 
-int mt_config_apply(mt_options *o, const char *path, const char *test, char *err, size_t errlen)
+static int apply_tree(mt_options *o, const char *path, cJSON *j, const char *test, bool export,
+                      char *err, size_t errlen)
 {
-    cJSON *j = mt_config_read_json(path, err, errlen);
-    if (!j) return MT_EINVAL;
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "molotov");
     int rc = check_top(path, m, err, errlen);
     const cJSON *t =
         rc ? NULL
            : pick_test(path, cJSON_GetObjectItemCaseSensitive(m, "tests"), test, err, errlen);
     if (!rc && !t) rc = MT_EINVAL;
-    if (!rc) rc = apply_env(path, cJSON_GetObjectItemCaseSensitive(m, "env"), err, errlen);
+    if (!rc) rc = apply_env(path, cJSON_GetObjectItemCaseSensitive(m, "env"), export, err, errlen);
     if (!rc) rc = apply_test(o, path, t, err, errlen);
     o->config_test = t ? keep(mt_strdup(t->string)) : test;
     cJSON_Delete(j);
     return rc;
+}
+
+int mt_config_apply(mt_options *o, const char *path, const char *test, char *err, size_t errlen)
+{
+    cJSON *j = mt_config_read_json(path, err, errlen);
+    return j ? apply_tree(o, path, j, test, true, err, errlen) : MT_EINVAL;
+}
+
+int mt_config_apply_text(mt_options *o, const char *path, const char *text, size_t len,
+                         const char *test, char *err, size_t errlen)
+{
+    cJSON *j = parse_json(path, text, len, err, errlen);
+    return j ? apply_tree(o, path, j, test, false, err, errlen) : MT_EINVAL;
 }

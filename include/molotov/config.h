@@ -18,6 +18,11 @@
  */
 int mt_config_apply(mt_options *o, const char *path, const char *test, char *err, size_t errlen);
 
+/* The same from text[0, len) (NUL-terminated at len), without exporting
+ * env: what the fuzzer drives. path names the text in errors. */
+int mt_config_apply_text(mt_options *o, const char *path, const char *text, size_t len,
+                         const char *test, char *err, size_t errlen);
+
 /* Reads and parses a JSON file. Returns the tree (caller frees), or NULL
  * with one line in err ("FILE: cannot read: ...", "FILE:LINE: not valid
  * JSON"). */
