@@ -174,12 +174,13 @@ static int set_size(const char *arg, long *out, const char *name, char *err, siz
     char *end;
     errno = 0;
     long long v = strtoll(arg, &end, 10);
+    bool digits = end != arg;
     int shift = 0;
     if (*end == 'k' || *end == 'K') shift = 10;
     if (*end == 'm' || *end == 'M') shift = 20;
     if (*end == 'g' || *end == 'G') shift = 30;
     if (shift) end++;
-    if (errno || end == arg || *end || v < 0 || v > (1LL << 40) >> shift)
+    if (errno || !digits || *end || v < 0 || v > (1LL << 40) >> shift)
         return fail(err, errlen,
                     "%s: expected a size in bytes (such as 65536, 512k or 8m), got '%s'", name,
                     arg);
@@ -401,11 +402,11 @@ static bool parse_zone(const char *p, long *offset)
     *offset = 0;
     if (*p == 'Z' || *p == 'z') return p[1] == 0;
     if (*p == 0) return true;
-    if (*p != '+' && *p != '-') return false;
+    if ((*p != '+' && *p != '-') || !isdigit((unsigned char)p[1])) return false;
     if (!(sscanf(p + 1, "%2d:%2d%n", &h, &m, &n) == 2 && n == 5) &&
         !(sscanf(p + 1, "%2d%2d%n", &h, &m, &n) == 2 && n == 4))
         return false;
-    if (p[1 + n] || h > 23 || m > 59) return false;
+    if (p[1 + n] || h < 0 || h > 23 || m < 0 || m > 59) return false;
     *offset = (*p == '-' ? -1 : 1) * (h * 3600L + m * 60L);
     return true;
 }
@@ -428,12 +429,15 @@ int mt_options_parse_time(const char *s, double *out)
     double frac = 0;
     long offset;
     if (!parse_clock(&p, &tm, &frac) || !parse_zone(p, &offset)) return MT_EINVAL;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59)
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0 ||
+        tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0)
         return MT_EINVAL;
+    struct tm asked = tm;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    *out = (double)timegm(&tm) + frac - (double)offset;
+    time_t t = timegm(&tm); /* normalises 31 February into March: refuse that */
+    if (tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon - 1) return MT_EINVAL;
+    *out = (double)t + frac - (double)offset;
     return MT_OK;
 }
 

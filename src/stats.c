@@ -532,10 +532,18 @@ cJSON *mt_stats_to_json(const mt_stats *s)
     return j;
 }
 
+/* A count from JSON: 0 unless a number in [0, 2^63) (reports are read from
+ * files a user names: nothing there may reach an undefined cast). */
+static uint64_t count_of(const cJSON *v)
+{
+    return cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 9.2e18
+               ? (uint64_t)v->valuedouble
+               : 0;
+}
+
 static uint64_t num(const cJSON *j, const char *k)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
-    return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
+    return count_of(cJSON_GetObjectItemCaseSensitive(j, k));
 }
 
 static int merge_hist(mt_hist *h, const cJSON *j, const char *k)
@@ -554,15 +562,18 @@ static int merge_req_json(mt_stats *s, const cJSON *o)
     r->count += count;
     r->errors += errors;
     const cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "status"))
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(o, "status");
+    const cJSON *kinds = cJSON_GetObjectItemCaseSensitive(o, "kinds");
+    if (!cJSON_IsObject(status)) status = NULL;
+    if (!cJSON_IsObject(kinds)) kinds = NULL;
+    cJSON_ArrayForEach(c, status)
     {
         int code = atoi(c->string);
-        if (code >= 0 && code < MT_STATS_MAX_STATUS && cJSON_IsNumber(c))
-            r->status[code] += (uint64_t)c->valuedouble;
+        if (code >= 0 && code < MT_STATS_MAX_STATUS) r->status[code] += count_of(c);
     }
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "kinds"))
+    cJSON_ArrayForEach(c, kinds)
     {
-        if (cJSON_IsNumber(c)) add_kind(r, c->string, (uint64_t)c->valuedouble);
+        if (count_of(c)) add_kind(r, c->string, count_of(c));
     }
     return merge_hist(r->latency, o, "latency");
 }
@@ -570,7 +581,7 @@ static int merge_req_json(mt_stats *s, const cJSON *o)
 static int merge_tick_json(mt_stats *s, const cJSON *o)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
-    if (!cJSON_IsNumber(t)) return MT_EINVAL;
+    if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0 && t->valuedouble < 1e11)) return MT_EINVAL;
     mt_tick *k = tick_at(s, (int64_t)t->valuedouble);
     k->requests += num(o, "requests");
     k->successes += num(o, "successes");

@@ -136,6 +136,25 @@ static void test_not_a_report_is_refused(void **state)
     expect_refused("{\"started_at\": \"2026-11-29T22:40:00Z\", \"histograms\": "
                    "{\"scenario_names\": [], \"latency\": \"h1:garbage\"}}",
                    "malformed");
+    /* hostile shapes: no crash, no undefined cast */
+    expect_refused("{\"started_at\": \"2026-11-29T22:40:00Z\", \"histograms\": "
+                   "{\"scenario_names\": [], \"latency\": \"h1:0,0,0,0:\", \"timeline\": "
+                   "[{\"t\": 1e300, \"latency\": \"h1:0,0,0,0:\"}]}}",
+                   "malformed");
+    cJSON *r[1] = {cJSON_Parse(
+        "{\"started_at\": \"2026-11-29T22:40:00Z\", \"histograms\": {\"scenario_names\": "
+        "[], \"successes\": -5, \"requests\": 1e300, \"latency\": \"h1:0,0,0,0:\", "
+        "\"labels\": [{\"label\": \"x\", \"status\": [200], \"kinds\": [\"a\"], "
+        "\"latency\": \"h1:0,0,0,0:\"}]}}")};
+    assert_non_null(r[0]);
+    const char *paths[] = {"x.json"};
+    mt_merged m;
+    char err[256] = "";
+    assert_int_equal(mt_merge_reports(r, paths, 1, &m, err, sizeof(err)), MT_OK);
+    assert_int_equal(m.stats.successes, 0);
+    assert_int_equal(m.stats.requests, 0);
+    mt_merged_free(&m);
+    cJSON_Delete(r[0]);
 }
 
 int main(void)

@@ -375,6 +375,9 @@ static void test_start_at_forms(void **state)
                          "2026-11-29T22:40:00+1",
                          "2026-11-29T22:40:00Zx",
                          "1e9",
+                         "2026-02-31T00:00:00Z",
+                         "2026-11-29T22:40:00+-1-1",
+                         "2026-11-29T22:40:00+01:-1",
                          NULL};
     for (int i = 0; bad[i]; i++)
         if (mt_options_parse_time(bad[i], &t) != MT_EINVAL) fail_msg("'%s' was accepted", bad[i]);
@@ -382,6 +385,13 @@ static void test_start_at_forms(void **state)
     PARSE_OK(&o, "--start-at", "2026-11-29T22:40:00Z");
     assert_true(o.start_at == 1795992000.0);
     EXPECT_ERROR(A("--start-at", "soon"), "--start-at", "ISO-8601", "soon");
+    PARSE_OK(&o, "--max-body", "512k");
+    assert_int_equal(o.max_body, 512 * 1024);
+    PARSE_OK(&o, "--max-body", "0");
+    assert_int_equal(o.max_body, 0);
+    EXPECT_ERROR(A("--max-body", "k"), "--max-body", "size in bytes");
+    EXPECT_ERROR(A("--max-body", "-1"), "--max-body", "size in bytes");
+    EXPECT_ERROR(A("--max-body", "3x"), "--max-body", "size in bytes");
 }
 
 static void test_parse_twice(void **state)

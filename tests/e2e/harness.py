@@ -101,6 +101,15 @@ def molotov_bin() -> str:
                        "or set MOLOTOV_BIN to the built binary)")
 
 
+# The simplest load: one scenario that GETs $TARGET/ and asserts a 200.
+GET_ROOT = """
+local T = os.getenv("TARGET")
+molotov.scenario("get", 1, function(s)
+  local r = s:get(T .. "/")
+  assert(r.status == 200, r.status)
+end)
+"""
+
 _sanitized = None
 
 

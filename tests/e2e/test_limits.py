@@ -12,12 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-GET = """
-local T = os.getenv("TARGET")
-molotov.scenario("get", 1, function(s)
-  assert(s:get(T .. "/").status == 200)
-end)
-"""
+GET = harness.GET_ROOT
 
 SPIN = """
 local T = os.getenv("TARGET")

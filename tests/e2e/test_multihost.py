@@ -26,12 +26,7 @@ SUBNET = "10.77.0"
 SERVER = f"{SUBNET}.1"
 HOSTS = 3
 
-COUNT = """
-local T = os.getenv("TARGET")
-molotov.scenario("count", 1, function(s)
-  assert(s:get(T .. "/").status == 200)
-end)
-"""
+COUNT = harness.GET_ROOT
 
 _libc = ctypes.CDLL(None, use_errno=True)
 

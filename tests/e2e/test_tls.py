@@ -12,13 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-GET = """
-local T = os.getenv("TARGET")
-molotov.scenario("get", 1, function(s)
-  local r = s:get(T .. "/")
-  assert(r.status == 200, r.status)
-end)
-"""
+GET = harness.GET_ROOT
 
 SECRETS = """
 local T = os.getenv("TARGET")

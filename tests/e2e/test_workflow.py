@@ -16,12 +16,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-COUNT = """
-local T = os.getenv("TARGET")
-molotov.scenario("count", 1, function(s)
-  assert(s:get(T .. "/").status == 200)
-end)
-"""
+COUNT = harness.GET_ROOT
 
 
 def read(path):
