@@ -18,8 +18,10 @@ typedef struct {
     size_t bytes; /* buf's capacity, counted in live_bytes */
 } response;
 
+#define LARGE_MIN (64u << 10) /* smaller buffers are left to Lua's own pace */
 #define LIVE_MAX (16u << 20)
-static size_t live_bytes; /* buffers held by response userdata not yet collected */
+static size_t live_bytes;    /* large buffers held by responses not yet collected */
+static size_t live_after_gc; /* what was still held after the last forced collection */
 
 void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf)
 {
@@ -28,11 +30,18 @@ void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf
     r->elapsed = elapsed;
     r->buf = buf;
     luaL_setmetatable(L, RESPONSE_MT);
-    /* Lua sees a small userdata while its buffers may be megabytes: past
-     * LIVE_MAX of them, collect, so large bodies do not pile up waiting. */
-    r->bytes = buf->body.cap + buf->headers.cap;
+    /* Lua sees a small userdata while its buffers may be megabytes: once
+     * large ones pile up (past LIVE_MAX, and twice what survived the last
+     * collection, so scenarios that keep them do not collect every time),
+     * collect. */
+    size_t bytes = buf->body.cap + buf->headers.cap;
+    r->bytes = bytes >= LARGE_MIN ? bytes : 0;
     live_bytes += r->bytes;
-    if (live_bytes > LIVE_MAX) lua_gc(L, LUA_GCCOLLECT);
+    size_t limit = live_after_gc * 2 > LIVE_MAX ? live_after_gc * 2 : LIVE_MAX;
+    if (r->bytes && live_bytes > limit) {
+        lua_gc(L, LUA_GCCOLLECT);
+        live_after_gc = live_bytes;
+    }
 }
 
 static int l_gc(lua_State *L)

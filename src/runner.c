@@ -60,19 +60,56 @@ static void on_xfer_done(mt_xfer *x)
 }
 
 /* A worker's Lua may not keep the loop (every other worker) for longer than
- * this without yielding: a count hook checks every HOOK_EVERY instructions. */
+ * this without yielding: a count hook checks every HOOK_EVERY instructions,
+ * against the time Lua was entered on the worker's coroutine. Past the
+ * limit it yields (resume() turns that into a failure), or, where Lua cannot
+ * yield (inside a C call), raises an error. */
 #define BUSY_LIMIT_S 5
 #define HOOK_EVERY 1000000
 
+static char busy_msg[512]; /* one Lua runs at a time in a process */
+
+static void lua_enter(mt_worker *w)
+{
+    w->entered_ns = mt_now_ns();
+    w->busy_expired = false;
+}
+
+static void lua_leave(mt_worker *w)
+{
+    w->entered_ns = 0;
+}
+
 static void on_instructions(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     mt_worker *w = mt_worker_of(L);
-    if (w && w->resumed_ns && mt_now_ns() - w->resumed_ns > BUSY_LIMIT_S * 1000000000ull)
-        luaL_error(L,
-                   "ran for %d s without yielding (an endless loop?); every other worker of "
-                   "this process was stopped meanwhile",
-                   BUSY_LIMIT_S);
+    if (!w || w->co != L || !w->entered_ns ||
+        mt_now_ns() - w->entered_ns <= BUSY_LIMIT_S * 1000000000ull)
+        return;
+    lua_getinfo(L, "Sl", ar);
+    snprintf(busy_msg, sizeof(busy_msg),
+             "%s:%d: ran for %d s without yielding (an endless loop?); every other worker of "
+             "this process was stopped meanwhile",
+             ar->short_src, ar->currentline, BUSY_LIMIT_S);
+    w->busy_expired = true;
+    if (lua_isyieldable(L)) {
+        lua_yield(L, 0);
+        return;
+    }
+    lua_pushstring(L, busy_msg); /* the hook stays off for this thread: failed() replaces it */
+    lua_error(L);
+}
+
+/* A fresh coroutine for w (after the old one ended in an error its hooks
+ * cannot come back from). */
+static void new_coroutine(mt_worker *w)
+{
+    lua_State *L = w->runner->script->L;
+    if (w->co_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, w->co_ref);
+    w->co = lua_newthread(L);
+    *(mt_worker **)lua_getextraspace(w->co) = w;
+    lua_sethook(w->co, on_instructions, LUA_MASKCOUNT, HOOK_EVERY);
+    w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 static mt_worker *worker_new(mt_runner *r, int id)
@@ -81,11 +118,8 @@ static mt_worker *worker_new(mt_runner *r, int id)
     w->id = id;
     w->runner = r;
     w->session_ref = LUA_NOREF;
-    lua_State *L = r->script->L;
-    w->co = lua_newthread(L);
-    *(mt_worker **)lua_getextraspace(w->co) = w;
-    lua_sethook(w->co, on_instructions, LUA_MASKCOUNT, HOOK_EVERY);
-    w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    w->co_ref = LUA_NOREF;
+    new_coroutine(w);
     if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt->verbose)) {
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
         abort();
@@ -306,7 +340,10 @@ static int pick_by_picker(mt_worker *w)
     lua_rawgeti(co, LUA_REGISTRYINDEX, s->picker_ref);
     lua_pushinteger(co, w->id);
     lua_pushinteger(co, w->step);
-    if (lua_pcall(co, 2, 1, 0) != LUA_OK) {
+    lua_enter(w);
+    int rc = lua_pcall(co, 2, 1, 0);
+    lua_leave(w);
+    if (rc != LUA_OK) {
         mt_script_error_message(co, msg, sizeof(msg));
     } else {
         const char *name = lua_tostring(co, -1);
@@ -348,7 +385,9 @@ static void emit_scenario(mt_worker *w, const char *event, const char *exception
         lua_pushstring(co, exception);
         lua_setfield(co, -2, "exception");
     }
+    lua_enter(w);
     mt_script_emit(s, co, event, -1);
+    lua_leave(w);
     lua_pop(co, 1);
 }
 
@@ -482,6 +521,7 @@ static void failed(mt_worker *w, const char *msg)
         free(masked);
     }
     lua_resetthread(w->co);
+    if (w->busy_expired) new_coroutine(w);
     phase_failed(w, msg);
 }
 
@@ -489,10 +529,15 @@ static void failed(mt_worker *w, const char *msg)
 static void resume(mt_worker *w, int nargs)
 {
     int nres = 0, st = LUA_OK;
-    w->resumed_ns = mt_now_ns();
+    lua_enter(w);
     if (nargs >= 0) st = lua_resume(w->co, w->runner->script->L, nargs, &nres);
+    lua_leave(w);
     if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
     char msg[1024];
+    if (st == LUA_YIELD && w->busy_expired) {
+        failed(w, busy_msg);
+        return;
+    }
     if (st == LUA_YIELD) {
         lua_pushliteral(w->co, "coroutine.yield() cannot suspend a worker (use molotov.sleep)");
         mt_script_error_message(w->co, msg, sizeof(msg));

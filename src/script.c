@@ -337,6 +337,9 @@ static mt_script *script_new(const mt_options *o)
         fprintf(stderr, "molotov: out of memory (Lua state)\n");
         abort();
     }
+    /* threads copy the main thread's extra space: no worker there, so the
+     * coroutines a script makes are no worker either */
+    *(void **)lua_getextraspace(s->L) = NULL;
     lua_State *L = s->L;
     luaL_openlibs(L);
     lua_gc(L, LUA_GCGEN, 0, 0); /* responses die young; their buffers live outside Lua */

@@ -35,7 +35,8 @@ typedef struct mt_worker {
     long step;            /* scenarios started */
     int scenario;         /* index of the scenario running */
     uint64_t scenario_t0; /* when it started (monotonic ns) */
-    uint64_t resumed_ns;  /* when its coroutine was last resumed (the busy-loop check) */
+    uint64_t entered_ns;  /* when Lua was entered on its coroutine; 0 outside (busy check) */
+    bool busy_expired;    /* the busy check stopped its Lua (see runner.c) */
     char label[256];      /* the statistics label of the request in flight */
     bool setup_ok;
     bool queued;
