@@ -35,14 +35,14 @@ class Faults(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="molotov-faults-")
         self.report = os.path.join(self.tmp, "r.json")
 
-    def run_mixed(self, srv, fault_url, args=(), timeout=60):
+    def run_mixed(self, srv, fault_url, args=(), timeout=60, min_good=10):
         res = harness.run_molotov(["-w", "4", "-d", "2", "--json", self.report, *args],
                                   scenario_text=MIXED, timeout=timeout,
                                   env={"TARGET": srv.url, "FAULT": fault_url})
         self.assertIn(res.rc, (0,), res)
         with open(self.report) as f:
             rep = json.load(f)
-        self.assertGreater(rep["scenarios"]["good"]["successes"], 10, res)
+        self.assertGreaterEqual(rep["scenarios"]["good"]["successes"], min_good, res)
         self.assertEqual(rep["scenarios"]["good"]["failures"], 0, res)
         return res, rep
 
@@ -79,11 +79,14 @@ class Faults(unittest.TestCase):
     def test_trickling_responses_complete_or_time_out(self):
         with harness.MolotovServe() as srv:
             # 10 bytes at 100 ms: one second per response
-            _, rep = self.run_mixed(srv, srv.url + "/trickle/10/100", args=("--timeout", "5"))
+            # (a worker that picks "fault" is busy for a second: fewer good runs)
+            _, rep = self.run_mixed(srv, srv.url + "/trickle/10/100", args=("--timeout", "5"),
+                                    min_good=1)
             fault = rep["requests"]["fault"]
             self.assertEqual(fault["errors"], 0, fault)
             self.assertGreaterEqual(fault["latency_ms"]["min"], 900)
-            _, rep = self.run_mixed(srv, srv.url + "/trickle/10/100", args=("--timeout", "0.3"))
+            _, rep = self.run_mixed(srv, srv.url + "/trickle/10/100", args=("--timeout", "0.3"),
+                                    min_good=1)
         self.assert_kind(rep, "timeout")
 
     def test_unresolvable_names_are_dns_failures(self):
