@@ -44,8 +44,7 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 
 /* One JSON value in text[0, len) (NUL-terminated at len), or NULL with
  * "PATH:LINE: not valid JSON" in err. */
-static cJSON *parse_json(const char *path, const char *text, size_t len, char *err,
-                         size_t errlen)
+static cJSON *parse_json(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);

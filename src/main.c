@@ -237,6 +237,17 @@ static int run(const mt_options *o, mt_script *script)
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
     rc = start_load(&a, pool, err, sizeof(err));
+    if (rc == MT_ESTOPPED && a.runner.global_setup_done && !a.runner.global_setup_err[0]) {
+        /* interrupted while waiting for --start-at: global_teardown still runs
+         * after global_setup, and the (empty) summary and reports are written */
+        fprintf(stderr, "molotov: %s\n", err);
+        mt_runner_global_teardown(&a.runner);
+        uv_run(&loop, UV_RUN_DEFAULT); /* until it ends; or clears the stop it already asked */
+        rc = finish(&a, script, thresholds, nthresholds);
+        app_close(&a, &loop, pool);
+        free(thresholds);
+        return rc;
+    }
     if (rc) {
         fprintf(stderr, "molotov: %s\n", err);
         app_close(&a, &loop, pool);

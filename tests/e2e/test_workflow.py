@@ -210,14 +210,22 @@ class Merge(unittest.TestCase):
         self.assertIn("none.json: cannot read", res.stderr)
 
 
+FIXTURES = COUNT + """
+molotov.global_setup(function(args) print("GLOBAL SETUP RAN") end)
+molotov.global_teardown(function() print("GLOBAL TEARDOWN RAN") end)
+"""
+
+
 class StartAt(unittest.TestCase):
     def test_ctrl_c_while_waiting_exits_130_without_load(self):
         with harness.Nginx() as ng:
             with tempfile.TemporaryDirectory() as tmp:
                 scen = os.path.join(tmp, "count.lua")
-                write(scen, COUNT)
-                p = subprocess.Popen([harness.molotov_bin(), "-w", "2", "-d", "1", "--start-at",
-                                      str(int(time.time()) + 60), scen],
+                report = os.path.join(tmp, "r.json")
+                write(scen, FIXTURES)
+                p = subprocess.Popen([harness.molotov_bin(), "-p", "2", "-w", "2", "-d", "1",
+                                      "--start-at", str(int(time.time()) + 60),
+                                      "--json", report, scen],
                                      env=dict(os.environ, TARGET=ng.url), text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                 line = ""
@@ -228,6 +236,13 @@ class StartAt(unittest.TestCase):
                 out, err = p.communicate(timeout=20)
                 self.assertEqual(p.returncode, 130, err)
                 self.assertIn("interrupted before --start-at", err)
+                self.assertNotIn("handles left open", err)
+                # global_setup ran, so global_teardown does; the summary and the
+                # report are still there
+                self.assertIn("GLOBAL TEARDOWN RAN", out)
+                self.assertIn("Interrupted.", out)
+                self.assertEqual(harness.assert_summary_counts(out), (0, 0))
+                self.assertEqual(load(report)["totals"]["requests"], 0)
             self.assertEqual(ng.count(), 0)
 
 
