@@ -3,6 +3,7 @@ counted in nginx's access log with the command line winning, bad config files
 refused before any load, `molotov quickstart` (with and without a terminal)
 producing a test that runs, `molotov merge` of runs made at the same time
 checked against the access log, and `--start-at` lining two runs up."""
+import calendar
 import json
 import os
 import pty
@@ -180,8 +181,8 @@ class Merge(unittest.TestCase):
         self.assertEqual(harness.assert_summary_counts(res.stdout), (served, 0))
         # --start-at: the three runs began within 50 ms of the asked time
         for r in reports:
-            start = time.mktime(time.strptime(r["started_at"][:19], "%Y-%m-%dT%H:%M:%S"))
-            start += float(r["started_at"][19:-1] or 0) - time.timezone
+            start = calendar.timegm(time.strptime(r["started_at"][:19], "%Y-%m-%dT%H:%M:%S"))
+            start += float(r["started_at"][19:-1] or 0)
             self.assertLess(abs(start - at), 0.05, r["started_at"])
         # the timeline is keyed on wall-clock seconds: each second sums the three
         by_unix = {}
