@@ -331,8 +331,23 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
 
 /* --config FILE [TEST]: defaults, then the file's test, then the command
  * line again, so that what is given explicitly wins. */
+/* Where the file set an option that contradicts one the command line gives
+ * (-q and -v, --single-run and -r/-s, --sizing and --rate), the command
+ * line's wins instead of the pair being refused. */
+static void command_line_wins(mt_options *o, const mt_options *cl)
+{
+    if (cl->verbose && !cl->quiet) o->quiet = false;
+    if (cl->quiet && !cl->verbose) o->verbose = 0;
+    if ((cl->max_runs || cl->single_mode) && !cl->single_run) o->single_run = false;
+    if (cl->single_run && !cl->max_runs) o->max_runs = 0;
+    if (cl->single_run && !cl->single_mode) o->single_mode = NULL;
+    if (cl->rate > 0 && !cl->sizing) o->sizing = false;
+    if (cl->sizing && cl->rate <= 0) o->rate = 0;
+}
+
 static int apply_config(mt_options *o, int argc, char **argv, char *err, size_t errlen)
 {
+    const mt_options cl = *o; /* the command line alone */
     const char *path = o->config, *test = o->config_test;
     mt_options_defaults(o);
     int rc = mt_config_apply(o, path, test, err, errlen);
@@ -342,6 +357,7 @@ static int apply_config(mt_options *o, int argc, char **argv, char *err, size_t 
     const char *scenario = o->scenario;
     rc = parse_argv(o, argc, argv, err, errlen);
     o->scenario = scenario;
+    command_line_wins(o, &cl);
     return rc;
 }
 
@@ -445,7 +461,8 @@ const char *mt_options_usage(void)
 {
     return "usage: molotov [options] [scenario.lua]\n"
            "       molotov --config molotov.json [options] [TEST]\n"
-           "       molotov merge REPORT.json... [--json F] [--html F] [--junit F] [--threshold E]\n"
+           "       molotov merge REPORT.json... [--json F] [--html F] [--junit F]\n"
+           "                     [--threshold E]... [-q]\n"
            "       molotov quickstart [DIR]\n"
            "       molotov serve [--host H] [--port N] [--duration S]\n"
            "\n"

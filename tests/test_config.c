@@ -104,6 +104,19 @@ static void test_the_command_line_wins(void **state)
     assert_string_equal(o.thresholds[0], "p50<1s");
     assert_string_equal(o.scenario, "/abs/load.lua"); /* the argument is the test */
     mt_config_release();
+
+    /* options that contradict the file's: the command line's win */
+    write_config("{\"molotov\": {\"tests\": {\"t\": {\"quiet\": true, \"single_run\": true, "
+                 "\"sizing\": true}}}}");
+    assert_int_equal(PARSE(&o, "-v", "-r", "2", "--rate", "5"), MT_OK);
+    assert_true(!o.quiet && o.verbose == 1 && !o.single_run && o.max_runs == 2);
+    assert_true(!o.sizing && o.rate == 5);
+    write_config("{\"molotov\": {\"tests\": {\"t\": {\"verbose\": 2, \"max_runs\": 3}}}}");
+    assert_int_equal(PARSE(&o, "-q", "--single-run"), MT_OK);
+    assert_true(o.quiet && o.verbose == 0 && o.single_run && o.max_runs == 0);
+    /* both on the command line: still refused */
+    assert_int_equal(PARSE(&o, "-q", "-v"), MT_EINVAL);
+    mt_config_release();
 }
 
 static void test_the_only_test_is_the_default(void **state)
