@@ -19,11 +19,16 @@ trap 'rm -rf "$scratch"' EXIT
 for target in threshold config json merge; do
   mkdir -p "$scratch/$target"
   echo "fuzz: $target for ${seconds} s"
+  log="$scratch/$target.log"
   (cd "$scratch" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$OLDPWD/build-fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 \
     -timeout=10 -print_final_stats=1 "$scratch/$target" "$OLDPWD/fuzz/corpus/$target" \
-    2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==|SUMMARY|INFO: a corpus)" || true)
-  if ls "$scratch"/crash-* "$scratch"/leak-* "$scratch"/timeout-* >/dev/null 2>&1; then
+    >"$log" 2>&1 || true)
+  grep -E "^stat::number_of_executed_units" "$log" || true
+  # a sanitizer report fails the run even when the process went on
+  if grep -qE "^SUMMARY: |ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:" "$log" ||
+    ls "$scratch"/crash-* "$scratch"/leak-* "$scratch"/timeout-* >/dev/null 2>&1; then
+    grep -E -A30 "runtime error:|ERROR: |^SUMMARY: " "$log" | head -60 >&2
     echo "fuzz: $target failed; inputs kept in fuzz-failures/" >&2
     mkdir -p fuzz-failures && cp "$scratch"/crash-* "$scratch"/leak-* "$scratch"/timeout-* fuzz-failures/ 2>/dev/null || true
     exit 1

@@ -67,6 +67,14 @@ static double number(const cJSON *r, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* A process or worker count: 0 unless a number in [0, 1e7] (a report is a
+ * file a user names: nothing in it may reach an undefined cast). */
+static int small_count(const cJSON *r, const char *key)
+{
+    double v = number(r, key);
+    return v >= 0 && v <= 1e7 ? (int)v : 0;
+}
+
 /* The run's start and end in Unix seconds; false when they are missing. */
 static bool span_of(const cJSON *r, double *start, double *end)
 {
@@ -96,7 +104,7 @@ static int merge_one(mt_merged *m, const cJSON *r, const char *path, double *end
         snprintf(err, errlen, "%s: \"histograms\" is malformed", path);
         return MT_EINVAL;
     }
-    int p = (int)number(r, "processes"), w = (int)number(r, "workers");
+    int p = small_count(r, "processes"), w = small_count(r, "workers");
     m->workers = m->nreports == 0 || m->workers == w ? w : -1; /* -1: they differ */
     m->processes += p > 0 ? p : 1;
     m->nreports++;
@@ -112,7 +120,8 @@ int mt_merge_reports(cJSON *const *reports, const char *const *paths, int n, mt_
     double end = 0, total_workers = 0;
     for (int i = 0; i < n && !rc; i++) {
         rc = merge_one(m, reports[i], paths[i], &end, err, errlen);
-        total_workers += number(reports[i], "workers") * fmax(1, number(reports[i], "processes"));
+        total_workers +=
+            small_count(reports[i], "workers") * fmax(1, small_count(reports[i], "processes"));
     }
     if (rc) return rc;
     m->duration_s = end - m->started_wall;

@@ -431,7 +431,7 @@ int mt_options_parse_time(const char *s, double *out)
 {
     if (*s && strspn(s, "0123456789.") == strlen(s)) {
         double v = 0;
-        if (parse_seconds(s, &v) || v <= 0) return MT_EINVAL;
+        if (parse_seconds(s, &v) || v <= 0 || v >= 1e11) return MT_EINVAL; /* before 5138 */
         *out = v;
         return MT_OK;
     }
