@@ -165,9 +165,9 @@ static int parse_merge(mt_options *o, int argc, char **argv)
                     c == ':' ? "missing value" : "unknown option (see --help)");
             return MT_EINVAL;
         }
-        static const char *const names[] = {
-            ['j'] = "json", ['H'] = "html", ['J'] = "junit", ['t'] = "threshold", ['q'] = "quiet"};
-        if (mt_options_set(o, names[c], c == 'q' ? NULL : optarg, err, sizeof(err))) {
+        const struct option *lo = merge_opts;
+        while (lo->val != c) lo++; /* the same long name as molotov's own option */
+        if (mt_options_set(o, lo->name, lo->has_arg ? optarg : NULL, err, sizeof(err))) {
             fprintf(stderr, "molotov merge: %s\n", err);
             return MT_EINVAL;
         }

@@ -214,11 +214,7 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
     case 's': o->single_mode = arg; break;
     case 'x': o->exception = true; break;
     case 'q': o->quiet = true; break;
-    case 'v':
-        if (o->cfg_verbose) o->verbose = 0; /* the command line replaces the file's */
-        o->cfg_verbose = false;
-        o->verbose++;
-        break;
+    case 'v': o->verbose++; break;
     case 'h': o->show_help = true; break;
     case OPT_VERSION: o->show_version = true; break;
     case OPT_SINGLE_RUN: o->single_run = true; break;
@@ -255,8 +251,6 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
                       arg);
         break;
     case OPT_THRESHOLD:
-        if (o->cfg_thresholds) o->nthresholds = 0; /* the command line replaces the file's */
-        o->cfg_thresholds = false;
         if (o->nthresholds == MT_MAX_THRESHOLDS)
             return fail(err, errlen, "%s: at most %d thresholds", name, MT_MAX_THRESHOLDS);
         o->thresholds[o->nthresholds++] = arg;
@@ -319,7 +313,6 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
     }
     if (o->show_help || o->show_version) return MT_OK;
     if (optind < argc) {
-        o->positional_given = true;
         if (o->config)
             o->config_test = argv[optind++];
         else
@@ -329,8 +322,6 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
     return MT_OK;
 }
 
-/* --config FILE [TEST]: defaults, then the file's test, then the command
- * line again, so that what is given explicitly wins. */
 /* Where the file set an option that contradicts one the command line gives
  * (-q and -v, --single-run and -r/-s, --sizing and --rate), the command
  * line's wins instead of the pair being refused. */
@@ -345,6 +336,8 @@ static void command_line_wins(mt_options *o, const mt_options *cl)
     if (cl->sizing && cl->rate <= 0) o->rate = 0;
 }
 
+/* --config FILE [TEST]: defaults, then the file's test, then the command
+ * line again, so that what is given explicitly wins. */
 static int apply_config(mt_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     const mt_options cl = *o; /* the command line alone */
@@ -352,8 +345,8 @@ static int apply_config(mt_options *o, int argc, char **argv, char *err, size_t 
     mt_options_defaults(o);
     int rc = mt_config_apply(o, path, test, err, errlen);
     if (rc) return rc;
-    o->cfg_thresholds = o->nthresholds > 0;
-    o->cfg_verbose = o->verbose > 0;
+    if (cl.nthresholds) o->nthresholds = 0; /* the command line's list replaces the file's */
+    if (cl.verbose) o->verbose = 0;         /* and so does its -v count */
     const char *scenario = o->scenario;
     rc = parse_argv(o, argc, argv, err, errlen);
     o->scenario = scenario;

@@ -573,7 +573,8 @@ static int merge_req_json(mt_stats *s, const cJSON *o)
     }
     cJSON_ArrayForEach(c, kinds)
     {
-        if (count_of(c)) add_kind(r, c->string, count_of(c));
+        uint64_t n = count_of(c);
+        if (n) add_kind(r, c->string, n);
     }
     return merge_hist(r->latency, o, "latency");
 }

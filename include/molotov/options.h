@@ -44,8 +44,6 @@ typedef struct {
     /* which options were given explicitly */
     bool workers_given, ramp_up_given, duration_given;
     bool show_help, show_version;
-    bool positional_given;            /* a scenario (or, with --config, a test) was named */
-    bool cfg_thresholds, cfg_verbose; /* set by the config file: the command line replaces */
 } mt_options;
 
 /* Fills `o` with the defaults of cli.md. */
