@@ -72,7 +72,12 @@ class Faults(unittest.TestCase):
 
     def test_never_answering_is_a_timeout(self):
         with harness.MolotovServe() as srv:
-            res, rep = self.run_mixed(srv, srv.url + "/delay/300000", args=("--timeout", "0.5"))
+            # Each worker picks "fault" half the time and then waits 0.5 s, so in
+            # 2 s the four workers make about 16 faults and, between them, a
+            # negative-binomial count of good runs with mean 16: 10 fails 11% of
+            # runs (seen in CI), 3 fails 0.07%.
+            res, rep = self.run_mixed(srv, srv.url + "/delay/300000",
+                                      args=("--timeout", "0.5"), min_good=3)
         self.assert_kind(rep, "timeout")
         self.assertLess(res.duration, 10, res)  # -d 2, then at most one 0.5 s timeout
 
@@ -160,8 +165,9 @@ end)
             rep = json.load(f)
         kinds = rep["requests"]["GET /"]["errors_by_kind"]
         self.assertGreater(kinds.get("connection refused", 0), 0, kinds)
+        # the kill may land while a request is being written: a send error
         self.assertTrue(set(kinds) <= {"connection refused", "connection reset",
-                                       "empty response"}, kinds)
+                                       "empty response", "send error"}, kinds)
         ticks = rep["timeline"]
         down = [t["t"] for t in ticks if t["failures"]]
         self.assertTrue(down, ticks)
