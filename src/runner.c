@@ -391,6 +391,15 @@ static void emit_scenario(mt_worker *w, const char *event, const char *exception
     lua_pop(co, 1);
 }
 
+static void on_rate(uv_timer_t *t);
+
+/* --rate: every worker is through its setup fixtures; the schedule starts. */
+static void begin_rate(mt_runner *r)
+{
+    r->rate_t0 = mt_now_ns();
+    uv_timer_start(&r->rate_timer, on_rate, 0, 1);
+}
+
 static void next_scenario(mt_worker *w)
 {
     lua_settop(w->co, 0);
@@ -399,6 +408,10 @@ static void next_scenario(mt_worker *w)
         return;
     }
     mt_runner *r = w->runner;
+    if (!w->ready) {
+        w->ready = true;
+        if (r->unready && --r->unready == 0) begin_rate(r);
+    }
     if (r->rate > 0 && !w->start_token) { /* open model: wait for the next start */
         w->phase = PH_IDLE;
         r->idle[r->nidle++] = w;
@@ -772,8 +785,7 @@ static void start_rate(mt_runner *r, int workers)
     if (o->rate <= 0 || workers <= 0) return;
     r->rate = o->rate / o->processes; /* each process its share */
     r->idle = mt_calloc((size_t)workers, sizeof(mt_worker *));
-    r->rate_t0 = mt_now_ns();
-    uv_timer_start(&r->rate_timer, on_rate, 1, 1);
+    r->unready = workers; /* the schedule begins when they are all ready */
 }
 
 void mt_runner_begin(mt_runner *r, int workers)

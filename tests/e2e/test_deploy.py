@@ -110,7 +110,8 @@ class Manifests(unittest.TestCase):
             for p in pods:
                 out, err = p.communicate(timeout=60)
                 self.assertEqual(p.returncode, 0, out + err)
-            served = ng.count()
+            # nginx logs a request after answering it: wait for the lines
+            served = ng.wait_for_count(2 * len(pods))  # two scenarios, one request each
         self.assertEqual(len(glob.glob(os.path.join(reports, "report-*.json"))), len(pods))
         _, c = container(self.merge)
         p = shell(c, {})

@@ -127,10 +127,10 @@ end)
 local starts, current = 0, 0
 molotov.events(function(ev, info)
   if ev == "scenario_start" then starts = starts + 1 end
-  if ev == "current_workers" then current = current + 1; last = info.workers end
+  if ev == "current_workers" then current = current + 1; peak = math.max(peak or 0, info.workers) end
 end)
 molotov.teardown(function(wid) print("STARTS " .. wid .. " " .. starts) end)
-molotov.global_teardown(function() print("CURRENT " .. current .. " " .. tostring(last)) end)
+molotov.global_teardown(function() print("CURRENT " .. current .. " " .. tostring(peak)) end)
 """
         res = self.run_m(["-p", "2", "-w", "1", "-d", "2.5", "--delay", "0.1"], text)
         self.assertEqual(res.rc, 0, res)
@@ -141,7 +141,9 @@ molotov.global_teardown(function() print("CURRENT " .. current .. " " .. tostrin
         m = re.search(r"^CURRENT (\d+) (\d+)$", res.stdout, re.M)
         self.assertIsNotNone(m, res)
         self.assertGreaterEqual(int(m.group(1)), 2)
-        self.assertEqual(int(m.group(2)), 2)  # both processes' workers, seen from main
+        # both processes' workers, seen from main (the peak: a tick during the
+        # children's exit may see fewer)
+        self.assertEqual(int(m.group(2)), 2)
 
 
 class Signals(unittest.TestCase):
@@ -197,7 +199,7 @@ class Signals(unittest.TestCase):
             out, err = proc.communicate(timeout=20)
             elapsed = time.monotonic() - t0
         self.assertEqual(proc.returncode, 130, out + err)
-        self.assertLess(elapsed, 3.0)
+        self.assertLess(elapsed, 4.0)  # not the 5 s grace period
         self.assertEqual(harness.assert_summary_counts(out), (0, 0))
         self.assert_gone(kids)
 

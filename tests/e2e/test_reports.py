@@ -39,14 +39,16 @@ class Reports(unittest.TestCase):
         rep = json.load(open(self.path("r.json")))
         lat = rep["requests"]["GET /delay/100"]["latency_ms"]
         self.assertGreaterEqual(lat["p50"], 99.5, lat)
-        self.assertLess(lat["p50"], 104, lat)   # within a few percent of the delay
-        self.assertLess(lat["p99"], 110, lat)
+        self.assertLess(lat["p50"], 110, lat)   # within 10% of the delay
+        # with ~150 samples p99 is the second-worst request: one stall of a
+        # loaded machine moves it, so its bound is loose
+        self.assertLess(lat["p99"], 200 if harness.sanitized_build() else 150, lat)
         self.assertGreaterEqual(lat["min"], 99.5, lat)
         scn = rep["scenarios"]["slow"]["latency_ms"]  # the whole scenario run
         self.assertGreaterEqual(scn["p50"], lat["p50"])
-        self.assertLess(scn["p50"], 106)
+        self.assertLess(scn["p50"], 112)
         # the summary table shows the same percentiles
-        self.assertRegex(res.stdout, r"GET /delay/100\s+\d+\s+0\s+[\d.]+\s+10\d\.\dms")
+        self.assertRegex(res.stdout, r"GET /delay/100\s+\d+\s+0\s+[\d.]+\s+1[01]\d\.\dms")
 
     def test_json_report_matches_what_nginx_saw(self):
         text = """

@@ -37,7 +37,7 @@ class RunShape(harness.NginxCase):
         self.assertEqual(self.web.wait_for_count(ok, path="/", status=200), ok)
         self.assertEqual(self.web.count(), ok)
         self.assertGreaterEqual(res.duration, 3.0)
-        self.assertLess(res.duration, 6.0)
+        self.assertLess(res.duration, 8.0 if harness.sanitized_build() else 6.0)
 
     def test_max_runs_is_exact_per_worker(self):
         res = self.run_m(["-w", "4", "-r", "7"], HOME)
@@ -213,7 +213,7 @@ molotov.scenario("slow", 1, function(s) assert(s:get(T .. "/delay/3000").status 
             env = {"SLOW_TARGET": srv.url}
             res = self.run_m(["-w", "2", "-d", "1", "--force-shutdown"], text, env=env)
             self.assertEqual(res.rc, 0, res)
-            self.assertLess(res.duration, 2.5, res)
+            self.assertLess(res.duration, 2.9, res)  # not the 3 s of the requests
             self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 0))
             self.assertIn("Cancelled at the deadline: 2", res.stdout)
             self.assertEqual(res.stdout.count("TEARDOWN "), 2, res)

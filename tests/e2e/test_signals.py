@@ -78,7 +78,7 @@ class Signals(unittest.TestCase):
             out, err = proc.communicate(timeout=15)
             elapsed = time.monotonic() - t0
         self.assertEqual(proc.returncode, 130, out + err)
-        self.assertLess(elapsed, 3.0)
+        self.assertLess(elapsed, 4.0)  # not the 5 s grace period
         self.assertEqual(harness.assert_summary_counts(out), (0, 0))
 
     def test_grace_period_is_bounded(self):

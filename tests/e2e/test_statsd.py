@@ -74,7 +74,8 @@ class StatsD(harness.NginxCase):
         self.assertEqual(res.rc, 0, res)
         ok, failed = harness.assert_summary_counts(res.stdout)
         self.assertEqual(failed, 0)
-        self.assertGreater(ok, 1000, res)  # thousands of requests/s, as without StatsD
+        # thousands of requests/s, as without StatsD (an ASan build is slower)
+        self.assertGreater(ok, 300 if harness.sanitized_build() else 1000, res)
         self.assertLess(res.duration, 4)
 
     def test_bad_address_is_a_usage_error(self):

@@ -166,8 +166,9 @@ class Merge(unittest.TestCase):
                      for i, p in enumerate(paths)]
             for p in procs:
                 self.assertEqual(p.wait(timeout=60), 0)
-            served = ng.count(path="/")
-        reports = [load(p) for p in paths]
+            reports = [load(p) for p in paths]
+            # nginx logs a request after answering it: wait for the lines
+            served = ng.wait_for_count(sum(r["totals"]["requests"] for r in reports), path="/")
         out = os.path.join(tmp, "merged.json")
         html = os.path.join(tmp, "merged.html")
         res = harness.run_molotov(["merge", *paths, "--json", out, "--html", html,
@@ -179,11 +180,13 @@ class Merge(unittest.TestCase):
         self.assertEqual(m["processes"], 3)
         self.assertEqual(m["workers"], 2)  # 1 + 2 + 3 workers over 3 processes
         self.assertEqual(harness.assert_summary_counts(res.stdout), (served, 0))
-        # --start-at: the three runs began within 50 ms of the asked time
+        # --start-at: the three runs began within 250 ms of the asked time (a
+        # broken --start-at starts 1.5 s early; a loaded machine wakes late)
         for r in reports:
             start = calendar.timegm(time.strptime(r["started_at"][:19], "%Y-%m-%dT%H:%M:%S"))
             start += float(r["started_at"][19:-1] or 0)
-            self.assertLess(abs(start - at), 0.05, r["started_at"])
+            self.assertLess(abs(start - at), 0.25, r["started_at"])
+            self.assertGreaterEqual(start, at - 0.001, r["started_at"])  # never early
         # the timeline is keyed on wall-clock seconds: each second sums the three
         by_unix = {}
         for r in reports:
