@@ -2,6 +2,7 @@
  * change are set once; each request sets only what it varies. Response bytes
  * go into pooled buffers handed to the Lua response object. */
 #include "molotov/http.h"
+#include "molotov/stats.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -112,19 +113,26 @@ static void trace_headers(char prefix, const char *p, size_t n)
     }
 }
 
+/* -vv: the first 512 bytes of a body, NULs shown as '.', secrets masked. */
+static void trace_body(char prefix, const char *p, size_t n)
+{
+    char text[513];
+    size_t show = n < 512 ? n : 512;
+    for (size_t i = 0; i < show; i++) text[i] = p[i] ? p[i] : '.';
+    text[show] = '\0';
+    fprintf(stderr, "%c [%zu bytes] ", prefix, n);
+    mt_print_masked(stderr, text, n > show ? "...\n" : "\n");
+}
+
 static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *userp)
 {
     (void)easy;
     (void)userp;
-    const size_t max_body = 512;
     switch (type) {
     case CURLINFO_HEADER_OUT: trace_headers('>', p, n); break;
     case CURLINFO_HEADER_IN: trace_headers('<', p, n); break;
-    case CURLINFO_DATA_OUT:
-    case CURLINFO_DATA_IN:
-        fprintf(stderr, "%c [%zu bytes] %.*s%s\n", type == CURLINFO_DATA_OUT ? '>' : '<', n,
-                (int)(n < max_body ? n : max_body), p, n > max_body ? "..." : "");
-        break;
+    case CURLINFO_DATA_OUT: trace_body('>', p, n); break;
+    case CURLINFO_DATA_IN: trace_body('<', p, n); break;
     default: break;
     }
     return 0;

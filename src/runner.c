@@ -156,13 +156,11 @@ static bool has_fixture(mt_worker *w, int which)
 
 static void report(mt_worker *w, const char *what, const char *msg)
 {
-    char *masked = mt_mask_secrets(msg);
-    if (masked) msg = masked;
     if (w->id >= 0)
-        fprintf(stderr, "molotov: %s failed (worker %d): %s\n", what, w->id, msg);
+        fprintf(stderr, "molotov: %s failed (worker %d): ", what, w->id);
     else
-        fprintf(stderr, "molotov: %s failed: %s\n", what, msg);
-    free(masked);
+        fprintf(stderr, "molotov: %s failed: ", what);
+    mt_print_masked(stderr, msg, "\n");
 }
 
 static void run_finished(mt_runner *r)
@@ -529,9 +527,7 @@ static void failed(mt_worker *w, const char *msg)
 {
     if (w->runner->opt->verbose && w->phase != PH_GLOBAL_SETUP) {
         luaL_traceback(w->co, w->co, msg, 0);
-        char *masked = mt_mask_secrets(lua_tostring(w->co, -1));
-        fprintf(stderr, "%s\n", masked ? masked : lua_tostring(w->co, -1));
-        free(masked);
+        mt_print_masked(stderr, lua_tostring(w->co, -1), "\n");
     }
     lua_resetthread(w->co);
     if (w->busy_expired) new_coroutine(w);

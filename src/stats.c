@@ -165,6 +165,13 @@ char *mt_mask_secrets(const char *msg)
     return b.data;
 }
 
+void mt_print_masked(FILE *out, const char *text, const char *end)
+{
+    char *masked = mt_mask_secrets(text);
+    fprintf(out, "%s%s", masked ? masked : text, end);
+    free(masked);
+}
+
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count)
 {
     char *masked = mt_mask_secrets(msg);

@@ -449,10 +449,24 @@ static void test_messages_mask_secrets(void **state)
     mt_stats_free(&s);
 }
 
+static void test_print_masked(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    mt_print_masked(f, "Cookie: sid=xyz\nplain", "|");
+    mt_print_masked(f, "nothing", "\n");
+    fclose(f);
+    assert_string_equal(text, "Cookie: ***\nplain|nothing\n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_messages_mask_secrets),
+        cmocka_unit_test(test_print_masked),
         cmocka_unit_test(test_init_and_free),
         cmocka_unit_test(test_messages_counted_and_ordered),
         cmocka_unit_test(test_big_counts),

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define MT_STATS_MAX_MESSAGES 1000 /* distinct failure messages kept */
 #define MT_STATS_OTHER "(further distinct messages)"
@@ -82,6 +83,9 @@ void mt_stats_reset(mt_stats *s);
  * Bearer tokens replaced by *** (a new string to free), or NULL when there is
  * nothing to mask. */
 char *mt_mask_secrets(const char *msg);
+
+/* Writes text to out with its secrets masked (as mt_mask_secrets), then end. */
+void mt_print_masked(FILE *out, const char *text, const char *end);
 
 /* Counts one failure message (copied, secrets masked). */
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count);

@@ -111,16 +111,20 @@ local T = os.getenv("TARGET")
 molotov.setup(function() return { headers = { Authorization = "Bearer s3cr3t-token" } } end)
 molotov.scenario("s", 1, function(s)
   s:get(T .. "/", { cookies = { sid = "c00kie-value" } })
+  s:post(T .. "/", { body = '{"Authorization": "Bearer b0dy-secret", "n": "x\\0y"}' })
 end)
 """
         res = harness.run_molotov(["-vv", "--single-run"], scenario_text=text,
                                   env={"TARGET": self.web.url})
         self.assertEqual(res.rc, 0, res)
+        # bodies are shown too, secrets in them masked
+        self.assertRegex(res.stderr,
+                         r'> \[\d+ bytes\] \{"Authorization": "(Bearer )?\*\*\*", "n": "x\.y"\}')
         self.assertIn("> GET / HTTP/1.1", res.stderr)
         self.assertIn("< HTTP/1.1 200 OK", res.stderr)
         self.assertIn("> Authorization: ***", res.stderr)
         self.assertIn("> Cookie: ***", res.stderr)
-        for secret in ("s3cr3t-token", "c00kie-value"):
+        for secret in ("s3cr3t-token", "c00kie-value", "b0dy-secret"):
             self.assertNotIn(secret, res.stderr + res.stdout)
 
 
