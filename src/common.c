@@ -56,6 +56,14 @@ char *mt_strndup(const char *s, size_t n)
     return d;
 }
 
+size_t mt_strlcpyn(char *out, size_t outlen, const char *s, size_t n)
+{
+    if (n >= outlen) n = outlen - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return n;
+}
+
 char *mt_strdup(const char *s)
 {
     return mt_strndup(s, strlen(s));

@@ -388,7 +388,7 @@ void mt_http_url_host(const char *url, char *out, size_t outlen)
         const char *colon = memchr(p, ':', n);
         if (colon) n = (size_t)(colon - p);
     }
-    snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), p);
+    mt_strlcpyn(out, outlen, p, n);
 }
 
 void mt_http_url_path(const char *url, char *out, size_t outlen)
@@ -398,9 +398,9 @@ void mt_http_url_path(const char *url, char *out, size_t outlen)
     p += n;
     n = strcspn(p, "?#");
     if (n == 0)
-        snprintf(out, outlen, "/");
+        mt_strlcpyn(out, outlen, "/", 1);
     else
-        snprintf(out, outlen, "%.*s", (int)(n < outlen ? n : outlen - 1), p);
+        mt_strlcpyn(out, outlen, p, n);
 }
 
 void mt_http_urlencode(mt_buf *out, const char *s, size_t n)

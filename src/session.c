@@ -373,12 +373,12 @@ static mt_worker *running_worker(lua_State *L)
 static void set_label(mt_worker *w, const char *name, const char *method, const char *url)
 {
     if (name) {
-        snprintf(w->label, sizeof(w->label), "%s", name);
+        mt_strlcpyn(w->label, sizeof(w->label), name, strlen(name));
         return;
     }
-    char path[200];
-    mt_http_url_path(url, path, sizeof(path));
-    snprintf(w->label, sizeof(w->label), "%s %s", method, path);
+    char *end = w->label + mt_strlcpyn(w->label, 16, method, strlen(method)); /* "METHOD " */
+    *end++ = ' ';
+    mt_http_url_path(url, end, 200);
 }
 
 static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, int url_idx,

@@ -26,6 +26,18 @@ static void test_buf_grows_and_terminates(void **state)
     assert_null(b.data);
 }
 
+static void test_strlcpyn_cuts_and_terminates(void **state)
+{
+    (void)state;
+    char out[4];
+    assert_int_equal(mt_strlcpyn(out, sizeof(out), "ab", 2), 2);
+    assert_string_equal(out, "ab");
+    assert_int_equal(mt_strlcpyn(out, sizeof(out), "abcdef", 6), 3);
+    assert_string_equal(out, "abc");
+    assert_int_equal(mt_strlcpyn(out, sizeof(out), "xyz", 0), 0);
+    assert_string_equal(out, "");
+}
+
 static void test_strerror_names_codes(void **state)
 {
     (void)state;
@@ -47,6 +59,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_grows_and_terminates),
         cmocka_unit_test(test_strerror_names_codes),
+        cmocka_unit_test(test_strlcpyn_cuts_and_terminates),
         cmocka_unit_test(test_clock_is_monotonic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

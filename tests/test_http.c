@@ -56,6 +56,24 @@ static void test_urlencode(void **state)
     mt_buf_free(&b);
 }
 
+static void test_url_host_and_path(void **state)
+{
+    (void)state;
+    char out[16];
+    mt_http_url_host("http://u:p@127.0.0.1:8080/a?b", out, sizeof(out));
+    assert_string_equal(out, "127.0.0.1");
+    mt_http_url_host("https://[::1]:443/", out, sizeof(out));
+    assert_string_equal(out, "::1");
+    mt_http_url_host("http://a-very-long-host-name.example/", out, sizeof(out));
+    assert_string_equal(out, "a-very-long-hos"); /* cut to fit */
+    mt_http_url_path("http://h:1/a/b?q=1#f", out, sizeof(out));
+    assert_string_equal(out, "/a/b");
+    mt_http_url_path("http://h:1?q", out, sizeof(out));
+    assert_string_equal(out, "/");
+    mt_http_url_path("http://h/0123456789abcdefghij", out, sizeof(out));
+    assert_string_equal(out, "/0123456789abcd");
+}
+
 static void test_error_kinds_by_code(void **state)
 {
     (void)state;
@@ -335,6 +353,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_urlencode),
+        cmocka_unit_test(test_url_host_and_path),
         cmocka_unit_test(test_error_kinds_by_code),
         cmocka_unit_test(test_error_kinds_from_real_failures),
         cmocka_unit_test(test_error_kind_non_http_reply),

@@ -28,6 +28,10 @@ void *mt_realloc(void *p, size_t n);
 char *mt_strdup(const char *s);
 char *mt_strndup(const char *s, size_t n);
 
+/* Copies at most n bytes of s into out (outlen > 0), cut to fit, and
+ * NUL-terminates it; returns the length copied. */
+size_t mt_strlcpyn(char *out, size_t outlen, const char *s, size_t n);
+
 /* A growable byte buffer, always NUL-terminated after its len bytes. */
 typedef struct {
     char *data;
