@@ -44,6 +44,7 @@ typedef struct {
     mt_xfer xfer;
     mt_respbuf *resp;
     struct curl_slist *headers;
+    struct curl_slist ua; /* "User-Agent: molotov/..." ahead of headers, not allocated */
     mt_buf scratch_url, scratch_body, scratch_cookie; /* for the session layer */
     size_t max_body; /* body bytes kept per response (--max-body); the rest is discarded */
     char errbuf[CURL_ERROR_SIZE];

@@ -166,6 +166,10 @@ class SessionTest(unittest.TestCase):
           h = session:get(T .. "/anything/headers/no-ua",
                           { headers = { ["user-agent"] = false } }):json().headers
           eq(hget(h, "User-Agent"), nil, "User-Agent removed by false")
+          -- a User-Agent of the scenario's replaces molotov's (one header, not two)
+          h = session:get(T .. "/anything/headers/own-ua",
+                          { headers = { ["user-agent"] = "custom/1" } }):json().headers
+          eq(hget(h, "User-Agent"), "custom/1", "own User-Agent")
           -- per-request headers do not stick to the session
           h = session:get(T .. "/anything/headers/after"):json().headers
           eq(hget(h, "X-Override"), "session", "X-Override after")
