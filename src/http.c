@@ -83,17 +83,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
     return len;
 }
 
-static bool secret_header(const char *p, size_t n)
-{
-    static const char *names[] = {
-        "authorization:", "proxy-authorization:", "cookie:", "set-cookie:"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-        size_t l = strlen(names[i]);
-        if (n >= l && strncasecmp(p, names[i], l) == 0) return true;
-    }
-    return false;
-}
-
 /* -vv: headers as sent and received, secrets masked, bodies shortened. */
 static void trace_headers(char prefix, const char *p, size_t n)
 {
@@ -102,7 +91,7 @@ static void trace_headers(char prefix, const char *p, size_t n)
         size_t len = eol ? (size_t)(eol - p) + 1 : n;
         size_t show = len;
         while (show && (p[show - 1] == '\n' || p[show - 1] == '\r')) show--;
-        if (show && secret_header(p, show)) {
+        if (show && mt_is_secret_header(p, show)) {
             const char *colon = memchr(p, ':', show);
             fprintf(stderr, "%c %.*s: ***\n", prefix, (int)(colon - p), p);
         } else if (show) {
@@ -138,13 +127,13 @@ static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *use
     return 0;
 }
 
-int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verbose)
+int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, const mt_options *o)
 {
     memset(h, 0, sizeof(*h));
     int rc = mt_engine_xfer_init(e, &h->xfer, done, data);
     if (rc) return rc;
     CURL *c = h->xfer.easy;
-    h->max_body = MT_HTTP_MAX_BODY_DEFAULT;
+    h->max_body = (size_t)o->max_body;
     h->resp = mt_respbuf_get();
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
@@ -158,7 +147,8 @@ int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verb
                                                per request), as Molotov's aiohttp */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    if (verbose >= 2) {
+    if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+    if (o->verbose >= 2) {
         curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
         curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
     }
@@ -300,12 +290,6 @@ static void append_url_without_userinfo(mt_buf *out, const char *url)
         url = host;
     }
     mt_buf_appends(out, url);
-}
-
-void mt_http_configure(mt_http *h, const mt_options *o)
-{
-    h->max_body = (size_t)o->max_body;
-    if (o->cacert) curl_easy_setopt(h->xfer.easy, CURLOPT_CAINFO, o->cacert);
 }
 
 mt_respbuf *mt_http_take(mt_http *h)

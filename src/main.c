@@ -22,9 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
-#define EXIT_THRESHOLDS 99
-#define EXIT_INTERRUPTED 130
 #define GRACE_S 5.0 /* after a first Ctrl-C, how long in-flight work may finish */
 
 typedef struct {
@@ -198,7 +195,7 @@ static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, in
     mt_report_write_all(&rep);
     free(names);
     int code = mt_runner_exit_code(r);
-    return code == 0 && failed ? EXIT_THRESHOLDS : code;
+    return code == 0 && failed ? MT_EXIT_THRESHOLDS : code;
 }
 
 static int run(const mt_options *o, mt_script *script)
@@ -207,7 +204,7 @@ static int run(const mt_options *o, mt_script *script)
     char err[1024];
     if (raise_fd_limit(o, err, sizeof(err)) || check_statsd(o, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     mt_threshold_result *thresholds = NULL;
     int nthresholds = 0;
@@ -218,45 +215,43 @@ static int run(const mt_options *o, mt_script *script)
     if (rc) {
         fprintf(stderr, "molotov: %s\n", err);
         free(thresholds);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     mt_pool *pool = NULL; /* forked before libuv and libcurl start here */
     if (o->processes > 1 && mt_pool_fork(o, script, &pool, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         free(thresholds);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
     if (mt_runner_init(&a.runner, &loop, script, o)) {
         fprintf(stderr, "molotov: could not start the engine (libcurl/libuv)\n");
         free(thresholds);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     a.runner.on_finished = on_finished;
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
     rc = start_load(&a, pool, err, sizeof(err));
-    if (rc == MT_ESTOPPED && a.runner.global_setup_done && !a.runner.global_setup_err[0]) {
-        /* interrupted while waiting for --start-at: global_teardown still runs
-         * after global_setup, and the (empty) summary and reports are written */
-        fprintf(stderr, "molotov: %s\n", err);
+    /* interrupted while waiting for --start-at: global_teardown still runs
+     * after global_setup, and the (empty) summary and reports are written */
+    bool before_start =
+        rc == MT_ESTOPPED && a.runner.global_setup_done && !a.runner.global_setup_err[0];
+    if (rc) fprintf(stderr, "molotov: %s\n", err);
+    if (rc && !before_start) {
+        app_close(&a, &loop, pool);
+        free(thresholds);
+        return rc == MT_ESTOPPED ? MT_EXIT_INTERRUPTED : MT_EXIT_USAGE;
+    }
+    if (before_start) {
         mt_runner_global_teardown(&a.runner);
         uv_run(&loop, UV_RUN_DEFAULT); /* until it ends; or clears the stop it already asked */
-        rc = finish(&a, script, thresholds, nthresholds);
-        app_close(&a, &loop, pool);
-        free(thresholds);
-        return rc;
+    } else {
+        mt_console_start(&a.console);
+        if (o->sizing) mt_sizing_start(&a.sizing, &a.runner);
+        if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
     }
-    if (rc) {
-        fprintf(stderr, "molotov: %s\n", err);
-        app_close(&a, &loop, pool);
-        free(thresholds);
-        return rc == MT_ESTOPPED ? EXIT_INTERRUPTED : EXIT_USAGE;
-    }
-    mt_console_start(&a.console);
-    if (o->sizing) mt_sizing_start(&a.sizing, &a.runner);
-    if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
     int code = finish(&a, script, thresholds, nthresholds);
     app_close(&a, &loop, pool);
     free(thresholds);
@@ -275,7 +270,7 @@ int main(int argc, char **argv)
     if (mt_options_parse(&o, argc, argv, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         mt_config_release();
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     if (o.show_help) {
         fputs(mt_options_usage(), stdout);
@@ -289,7 +284,7 @@ int main(int argc, char **argv)
     if (mt_script_load(&o, &script, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         mt_script_free(script);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     int code = run(&o, script);
     mt_script_free(script);

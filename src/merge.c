@@ -14,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_USAGE 2
-#define EXIT_THRESHOLDS 99
-
 void mt_merged_free(mt_merged *m)
 {
     mt_stats_free(&m->stats);
@@ -202,7 +199,7 @@ static int finish_merge(mt_merged *m, mt_options *o)
                                    &nth, err, sizeof(err))) {
         fprintf(stderr, "molotov merge: %s\n", err);
         free(th);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     o->processes = m->processes;
     o->workers = m->workers;
@@ -222,8 +219,8 @@ static int finish_merge(mt_merged *m, mt_options *o)
     }
     int rc = mt_report_write_all(&rep);
     free(th);
-    if (rc) return EXIT_USAGE;
-    return failed ? EXIT_THRESHOLDS : 0;
+    if (rc) return MT_EXIT_USAGE;
+    return failed ? MT_EXIT_THRESHOLDS : 0;
 }
 
 int mt_merge_main(int argc, char **argv)
@@ -232,12 +229,12 @@ int mt_merge_main(int argc, char **argv)
     mt_options_defaults(&o);
     int rc = parse_merge(&o, argc, argv);
     if (rc == 1) fputs(USAGE, stdout);
-    if (rc) return rc == 1 ? 0 : EXIT_USAGE;
+    if (rc) return rc == 1 ? 0 : MT_EXIT_USAGE;
     int n = argc - optind;
     cJSON **reports = mt_calloc((size_t)n, sizeof(cJSON *));
     char err[1024];
     mt_merged m;
-    int code = EXIT_USAGE;
+    int code = MT_EXIT_USAGE;
     if (!read_reports(n, argv + optind, reports)) {
         if (mt_merge_reports(reports, (const char *const *)argv + optind, n, &m, err, sizeof(err)))
             fprintf(stderr, "molotov merge: %s\n", err);

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
 #define DEFAULT_TARGET "http://127.0.0.1:8080"
 
 static const char LOADTEST[] =
@@ -201,7 +200,7 @@ int mt_quickstart_main(int argc, char **argv)
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
         fprintf(stderr, "molotov quickstart: %s: unexpected argument (see --help)\n",
                 argv[argc - 1]);
-        return EXIT_USAGE;
+        return MT_EXIT_USAGE;
     }
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     const char *given = argc == 2 ? argv[1] : ".";
@@ -216,5 +215,5 @@ int mt_quickstart_main(int argc, char **argv)
                dir);
     free(dir);
     free(target);
-    return rc ? EXIT_USAGE : 0;
+    return rc ? MT_EXIT_USAGE : 0;
 }

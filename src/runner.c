@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 enum phase {
@@ -120,11 +119,10 @@ static mt_worker *worker_new(mt_runner *r, int id)
     w->session_ref = LUA_NOREF;
     w->co_ref = LUA_NOREF;
     new_coroutine(w);
-    if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt->verbose)) {
+    if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt)) {
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
         abort();
     }
-    mt_http_configure(&w->http, r->opt);
     uv_timer_init(r->loop, &w->timer);
     w->timer.data = w;
     return w;
@@ -237,7 +235,7 @@ void mt_runner_fatal(mt_runner *r, const char *msg)
 int mt_runner_exit_code(const mt_runner *r)
 {
     const mt_options *o = r->opt;
-    if (r->interrupted) return 130;
+    if (r->interrupted) return MT_EXIT_INTERRUPTED;
     if (r->fatal) return 1;
     if ((o->single_run || o->single_mode) && r->stats.failures) return 1;
     return 0;
@@ -788,9 +786,7 @@ void mt_runner_begin(mt_runner *r, int workers)
 {
     uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    r->started_wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    r->started_wall = mt_wall_now();
     r->deadline_at = r->started_at + r->opt->duration;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
     if (!r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);

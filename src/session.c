@@ -456,9 +456,8 @@ static int l_request(lua_State *L)
     }
     if (!w->aux) {
         w->aux = mt_calloc(1, sizeof(mt_http));
-        if (mt_http_init(w->aux, w->runner->engine, w->http.xfer.done, w, w->runner->opt->verbose))
+        if (mt_http_init(w->aux, w->runner->engine, w->http.xfer.done, w, w->runner->opt))
             luaL_error(L, "libcurl could not create a handle");
-        mt_http_configure(w->aux, w->runner->opt);
     }
     lua_settop(L, url_idx + 1);
     req_ctx c = {.o = url_idx + 1};

@@ -134,6 +134,15 @@ static size_t secret_at(const char *p, const char **value, char *quote)
     return 0;
 }
 
+bool mt_is_secret_header(const char *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof SECRET_NAMES / sizeof *SECRET_NAMES; i++) {
+        size_t l = strlen(SECRET_NAMES[i]);
+        if (n > l && p[l] == ':' && strncasecmp(p, SECRET_NAMES[i], l) == 0) return true;
+    }
+    return false;
+}
+
 /* msg with the values of Authorization, Cookie and Set-Cookie headers and
  * of "Bearer" tokens replaced by ***; NULL when there is nothing to mask. */
 char *mt_mask_secrets(const char *msg)

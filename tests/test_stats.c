@@ -462,11 +462,25 @@ static void test_print_masked(void **state)
     free(text);
 }
 
+static void test_secret_headers(void **state)
+{
+    (void)state;
+    assert_true(mt_is_secret_header("Authorization: Bearer x", 23));
+    assert_true(mt_is_secret_header("proxy-authorization:x", 21));
+    assert_true(mt_is_secret_header("SET-COOKIE: a=b", 15));
+    assert_true(mt_is_secret_header("Cookie:", 7));
+    assert_false(mt_is_secret_header("Cookie", 6));               /* no colon */
+    assert_false(mt_is_secret_header("Cookie: a", 6));            /* past n */
+    assert_false(mt_is_secret_header("X-Authorization: a", 18));  /* another name */
+    assert_false(mt_is_secret_header("Authorization-Id: 1", 19)); /* a longer name */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_messages_mask_secrets),
         cmocka_unit_test(test_print_masked),
+        cmocka_unit_test(test_secret_headers),
         cmocka_unit_test(test_init_and_free),
         cmocka_unit_test(test_messages_counted_and_ordered),
         cmocka_unit_test(test_big_counts),

@@ -59,14 +59,10 @@ typedef struct {
 } mt_http;
 
 /* Creates the slot's easy handle with the options that never change (cookie
- * jar on, callbacks, user agent; -vv tracing when verbose >= 2). Returns
- * MT_OK or MT_ECURL. */
-int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, int verbose);
+ * jar on, callbacks, user agent) and the run's options that hold for every
+ * request (--max-body, --cacert, -vv tracing). Returns MT_OK or MT_ECURL. */
+int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, const mt_options *o);
 void mt_http_free(mt_http *h, mt_engine *e);
-
-/* Applies the run's options that hold for every request of the slot:
- * --max-body and --cacert. */
-void mt_http_configure(mt_http *h, const mt_options *o);
 
 /* Configures the next request and starts it. Returns MT_OK, or MT_ECURL if
  * curl refused it (the headers are freed in both cases when it fails). */

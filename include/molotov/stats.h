@@ -84,6 +84,9 @@ void mt_stats_reset(mt_stats *s);
  * nothing to mask. */
 char *mt_mask_secrets(const char *msg);
 
+/* True when the header line p (n bytes) is one of those secret headers. */
+bool mt_is_secret_header(const char *p, size_t n);
+
 /* Writes text to out with its secrets masked (as mt_mask_secrets), then end. */
 void mt_print_masked(FILE *out, const char *text, const char *end);
 
