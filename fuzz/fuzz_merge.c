@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *paths[2] = {"a.json", "b.json"};
     mt_merged m;
     char err[512];
-    if (mt_merge_reports(reports, paths, 2, &m, err, sizeof(err)) == MT_OK) {
+    if (mt_merge_reports(reports, paths, 2, false, &m, err, sizeof(err)) == MT_OK) {
         mt_options o;
         mt_options_defaults(&o);
         mt_report r = {.stats = &m.stats,

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake pkg-config
-  libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev
+  libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev libssl-dev
   lua5.4 nginx-light python3-httpbin gunicorn curl
   iproute2 python3-yaml make openssl binutils valgrind clang
 )

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "molotov/common.h"
+
 #define PLAIN_EVERY_S 5.0 /* live line period when stdout is not a terminal */
 
 void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
@@ -88,17 +90,54 @@ void mt_console_start(mt_console *c)
     uv_timer_start(&c->timer, on_tick, ms ? ms : 1, ms ? ms : 1);
 }
 
+#define LABEL_W 24 /* the tables' first column */
+
+void mt_console_shorten(const char *label, size_t width, char *out, size_t outlen)
+{
+    size_t n = strlen(label);
+    if (n <= width || width < 5) {
+        mt_strlcpyn(out, outlen, label, n);
+        return;
+    }
+    size_t head = (width - 3 + 1) / 2, tail = width - 3 - head;
+    snprintf(out, outlen, "%.*s...%s", (int)head, label, label + n - tail);
+}
+
+/* Row names for a table: shortened in the middle to LABEL_W, and two rows
+ * never print the same (a clash ends in "#N"). A new array of count
+ * strings of LABEL_W + 1 bytes. */
+static char (*row_names(const char *const *labels, int count))[LABEL_W + 1]
+{
+    char(*out)[LABEL_W + 1] = mt_calloc((size_t)count + 1, LABEL_W + 1);
+    for (int i = 0; i < count; i++)
+        mt_console_shorten(labels[i] ? labels[i] : "", LABEL_W, out[i], LABEL_W + 1);
+    for (int i = 0; i < count; i++) {
+        int clash = 1;
+        for (int j = i + 1; j < count; j++) {
+            if (strcmp(out[i], out[j]) != 0) continue;
+            char mark[16];
+            int m = snprintf(mark, sizeof mark, "#%d", ++clash);
+            size_t k = LABEL_W - (size_t)m;
+            mt_console_shorten(labels[j] ? labels[j] : "", k, out[j], k + 1);
+            mt_strlcpyn(out[j] + strlen(out[j]), LABEL_W + 1 - strlen(out[j]), mark, (size_t)m);
+        }
+    }
+    return out;
+}
+
 /* One table row: name, two counts, a rate and p50/p90/p99/max of h. */
 static void print_row(FILE *out, const char *name, uint64_t a, uint64_t b, double rate,
                       const mt_hist *h)
 {
     char q[4][16];
     const double ps[3] = {50, 90, 99};
+    bool empty = mt_hist_count(h) == 0;
     for (int i = 0; i < 3; i++) mt_console_format_us(mt_hist_percentile(h, ps[i]), q[i], 16);
     mt_console_format_us(mt_hist_max(h), q[3], 16);
-    int w = (int)strlen(name) > 24 ? 21 : 24;
-    fprintf(out, "  %-*.*s%s %8" PRIu64 " %8" PRIu64 " %7.1f %7s %7s %7s %7s\n", w, w, name,
-            w == 21 ? "..." : "", a, b, rate, q[0], q[1], q[2], q[3]);
+    if (empty)
+        for (int i = 0; i < 4; i++) snprintf(q[i], 16, "-");
+    fprintf(out, "  %-*s %8" PRIu64 " %8" PRIu64 " %7.1f %7s %7s %7s %7s\n", LABEL_W, name, a, b,
+            rate, q[0], q[1], q[2], q[3]);
 }
 
 static void print_codes(FILE *out, const mt_req_stats *r)
@@ -115,26 +154,46 @@ static void print_codes(FILE *out, const mt_req_stats *r)
     if (n) fprintf(out, "      %s\n", line);
 }
 
-static void print_tables(FILE *out, const mt_stats *s, const char *const *names, double secs)
+static void print_scenarios(FILE *out, const mt_stats *s, const char *const *names, double d)
 {
-    double d = secs > 0 ? secs : 1;
     fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Scenarios (run time)", "runs", "failed",
             "/s", "p50", "p90", "p99", "max");
+    char(*shown)[LABEL_W + 1] = row_names(names, s->nscenarios);
     for (int i = 0; i < s->nscenarios; i++) {
         const mt_scn_stats *sc = &s->scenarios[i];
-        if (sc->runs)
-            print_row(out, names[i], sc->runs, sc->failures, (double)sc->runs / d, sc->duration);
+        if (!sc->runs) continue;
+        print_row(out, shown[i], sc->runs, sc->failures, (double)sc->runs / d, sc->duration);
+        if (sc->cancelled) fprintf(out, "      cancelled: %" PRIu64 "\n", sc->cancelled);
     }
+    free(shown);
+}
+
+/* The request table of s (sorted, labels shortened and never alike). */
+static void print_requests(FILE *out, const char *title, const mt_stats *s, double d, bool totals)
+{
     if (!s->nreqs) return;
-    fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Requests (latency)", "count", "errors",
-            "/s", "p50", "p90", "p99", "max");
+    fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", title, "count", "errors", "/s", "p50",
+            "p90", "p99", "max");
+    const mt_req_stats **rows = mt_stats_sorted(s);
+    const char **labels = mt_calloc((size_t)s->nreqs + 1, sizeof(char *));
+    char(*full)[512] = mt_calloc((size_t)s->nreqs + 1, 512);
+    for (int i = 0; i < s->nreqs; i++) labels[i] = mt_stats_display_label(s, rows[i], full[i], 512);
+    char(*shown)[LABEL_W + 1] = row_names(labels, s->nreqs);
     for (int i = 0; i < s->nreqs; i++) {
-        const mt_req_stats *r = &s->reqs[i];
-        print_row(out, r->label, r->count, r->errors, (double)r->count / d, r->latency);
-        print_codes(out, r);
+        print_row(out, shown[i], rows[i]->count, rows[i]->failed, (double)rows[i]->count / d,
+                  rows[i]->latency);
+        print_codes(out, rows[i]);
     }
-    print_row(out, "All requests", s->requests, s->transport_errors, (double)s->requests / d,
-              s->latency);
+    if (totals) {
+        print_row(out, "All requests", s->requests, s->failed_requests, (double)s->requests / d,
+                  s->latency);
+        uint64_t ok = s->requests - s->failed_requests;
+        print_row(out, "All requests, ok only", ok, 0, (double)ok / d, s->latency_ok);
+    }
+    free(shown);
+    free(full);
+    free(labels);
+    free(rows);
 }
 
 static void print_failures(FILE *out, const mt_stats *s)
@@ -151,23 +210,49 @@ static void print_thresholds(FILE *out, const mt_threshold_result *t, int n)
     if (n) fprintf(out, "Thresholds:\n");
     for (int i = 0; i < n; i++) {
         char value[48] = "no data";
-        if (!isnan(t[i].value)) snprintf(value, sizeof(value), "%.3f", t[i].value);
-        fprintf(out, "  %s  %s (%s %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
-                mt_threshold_metric_name(t[i].t.metric), value);
+        const char *unit = mt_report_unit(t[i].t.metric);
+        if (!isnan(t[i].value))
+            snprintf(value, sizeof(value), "%.3f%s%s", t[i].value, *unit == 'm' ? " " : "", unit);
+        fprintf(out, "  %s  %s (%s%s = %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
+                t[i].t.ok ? "ok:" : "", mt_threshold_metric_name(t[i].t.metric), value);
     }
+}
+
+/* "Failed: 12 (transport 2, 4xx 0, 5xx 10)" for the summary's first lines. */
+static void print_failed_split(FILE *out, const mt_stats *s)
+{
+    const mt_failcount *f = &s->fails;
+    fprintf(out,
+            "Failed requests: %" PRIu64 " (transport %" PRIu64 ", 4xx %" PRIu64 ", 5xx %" PRIu64,
+            s->failed_requests, f->transport, f->status_4xx, f->status_5xx);
+    if (f->other) fprintf(out, ", unexpected status %" PRIu64, f->other);
+    fprintf(out, ")\n");
 }
 
 void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, double secs)
 {
-    fprintf(out,
-            "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s) | Transport errors: %" PRIu64 "\n",
-            secs, s->requests, secs > 0 ? (double)s->requests / secs : 0.0, s->transport_errors);
-    if (s->cancelled) fprintf(out, "Cancelled at the deadline: %" PRIu64 "\n", s->cancelled);
+    double d = secs > 0 ? secs : 1;
+    fprintf(out, "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s)\n", secs, s->requests,
+            secs > 0 ? (double)s->requests / secs : 0.0);
+    print_failed_split(out, s);
+    if (s->cancelled)
+        fprintf(out, "Cancelled scenario runs (cut short, neither ok nor failed): %" PRIu64 "\n",
+                s->cancelled);
     if (s->truncated)
         fprintf(out, "Bodies cut at --max-body (the rest read and discarded): %" PRIu64 "\n",
                 s->truncated);
-    print_tables(out, s, names, secs);
+    print_scenarios(out, s, names, d);
+    print_requests(out, "Requests (latency)", s, d, true);
     print_failures(out, s);
+}
+
+void mt_console_fixtures(FILE *out, const mt_stats *f)
+{
+    if (!f || !f->requests) return;
+    fprintf(out,
+            "global_setup/global_teardown made %" PRIu64 " requests (%" PRIu64
+            " failed), not counted above\n",
+            f->requests, f->failed_requests);
 }
 
 void mt_console_verdict(FILE *out, const mt_stats *s, const mt_threshold_result *thresholds,
@@ -192,6 +277,7 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
     const char **names = r->script ? mt_script_names(r->script)
                                    : mt_calloc((size_t)r->stats.nscenarios + 1, sizeof(char *));
     mt_console_summary(c->out, &r->stats, names, secs);
+    mt_console_fixtures(c->out, &r->fixture_stats);
     free(names);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
     if (r->interrupted) fprintf(c->out, "Interrupted.\n");

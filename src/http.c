@@ -386,6 +386,22 @@ void mt_http_url_host(const char *url, char *out, size_t outlen)
     mt_strlcpyn(out, outlen, p, n);
 }
 
+void mt_http_url_origin(const char *url, char *out, size_t outlen)
+{
+    size_t n;
+    const char *p = authority(url, &n), *sep = strstr(url, "://");
+    size_t scheme = sep && sep < p ? (size_t)(sep - url) : 0;
+    if (outlen < 4) {
+        if (outlen) *out = '\0';
+        return;
+    }
+    size_t k = scheme ? mt_strlcpyn(out, outlen - 3, url, scheme) : 0;
+    if (scheme) k += mt_strlcpyn(out + k, outlen - k, "://", 3);
+    for (size_t i = 0; i < k; i++)
+        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = (char)(out[i] - 'A' + 'a');
+    mt_strlcpyn(out + k, outlen - k, p, n);
+}
+
 void mt_http_url_path(const char *url, char *out, size_t outlen)
 {
     size_t n;

@@ -9,12 +9,14 @@
 #include "molotov/pool.h"
 #include "molotov/quickstart.h"
 #include "molotov/report.h"
+#include "molotov/runinfo.h"
 #include "molotov/sizing.h"
 #include "molotov/runner.h"
 #include "molotov/script.h"
 #include "molotov/statsd.h"
 #include "molotov/serve.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 
 typedef struct {
     mt_runner runner;
+    mt_runinfo info;
     mt_console console;
     mt_sizing sizing;
     uv_signal_t sigint, sigterm;
@@ -47,6 +50,7 @@ static void on_signal(uv_signal_t *s, int signum)
     mt_runner *r = &a->runner;
     if (a->waiting) { /* before --start-at: nothing to finish */
         r->interrupted = true;
+        mt_runner_set_stop_reason(r, MT_STOP_INTERRUPTED);
         uv_stop(s->loop);
         return;
     }
@@ -55,6 +59,7 @@ static void on_signal(uv_signal_t *s, int signum)
         return;
     }
     r->interrupted = true;
+    mt_runner_set_stop_reason(r, MT_STOP_INTERRUPTED);
     mt_runner_stop(r);
     uv_timer_start(&a->grace, on_grace_over, (uint64_t)(GRACE_S * 1000), 0);
 }
@@ -70,6 +75,7 @@ static void app_close(app *a, uv_loop_t *loop, mt_pool *pool)
     mt_runner_close(&a->runner);
     mt_pool_close(pool);
     mt_console_close(&a->console);
+    mt_runinfo_free(&a->info);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
     uv_close((uv_handle_t *)&a->grace, NULL);
@@ -172,37 +178,75 @@ static int check_statsd(const mt_options *o, char *err, size_t errlen)
     return rc;
 }
 
+/* The exit code and, when it is not 0, the one line that says why. */
+static int outcome(const mt_runner *r, int failed, int n, char *why, size_t len)
+{
+    const mt_stats *s = &r->stats;
+    int code = mt_runner_exit_code(r);
+    why[0] = '\0';
+    if (r->interrupted)
+        snprintf(why, len, "interrupted");
+    else if (r->fatal)
+        snprintf(why, len, "%s", r->fatal_msg);
+    else if (code && !s->successes)
+        snprintf(why, len,
+                 "no scenario run succeeded (%" PRIu64 " failed, %" PRIu64 " cancelled, %" PRIu64
+                 " of %" PRIu64 " requests failed)",
+                 s->failures, s->cancelled, s->failed_requests, s->requests);
+    else if (code)
+        snprintf(why, len, "%" PRIu64 " scenario runs failed", s->failures);
+    else if (failed)
+        snprintf(why, len, "%d of %d thresholds failed", failed, n);
+    return code == 0 && failed ? MT_EXIT_THRESHOLDS : code;
+}
+
 /* Summary, thresholds and reports (even after Ctrl-C); the exit code. */
 static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, int n)
 {
     mt_runner *r = &a->runner;
     const char **names = mt_script_names(script);
     double end = r->ended_at ? r->ended_at : mt_now_s();
+    const mt_options *o = r->opt;
     mt_report rep = {.stats = &r->stats,
-                     .opt = r->opt,
+                     .opt = o,
                      .scenario_names = names,
                      .started_wall = r->started_wall,
                      .duration_s = r->started_at ? end - r->started_at : 0,
                      .thresholds = thresholds,
-                     .nthresholds = n};
-    const mt_options *o = r->opt;
+                     .nthresholds = n,
+                     .info = &a->info,
+                     .fixtures = &r->fixture_stats,
+                     .processes = o->processes,
+                     .workers = o->workers * o->processes};
     if (o->sizing) {
         mt_sizing_finish(&a->sizing);
         rep.sizing = &a->sizing;
     }
     int failed = mt_report_evaluate(&rep);
+    mt_runinfo *ri = &a->info;
+    ri->started_wall = r->started_wall ? r->started_wall : mt_wall_now();
+    ri->ended_wall = r->ended_wall ? r->ended_wall : mt_wall_now();
+    ri->stop_reason = mt_stop_reason_name(r->stop_reason);
+    ri->exit_code = outcome(r, failed, n, ri->outcome, sizeof ri->outcome);
     mt_console_finish(&a->console, thresholds, n, o->sizing ? &a->sizing : NULL);
-    mt_report_write_all(&rep);
+    if (ri->exit_code == 1 && !r->fatal && !r->interrupted)
+        fprintf(stderr, "molotov: %s\n", ri->outcome); /* the why, even with -q */
+    int written = mt_report_write_all(&rep);
     free(names);
-    int code = mt_runner_exit_code(r);
-    return code == 0 && failed ? MT_EXIT_THRESHOLDS : code;
+    return written && ri->exit_code == 0 ? 1 : ri->exit_code;
 }
 
-static int run(const mt_options *o, mt_script *script)
+static double planned_duration(const mt_options *o)
+{
+    return o->single_run || o->max_runs ? -1 : o->duration;
+}
+
+static int run(const mt_options *o, mt_script *script, int argc, char **argv)
 {
     static app a;
     char err[1024];
-    if (raise_fd_limit(o, err, sizeof(err)) || check_statsd(o, err, sizeof(err))) {
+    if (raise_fd_limit(o, err, sizeof(err)) || check_statsd(o, err, sizeof(err)) ||
+        mt_report_check_paths(o, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         return MT_EXIT_USAGE;
     }
@@ -230,6 +274,8 @@ static int run(const mt_options *o, mt_script *script)
         free(thresholds);
         return MT_EXIT_USAGE;
     }
+    mt_runinfo_init(&a.info, argc, argv, script->path);
+    a.info.planned_s = planned_duration(o);
     a.runner.on_finished = on_finished;
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
@@ -286,7 +332,7 @@ int main(int argc, char **argv)
         mt_script_free(script);
         return MT_EXIT_USAGE;
     }
-    int code = run(&o, script);
+    int code = run(&o, script, argc, argv);
     mt_script_free(script);
     mt_config_release();
     mt_respbuf_drain_pool();

@@ -1,12 +1,15 @@
-/* merge.c: `molotov merge`: reads JSON reports, adds their "histograms"
- * (the exact statistics of each run) into one mt_stats, and writes the
- * summary, the thresholds' verdicts and the reports of the whole. */
+/* merge.c: `molotov merge`: reads JSON reports, refuses what cannot be
+ * merged (the same run twice, different scripts), adds their "histograms"
+ * (the exact statistics of each run) into one mt_stats, and writes the parts
+ * table, the summary, the thresholds' verdicts (the parts' own unless others
+ * are given) and the reports of the whole. */
 #include "molotov/merge.h"
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
 #include "molotov/options.h"
 #include "molotov/report.h"
+#include "molotov/runinfo.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -19,6 +22,11 @@ void mt_merged_free(mt_merged *m)
     mt_stats_free(&m->stats);
     for (int i = 0; i < m->nnames; i++) free(m->names[i]);
     free(m->names);
+    for (int i = 0; i < m->nthresholds; i++) free(m->thresholds[i]);
+    free(m->thresholds);
+    free(m->script);
+    free(m->sha256);
+    cJSON_Delete(m->merge);
     memset(m, 0, sizeof(*m));
 }
 
@@ -64,6 +72,12 @@ static double number(const cJSON *r, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+static const char *string(const cJSON *r, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* A process or worker count: 0 unless a number in [0, 1e7] (a report is a
  * file a user names: nothing in it may reach an undefined cast). */
 static int small_count(const cJSON *r, const char *key)
@@ -75,13 +89,164 @@ static int small_count(const cJSON *r, const char *key)
 /* The run's start and end in Unix seconds; false when they are missing. */
 static bool span_of(const cJSON *r, double *start, double *end)
 {
-    const cJSON *at = cJSON_GetObjectItemCaseSensitive(r, "started_at");
-    if (!cJSON_IsString(at) || mt_options_parse_time(at->valuestring, start)) return false;
+    const char *at = string(r, "started_at");
+    if (!at || mt_options_parse_time(at, start)) return false;
     *end = *start + number(r, "duration_s");
     return true;
 }
 
-static int merge_one(mt_merged *m, const cJSON *r, const char *path, double *end, char *err,
+/* All workers of a report: newer reports count them over their processes. */
+static int workers_of(const cJSON *r)
+{
+    int w = small_count(r, "workers"), p = small_count(r, "processes");
+    if (cJSON_GetObjectItemCaseSensitive(r, "workers_per_process")) return w;
+    return w * (p > 0 ? p : 1);
+}
+
+/* ---- what the parts are: ids, scripts, spans ---- */
+
+/* The run ids a report stands for: its own and, when it is a merge, its parts'. */
+static void run_ids_of(const cJSON *r, const char **ids, int *n, int max)
+{
+    const char *own = string(r, "run_id");
+    if (own && *n < max) ids[(*n)++] = own;
+    const cJSON *merge = cJSON_GetObjectItemCaseSensitive(r, "merge"), *p;
+    const cJSON *parts = cJSON_GetObjectItemCaseSensitive(merge, "parts");
+    if (!cJSON_IsArray(parts)) parts = NULL;
+    cJSON_ArrayForEach(p, parts)
+    {
+        const char *id = string(p, "run_id");
+        if (id && *n < max) ids[(*n)++] = id;
+    }
+}
+
+#define MAX_IDS 4096
+
+/* A run found twice among the reports: refused, it would count twice. */
+static int check_run_ids(cJSON *const *reports, const char *const *paths, int n, char *err,
+                         size_t errlen)
+{
+    static const char *ids[MAX_IDS];
+    static int owner[MAX_IDS];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int from = k;
+        run_ids_of(reports[i], ids, &k, MAX_IDS);
+        for (int a = from; a < k; a++) owner[a] = i;
+    }
+    for (int a = 0; a < k; a++) {
+        for (int b = a + 1; b < k; b++) {
+            if (strcmp(ids[a], ids[b]) != 0) continue;
+            snprintf(err, errlen,
+                     "%s and %s hold the same run (run id %s): merging would count it twice",
+                     paths[owner[a]], paths[owner[b]], ids[a]);
+            return MT_EINVAL;
+        }
+    }
+    return MT_OK;
+}
+
+static const char *sha_of(const cJSON *r)
+{
+    return string(cJSON_GetObjectItemCaseSensitive(r, "script"), "sha256");
+}
+
+/* Reports of different scripts are refused unless --force; m keeps the
+ * script when they all agree. */
+static int check_scripts(mt_merged *m, cJSON *const *reports, const char *const *paths, int n,
+                         bool force, char *err, size_t errlen)
+{
+    int first = -1;
+    bool same = true;
+    for (int i = 0; i < n; i++) {
+        const char *sha = sha_of(reports[i]);
+        if (!sha) continue;
+        if (first < 0) {
+            first = i;
+        } else if (strcmp(sha, sha_of(reports[first])) != 0) {
+            same = false;
+            if (force) continue;
+            snprintf(err, errlen,
+                     "%s and %s are runs of different scripts (sha256 %.12s... and %.12s...); "
+                     "--force merges them anyway",
+                     paths[first], paths[i], sha_of(reports[first]), sha);
+            return MT_EINVAL;
+        }
+    }
+    if (first >= 0 && same) {
+        m->sha256 = mt_strdup(sha_of(reports[first]));
+        const char *path =
+            string(cJSON_GetObjectItemCaseSensitive(reports[first], "script"), "path");
+        m->script = path ? mt_strdup(path) : NULL;
+    }
+    return MT_OK;
+}
+
+static void add_threshold(mt_merged *m, const char *expr)
+{
+    for (int i = 0; i < m->nthresholds; i++)
+        if (strcmp(m->thresholds[i], expr) == 0) return;
+    m->thresholds = mt_realloc(m->thresholds, sizeof(char *) * (size_t)(m->nthresholds + 1));
+    m->thresholds[m->nthresholds++] = mt_strdup(expr);
+}
+
+/* One row of the parts table, from the report's own figures. */
+static cJSON *part_json(const cJSON *r, const char *path, double start, double end)
+{
+    const cJSON *totals = cJSON_GetObjectItemCaseSensitive(r, "totals");
+    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(totals, "latency_ms");
+    const cJSON *p99 = cJSON_GetObjectItemCaseSensitive(lat, "p99");
+    cJSON *p = cJSON_CreateObject();
+    char when[40];
+    cJSON_AddStringToObject(p, "path", path);
+    const char *host = string(r, "hostname"), *id = string(r, "run_id");
+    cJSON_AddStringToObject(p, "hostname", host ? host : "");
+    cJSON_AddStringToObject(p, "run_id", id ? id : "");
+    mt_runinfo_iso_time(start, when, sizeof when);
+    cJSON_AddStringToObject(p, "started_at", when);
+    mt_runinfo_iso_time(end, when, sizeof when);
+    cJSON_AddStringToObject(p, "ended_at", when);
+    cJSON_AddNumberToObject(p, "duration_s", end - start);
+    cJSON_AddNumberToObject(p, "requests", number(totals, "requests"));
+    cJSON_AddNumberToObject(p, "errors", number(totals, "failed_requests"));
+    if (cJSON_IsNumber(p99))
+        cJSON_AddNumberToObject(p, "p99_ms", p99->valuedouble);
+    else
+        cJSON_AddNullToObject(p, "p99_ms");
+    cJSON_AddNumberToObject(p, "workers", workers_of(r));
+    cJSON_AddNumberToObject(p, "processes", small_count(r, "processes"));
+    const char *why = string(r, "stop_reason");
+    cJSON_AddStringToObject(p, "stop_reason", why ? why : "completed");
+    return p;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* A warning when the parts' spans leave a gap: runs at different times. */
+static void check_overlap(mt_merged *m, double (*spans)[2], int n)
+{
+    qsort(spans, (size_t)n, sizeof(*spans), by_start);
+    double end = spans[0][1];
+    for (int i = 1; i < n; i++) {
+        if (spans[i][0] > end) {
+            char w[256];
+            snprintf(w, sizeof w,
+                     "the parts do not overlap in time: %.1f s pass between one part's end and "
+                     "the next one's start, so the merged rates and timeline span both",
+                     spans[i][0] - end);
+            cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(m->merge, "warnings"),
+                                 cJSON_CreateString(w));
+            return;
+        }
+        if (spans[i][1] > end) end = spans[i][1];
+    }
+}
+
+static int merge_one(mt_merged *m, const cJSON *r, const char *path, double span[2], char *err,
                      size_t errlen)
 {
     const cJSON *h = histograms_of(r), *x;
@@ -90,66 +255,88 @@ static int merge_one(mt_merged *m, const cJSON *r, const char *path, double *end
     {
         if (nmap < 4096) map[nmap++] = cJSON_IsString(x) ? name_index(m, x->valuestring) : -1;
     }
-    double start, stop;
-    if (!span_of(r, &start, &stop)) {
+    if (!span_of(r, &span[0], &span[1])) {
         snprintf(err, errlen, "%s: no \"started_at\" time", path);
         return MT_EINVAL;
     }
-    if (m->nreports == 0 || start < m->started_wall) m->started_wall = start;
-    if (stop > *end) *end = stop;
+    if (m->nreports == 0 || span[0] < m->started_wall) m->started_wall = span[0];
     if (mt_stats_merge_json_mapped(&m->stats, h, map, nmap)) {
         snprintf(err, errlen, "%s: \"histograms\" is malformed", path);
         return MT_EINVAL;
     }
-    int p = small_count(r, "processes"), w = small_count(r, "workers");
-    m->workers = m->nreports == 0 || m->workers == w ? w : -1; /* -1: they differ */
+    int p = small_count(r, "processes");
+    m->workers += workers_of(r);
     m->processes += p > 0 ? p : 1;
     m->nreports++;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "thresholds"))
+    {
+        const char *expr = string(x, "expr");
+        if (expr) add_threshold(m, expr);
+    }
+    const char *why = string(r, "stop_reason");
+    if (why && strcmp(why, "completed") != 0 && strcmp(m->stop_reason, "completed") == 0)
+        m->stop_reason = why;
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(m->merge, "parts"),
+                         part_json(r, path, span[0], span[1]));
     return MT_OK;
 }
 
-int mt_merge_reports(cJSON *const *reports, const char *const *paths, int n, mt_merged *m,
-                     char *err, size_t errlen)
+int mt_merge_reports(cJSON *const *reports, const char *const *paths, int n, bool force,
+                     mt_merged *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof(*m));
+    m->stop_reason = "completed";
+    m->merge = cJSON_CreateObject();
+    cJSON_AddArrayToObject(m->merge, "parts");
+    cJSON_AddArrayToObject(m->merge, "warnings");
     int rc = collect_names(m, reports, paths, n, err, errlen);
+    if (!rc) rc = check_run_ids(reports, paths, n, err, errlen);
+    if (!rc) rc = check_scripts(m, reports, paths, n, force, err, errlen);
     mt_stats_init(&m->stats, m->nnames);
-    double end = 0, total_workers = 0;
+    double(*spans)[2] = mt_calloc((size_t)n + 1, sizeof(*spans));
+    double end = 0;
     for (int i = 0; i < n && !rc; i++) {
-        rc = merge_one(m, reports[i], paths[i], &end, err, errlen);
-        total_workers +=
-            small_count(reports[i], "workers") * fmax(1, small_count(reports[i], "processes"));
+        rc = merge_one(m, reports[i], paths[i], spans[i], err, errlen);
+        if (spans[i][1] > end) end = spans[i][1];
     }
-    if (rc) return rc;
-    m->duration_s = end - m->started_wall;
-    if (m->workers < 0) m->workers = (int)lround(total_workers / m->processes);
-    return MT_OK;
+    if (!rc && n > 0) {
+        m->duration_s = end - m->started_wall;
+        check_overlap(m, spans, n);
+        cJSON *span = cJSON_AddObjectToObject(m->merge, "span");
+        char when[40];
+        mt_runinfo_iso_time(m->started_wall, when, sizeof when);
+        cJSON_AddStringToObject(span, "start", when);
+        mt_runinfo_iso_time(end, when, sizeof when);
+        cJSON_AddStringToObject(span, "end", when);
+    }
+    free(spans);
+    return rc;
 }
 
 /* ---- the command ---- */
 
 static const struct option merge_opts[] = {
-    {"json", required_argument, NULL, 'j'},
-    {"html", required_argument, NULL, 'H'},
-    {"junit", required_argument, NULL, 'J'},
-    {"threshold", required_argument, NULL, 't'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"json", required_argument, NULL, 'j'},  {"html", required_argument, NULL, 'H'},
+    {"junit", required_argument, NULL, 'J'}, {"threshold", required_argument, NULL, 't'},
+    {"quiet", no_argument, NULL, 'q'},       {"force", no_argument, NULL, 'F'},
+    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 };
 
 static const char USAGE[] =
     "usage: molotov merge REPORT.json... [--json FILE] [--html FILE] [--junit FILE]\n"
-    "                     [--threshold EXPR]... [-q]\n"
+    "                     [--threshold EXPR]... [--force] [-q]\n"
     "\n"
     "Combines the JSON reports of runs on several machines into one: counts add,\n"
     "latency histograms merge (percentiles as if one run saw every sample), timelines\n"
-    "align on wall-clock seconds. Thresholds are judged on the merged result.\n"
+    "align on wall-clock seconds, workers add. The parts' own thresholds are judged on\n"
+    "the merged result unless --threshold names others. The same run twice (by its\n"
+    "run id) is refused; so are runs of different scripts unless --force. Parts that\n"
+    "do not overlap in time are merged with a warning.\n"
     "Exit codes: 0 ok, 2 bad usage or input, 99 a threshold failed.\n";
 
 /* Options into o (its thresholds, report paths, quiet); the files stay in
  * argv from optind. Returns MT_OK, 1 for --help, or MT_EINVAL. */
-static int parse_merge(mt_options *o, int argc, char **argv)
+static int parse_merge(mt_options *o, bool *force, int argc, char **argv)
 {
     optind = 0;
     opterr = 0;
@@ -157,6 +344,10 @@ static int parse_merge(mt_options *o, int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":qh", merge_opts, NULL)) != -1) {
         char err[256];
         if (c == 'h') return 1;
+        if (c == 'F') {
+            *force = true;
+            continue;
+        }
         if (c == '?' || c == ':') {
             fprintf(stderr, "molotov merge: %s: %s\n", argv[optind - 1],
                     c == ':' ? "missing value" : "unknown option (see --help)");
@@ -189,35 +380,81 @@ static int read_reports(int n, char **paths, cJSON **out)
     return MT_OK;
 }
 
+/* The parts, one line each, and the warnings. */
+static void print_parts(const mt_merged *m)
+{
+    const cJSON *p, *w;
+    printf("%-34s %-19s %8s %9s %8s %9s\n", "Part (host: report)", "started (UTC)", "duration",
+           "requests", "errors", "p99");
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(m->merge, "parts"))
+    {
+        char name[300], shown[35], p99[24] = "-";
+        snprintf(name, sizeof name, "%s: %s", string(p, "hostname"), string(p, "path"));
+        mt_console_shorten(name, 34, shown, sizeof shown);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "p99_ms");
+        if (cJSON_IsNumber(v)) mt_console_format_us((uint64_t)(v->valuedouble * 1e3), p99, 24);
+        printf("%-34s %-19.19s %7.1fs %9.0f %8.0f %9s\n", shown, string(p, "started_at"),
+               number(p, "duration_s"), number(p, "requests"), number(p, "errors"), p99);
+    }
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(m->merge, "warnings"))
+    {
+        fprintf(stderr, "molotov merge: warning: %s\n", w->valuestring);
+    }
+}
+
+/* The merged run's identity: a new id, this command line, the parts' script. */
+static void merged_info(mt_runinfo *ri, const mt_merged *m, int argc, char **argv, int code,
+                        int failed, int nth)
+{
+    mt_runinfo_init(ri, 0, NULL, NULL);
+    ri->command_line = mt_runinfo_command_line(argc, argv);
+    ri->script = m->script ? mt_strdup(m->script) : NULL;
+    if (m->sha256) snprintf(ri->sha256, sizeof ri->sha256, "%s", m->sha256);
+    ri->started_wall = m->started_wall;
+    ri->ended_wall = m->started_wall + m->duration_s;
+    ri->stop_reason = m->stop_reason;
+    ri->exit_code = code;
+    if (failed)
+        snprintf(ri->outcome, sizeof ri->outcome, "%d of %d thresholds failed", failed, nth);
+}
+
 /* Summary, thresholds, reports; the exit code. */
-static int finish_merge(mt_merged *m, mt_options *o)
+static int finish_merge(mt_merged *m, mt_options *o, int argc, char **argv)
 {
     char err[1024];
     mt_threshold_result *th = NULL;
     int nth = 0;
+    for (int i = 0; !o->nthresholds && i < m->nthresholds && i < MT_MAX_THRESHOLDS; i++)
+        o->thresholds[o->nthresholds++] = m->thresholds[i]; /* the parts' own */
     if (mt_report_parse_thresholds(o, (const char *const *)m->names, m->nnames, "the reports", &th,
                                    &nth, err, sizeof(err))) {
         fprintf(stderr, "molotov merge: %s\n", err);
         free(th);
         return MT_EXIT_USAGE;
     }
-    o->processes = m->processes;
-    o->workers = m->workers;
+    mt_runinfo ri;
     mt_report rep = {.stats = &m->stats,
                      .opt = o,
                      .scenario_names = (const char *const *)m->names,
                      .started_wall = m->started_wall,
                      .duration_s = m->duration_s,
                      .thresholds = th,
-                     .nthresholds = nth};
+                     .nthresholds = nth,
+                     .info = &ri,
+                     .processes = m->processes,
+                     .workers = m->workers,
+                     .merge = m->merge};
     int failed = mt_report_evaluate(&rep);
+    merged_info(&ri, m, argc, argv, failed ? MT_EXIT_THRESHOLDS : 0, failed, nth);
     if (!o->quiet) {
-        printf("Merged %d reports: %d processes of %d workers\n", m->nreports, m->processes,
-               m->workers);
+        printf("Merged %d reports: %d workers in %d processes\n", m->nreports, m->workers,
+               m->processes);
+        print_parts(m);
         mt_console_summary(stdout, &m->stats, (const char *const *)m->names, m->duration_s);
         mt_console_verdict(stdout, &m->stats, th, nth);
     }
     int rc = mt_report_write_all(&rep);
+    mt_runinfo_free(&ri);
     free(th);
     if (rc) return MT_EXIT_USAGE;
     return failed ? MT_EXIT_THRESHOLDS : 0;
@@ -227,19 +464,25 @@ int mt_merge_main(int argc, char **argv)
 {
     mt_options o;
     mt_options_defaults(&o);
-    int rc = parse_merge(&o, argc, argv);
+    bool force = false;
+    int rc = parse_merge(&o, &force, argc, argv);
     if (rc == 1) fputs(USAGE, stdout);
     if (rc) return rc == 1 ? 0 : MT_EXIT_USAGE;
+    char err[1024];
+    if (mt_report_check_paths(&o, err, sizeof(err))) {
+        fprintf(stderr, "molotov merge: %s\n", err);
+        return MT_EXIT_USAGE;
+    }
     int n = argc - optind;
     cJSON **reports = mt_calloc((size_t)n, sizeof(cJSON *));
-    char err[1024];
     mt_merged m;
     int code = MT_EXIT_USAGE;
     if (!read_reports(n, argv + optind, reports)) {
-        if (mt_merge_reports(reports, (const char *const *)argv + optind, n, &m, err, sizeof(err)))
+        if (mt_merge_reports(reports, (const char *const *)argv + optind, n, force, &m, err,
+                             sizeof(err)))
             fprintf(stderr, "molotov merge: %s\n", err);
         else
-            code = finish_merge(&m, &o);
+            code = finish_merge(&m, &o, argc, argv);
         mt_merged_free(&m);
     }
     for (int i = 0; i < n; i++) cJSON_Delete(reports[i]);

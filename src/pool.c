@@ -142,6 +142,7 @@ static void child_fatal(mt_runner *r)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "fatal");
     cJSON_AddStringToObject(j, "msg", r->fatal_msg);
+    cJSON_AddNumberToObject(j, "reason", r->stop_reason);
     send_json(wp->out_fd, j);
 }
 
@@ -365,7 +366,7 @@ static void merge_stats(mt_pool *p, child *c, const cJSON *j)
     if (o->fail && s->failures >= (uint64_t)o->fail) {
         char why[64];
         snprintf(why, sizeof(why), "%ld failures reached (-f)", o->fail);
-        mt_runner_fatal(p->runner, why);
+        mt_runner_fatal(p->runner, MT_STOP_FAIL_REACHED, why);
     }
 }
 
@@ -377,7 +378,11 @@ static void on_child_line(void *data, cJSON *j)
         merge_stats(c->pool, c, j);
     } else if (strcmp(type, "fatal") == 0) {
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "msg");
-        mt_runner_fatal(c->pool->runner, cJSON_IsString(msg) ? msg->valuestring : "failure");
+        const cJSON *why = cJSON_GetObjectItemCaseSensitive(j, "reason");
+        int reason = cJSON_IsNumber(why) ? (int)why->valuedouble : MT_STOP_CRASHED;
+        if (reason < MT_STOP_COMPLETED || reason > MT_STOP_CRASHED) reason = MT_STOP_CRASHED;
+        mt_runner_fatal(c->pool->runner, (mt_stop_reason)reason,
+                        cJSON_IsString(msg) ? msg->valuestring : "failure");
     } else if (strcmp(type, "done") == 0) {
         c->done = true;
     }
@@ -405,7 +410,7 @@ static void maybe_over(child *c)
         char msg[256];
         describe_end(c, msg, sizeof(msg));
         fprintf(stderr, "molotov: %s\n", msg);
-        mt_runner_fatal(p->runner, msg);
+        mt_runner_fatal(p->runner, MT_STOP_CRASHED, msg);
     }
     p->runner->remote_workers -= c->workers;
     c->workers = 0;

@@ -1,15 +1,18 @@
-/* report.c: threshold evaluation and the JSON and JUnit reports; the HTML
- * report is drawn by report_html.c from the same JSON. */
+/* report.c: threshold evaluation, the JSON report and writing the report
+ * files (checked writable before the run); JUnit is report_junit.c's and
+ * the HTML report is drawn by report_html.c from the same JSON. */
 #include "molotov/report.h"
 #include "molotov/common.h"
 #include "molotov/report_html.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- thresholds ---- */
 
@@ -43,34 +46,31 @@ typedef struct {
     uint64_t total, failures;
 } scope_data;
 
-static uint64_t request_failures(const mt_req_stats *r)
-{
-    uint64_t n = r->errors;
-    for (int c = 400; c < MT_STATS_MAX_STATUS; c++) n += r->status[c];
-    return n;
-}
-
-/* What a threshold's scope covers; false when it saw nothing. */
-static bool scope_of(const mt_report *r, const mt_threshold *t, scope_data *d)
+/* What a threshold's scope covers, into d (a label's sum goes to *q, which
+ * the caller frees); false when it saw nothing. */
+static bool scope_of(const mt_report *r, const mt_threshold *t, scope_data *d, mt_req_stats *q)
 {
     const mt_stats *s = r->stats;
-    if (t->scope == MT_SCOPE_TOTAL) {
-        *d = (scope_data){s->latency, s->successes + s->failures, s->failures};
-        if (t->metric == MT_METRIC_RPS) d->total = s->requests;
+    if (t->scope == MT_SCOPE_TOTAL || t->scope == MT_SCOPE_REQUESTS) {
+        *d = (scope_data){t->ok ? s->latency_ok : s->latency, s->successes + s->failures,
+                          s->failures};
+        if (t->scope == MT_SCOPE_REQUESTS || t->metric == MT_METRIC_RPS) d->total = s->requests;
+        if (t->scope == MT_SCOPE_REQUESTS) d->failures = s->failed_requests;
         return true;
     }
     if (t->scope == MT_SCOPE_SCENARIO) {
         for (int i = 0; i < s->nscenarios; i++) {
             if (strcmp(r->scenario_names[i], t->name) != 0) continue;
             const mt_scn_stats *sc = &s->scenarios[i];
-            *d = (scope_data){sc->duration, sc->successes + sc->failures, sc->failures};
+            *d = (scope_data){t->ok ? sc->duration_ok : sc->duration, sc->successes + sc->failures,
+                              sc->failures};
+            if (t->metric == MT_METRIC_RPS) d->total = sc->runs;
             return true;
         }
         return false;
     }
-    const mt_req_stats *q = mt_stats_label(s, t->name);
-    if (!q) return false;
-    *d = (scope_data){q->latency, q->count, request_failures(q)};
+    if (!mt_stats_label_sum(s, t->name, q)) return false;
+    *d = (scope_data){t->ok ? q->latency_ok : q->latency, q->count, q->failed};
     return true;
 }
 
@@ -88,17 +88,24 @@ static double latency_ms(const mt_hist *h, mt_metric m)
     }
 }
 
+static double value_of(const mt_report *r, const mt_threshold *t, const scope_data *d)
+{
+    switch (t->metric) {
+    case MT_METRIC_FAILURES: return (double)d->failures;
+    case MT_METRIC_FAILURE_RATE:
+        return d->total ? 100.0 * (double)d->failures / (double)d->total : NAN;
+    case MT_METRIC_RPS: return r->duration_s > 0 ? (double)d->total / r->duration_s : 0;
+    default: return latency_ms(d->hist, t->metric);
+    }
+}
+
 static double metric_value(const mt_report *r, const mt_threshold *t)
 {
     scope_data d;
-    if (!scope_of(r, t, &d)) return NAN;
-    switch (t->metric) {
-    case MT_METRIC_FAILURES: return (double)d.failures;
-    case MT_METRIC_FAILURE_RATE:
-        return d.total ? 100.0 * (double)d.failures / (double)d.total : NAN;
-    case MT_METRIC_RPS: return r->duration_s > 0 ? (double)d.total / r->duration_s : 0;
-    default: return latency_ms(d.hist, t->metric);
-    }
+    mt_req_stats q = {0};
+    double v = scope_of(r, t, &d, &q) ? value_of(r, t, &d) : NAN;
+    if (q.latency) mt_stats_req_free(&q);
+    return v;
 }
 
 int mt_report_evaluate(mt_report *r)
@@ -113,7 +120,7 @@ int mt_report_evaluate(mt_report *r)
     return failed;
 }
 
-static const char *unit_of(mt_metric m)
+const char *mt_report_unit(mt_metric m)
 {
     switch (m) {
     case MT_METRIC_FAILURE_RATE: return "%";
@@ -125,18 +132,28 @@ static const char *unit_of(mt_metric m)
 
 /* ---- JSON ---- */
 
-static void add_latency(cJSON *o, const char *key, const mt_hist *h)
+static void add_ms_or_null(cJSON *o, const char *key, bool has, double ms)
+{
+    if (has)
+        cJSON_AddNumberToObject(o, key, ms);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+void mt_report_add_latency(cJSON *o, const char *key, const mt_hist *h)
 {
     cJSON *l = cJSON_AddObjectToObject(o, key);
     const struct {
         const char *name;
         double p;
     } ps[] = {{"p50", 50}, {"p90", 90}, {"p95", 95}, {"p99", 99}, {"p99.9", 99.9}};
-    cJSON_AddNumberToObject(l, "min", (double)mt_hist_min(h) / 1e3);
-    cJSON_AddNumberToObject(l, "mean", mt_hist_mean(h) / 1e3);
+    uint64_t n = mt_hist_count(h);
+    cJSON_AddNumberToObject(l, "count", (double)n);
+    add_ms_or_null(l, "min", n, (double)mt_hist_min(h) / 1e3);
+    add_ms_or_null(l, "mean", n, mt_hist_mean(h) / 1e3);
     for (size_t i = 0; i < sizeof(ps) / sizeof(*ps); i++)
-        cJSON_AddNumberToObject(l, ps[i].name, (double)mt_hist_percentile(h, ps[i].p) / 1e3);
-    cJSON_AddNumberToObject(l, "max", (double)mt_hist_max(h) / 1e3);
+        add_ms_or_null(l, ps[i].name, n, (double)mt_hist_percentile(h, ps[i].p) / 1e3);
+    add_ms_or_null(l, "max", n, (double)mt_hist_max(h) / 1e3);
 }
 
 static double rate(const mt_report *r, uint64_t n)
@@ -146,18 +163,21 @@ static double rate(const mt_report *r, uint64_t n)
 
 static void add_header(cJSON *j, const mt_report *r)
 {
-    char when[40];
-    time_t secs = (time_t)r->started_wall;
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(when + n, sizeof(when) - n, ".%03dZ",
-             (int)((r->started_wall - (double)secs) * 1000) % 1000);
     cJSON_AddStringToObject(j, "version", MOLOTOV_VERSION);
-    cJSON_AddStringToObject(j, "started_at", when);
+    if (r->info) {
+        mt_runinfo_to_json(r->info, j);
+    } else {
+        char when[40];
+        mt_runinfo_iso_time(r->started_wall, when, sizeof when);
+        cJSON_AddStringToObject(j, "started_at", when);
+    }
     cJSON_AddNumberToObject(j, "duration_s", r->duration_s);
-    cJSON_AddNumberToObject(j, "processes", r->opt->processes);
-    cJSON_AddNumberToObject(j, "workers", r->opt->workers);
+    cJSON_AddNumberToObject(j, "processes", r->processes ? r->processes : r->opt->processes);
+    cJSON_AddNumberToObject(j, "workers", r->workers ? r->workers : r->opt->workers);
+    cJSON_AddNumberToObject(j, "workers_per_process", r->opt->workers);
+    cJSON *hosts = cJSON_AddArrayToObject(j, "hosts");
+    for (int i = 0; i < r->stats->nhosts; i++)
+        cJSON_AddItemToArray(hosts, cJSON_CreateString(r->stats->hosts[i].origin));
 }
 
 static void add_totals(cJSON *j, const mt_report *r)
@@ -166,7 +186,23 @@ static void add_totals(cJSON *j, const mt_report *r)
     cJSON *t = cJSON_AddObjectToObject(j, "totals");
     mt_stats_add_counters(t, s);
     cJSON_AddNumberToObject(t, "rps", rate(r, s->requests));
-    add_latency(t, "latency_ms", s->latency);
+    mt_report_add_latency(t, "latency_ms", s->latency);
+    mt_report_add_latency(t, "latency_ok_ms", s->latency_ok);
+}
+
+static cJSON *messages_array(const mt_msgtab *t, size_t max)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t n;
+    const mt_msgcount **m = mt_msgtab_sorted(t, &n);
+    for (size_t i = 0; i < n && i < max; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "message", m[i]->msg);
+        cJSON_AddNumberToObject(e, "count", (double)m[i]->count);
+        cJSON_AddItemToArray(a, e);
+    }
+    free(m);
+    return a;
 }
 
 static void add_scenarios(cJSON *j, const mt_report *r)
@@ -179,38 +215,45 @@ static void add_scenarios(cJSON *j, const mt_report *r)
         cJSON_AddNumberToObject(x, "runs", (double)sc->runs);
         cJSON_AddNumberToObject(x, "successes", (double)sc->successes);
         cJSON_AddNumberToObject(x, "failures", (double)sc->failures);
+        cJSON_AddNumberToObject(x, "cancelled", (double)sc->cancelled);
         cJSON_AddNumberToObject(x, "rps", rate(r, sc->runs));
-        add_latency(x, "latency_ms", sc->duration);
+        mt_report_add_latency(x, "latency_ms", sc->duration);
+        mt_report_add_latency(x, "latency_ok_ms", sc->duration_ok);
+        cJSON_AddItemToObject(x, "top_errors", messages_array(&sc->msgs, 5));
     }
 }
 
-static void add_requests(cJSON *j, const mt_report *r)
+/* The request rows, sorted as every report shows them, keyed by the label
+ * they show (with the origin when the run talked to several). */
+static cJSON *requests_json(const mt_report *r, const mt_stats *s)
 {
-    const mt_stats *s = r->stats;
-    cJSON *o = cJSON_AddObjectToObject(j, "requests");
+    cJSON *o = cJSON_CreateObject();
+    const mt_req_stats **rows = mt_stats_sorted(s);
+    bool many = mt_stats_many_origins(s);
     for (int i = 0; i < s->nreqs; i++) {
-        const mt_req_stats *q = &s->reqs[i];
-        cJSON *x = cJSON_AddObjectToObject(o, q->label);
-        cJSON_AddNumberToObject(x, "count", (double)q->count);
-        cJSON_AddNumberToObject(x, "errors", (double)q->errors);
+        const mt_req_stats *q = rows[i];
+        char label[512];
+        cJSON *x = cJSON_AddObjectToObject(o, mt_stats_display_label(s, q, label, sizeof label));
+        mt_stats_add_req_counts(x, q);
         cJSON_AddNumberToObject(x, "rps", rate(r, q->count));
+        if (*q->origin) cJSON_AddStringToObject(x, "origin", q->origin);
+        if (many) cJSON_AddStringToObject(x, "label", q->label);
         mt_stats_add_codes(x, "status", "errors_by_kind", q);
-        add_latency(x, "latency_ms", q->latency);
+        mt_report_add_latency(x, "latency_ms", q->latency);
+        mt_report_add_latency(x, "latency_ok_ms", q->latency_ok);
     }
+    free(rows);
+    return o;
 }
 
-static void add_errors(cJSON *j, const mt_report *r)
+static void add_fixtures(cJSON *j, const mt_report *r)
 {
-    cJSON *a = cJSON_AddArrayToObject(j, "errors");
-    size_t n;
-    const mt_msgcount **m = mt_stats_messages(r->stats, &n);
-    for (size_t i = 0; i < n; i++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "message", m[i]->msg);
-        cJSON_AddNumberToObject(e, "count", (double)m[i]->count);
-        cJSON_AddItemToArray(a, e);
-    }
-    free(m);
+    const mt_stats *f = r->fixtures;
+    if (!f) return;
+    cJSON *x = cJSON_AddObjectToObject(j, "fixtures");
+    cJSON_AddNumberToObject(x, "requests", (double)f->requests);
+    cJSON_AddNumberToObject(x, "errors", (double)f->failed_requests);
+    cJSON_AddItemToObject(x, "requests_by_label", requests_json(r, f));
 }
 
 static void add_thresholds(cJSON *j, const mt_report *r)
@@ -224,13 +267,14 @@ static void add_thresholds(cJSON *j, const mt_report *r)
             cJSON_AddNullToObject(x, "value");
         else
             cJSON_AddNumberToObject(x, "value", t->value);
-        cJSON_AddStringToObject(x, "unit", unit_of(t->t.metric));
+        cJSON_AddStringToObject(x, "unit", mt_report_unit(t->t.metric));
         cJSON_AddBoolToObject(x, "passed", t->passed);
-        static const char *const scopes[] = {"total", "scenario", "request"};
+        static const char *const scopes[] = {"total", "scenario", "request", "requests"};
         static const char *const ops[] = {"<", "<=", ">", ">="};
         cJSON_AddStringToObject(x, "scope", scopes[t->t.scope]);
         cJSON_AddStringToObject(x, "name", t->t.name);
         cJSON_AddStringToObject(x, "metric", mt_threshold_metric_name(t->t.metric));
+        cJSON_AddBoolToObject(x, "ok_only", t->t.ok);
         cJSON_AddStringToObject(x, "op", ops[t->t.op]);
         cJSON_AddNumberToObject(x, "limit", t->t.limit);
         cJSON_AddItemToArray(a, x);
@@ -248,12 +292,13 @@ static void add_timeline(cJSON *j, const mt_report *r)
         cJSON_AddNumberToObject(x, "t", (double)(k->t - t0));
         cJSON_AddNumberToObject(x, "unix", (double)k->t);
         cJSON_AddNumberToObject(x, "requests", (double)k->requests);
+        cJSON_AddNumberToObject(x, "failed_requests", (double)k->failed_requests);
         cJSON_AddNumberToObject(x, "successes", (double)k->successes);
         cJSON_AddNumberToObject(x, "failures", (double)k->failures);
         uint64_t p50 = k->latency ? mt_hist_percentile(k->latency, 50) : k->p50_us;
         uint64_t p99 = k->latency ? mt_hist_percentile(k->latency, 99) : k->p99_us;
-        cJSON_AddNumberToObject(x, "p50_ms", (double)p50 / 1e3);
-        cJSON_AddNumberToObject(x, "p99_ms", (double)p99 / 1e3);
+        add_ms_or_null(x, "p50_ms", k->requests, (double)p50 / 1e3);
+        add_ms_or_null(x, "p99_ms", k->requests, (double)p99 / 1e3);
         cJSON_AddItemToArray(a, x);
     }
 }
@@ -272,14 +317,24 @@ static void add_distribution(cJSON *j, const mt_report *r)
     }
 }
 
+static void add_histograms(cJSON *j, const mt_report *r)
+{
+    cJSON *h = mt_stats_to_json(r->stats);
+    cJSON *names = cJSON_AddArrayToObject(h, "scenario_names");
+    for (int i = 0; i < r->stats->nscenarios; i++)
+        cJSON_AddItemToArray(names, cJSON_CreateString(r->scenario_names[i]));
+    cJSON_AddItemToObject(j, "histograms", h);
+}
+
 cJSON *mt_report_json(const mt_report *r)
 {
     cJSON *j = cJSON_CreateObject();
     add_header(j, r);
     add_totals(j, r);
     add_scenarios(j, r);
-    add_requests(j, r);
-    add_errors(j, r);
+    cJSON_AddItemToObject(j, "requests", requests_json(r, r->stats));
+    add_fixtures(j, r);
+    cJSON_AddItemToObject(j, "errors", messages_array(&r->stats->msgs, (size_t)-1));
     add_thresholds(j, r);
     add_timeline(j, r);
     add_distribution(j, r);
@@ -292,78 +347,9 @@ cJSON *mt_report_json(const mt_report *r)
                                 (double)(r->stats->successes + r->stats->failures));
         cJSON_AddNumberToObject(rate, "dropped", (double)r->stats->dropped);
     }
-    cJSON *h = mt_stats_to_json(r->stats);
-    cJSON *names = cJSON_AddArrayToObject(h, "scenario_names");
-    for (int i = 0; i < r->stats->nscenarios; i++)
-        cJSON_AddItemToArray(names, cJSON_CreateString(r->scenario_names[i]));
-    cJSON_AddItemToObject(j, "histograms", h);
+    if (r->merge) cJSON_AddItemToObject(j, "merge", cJSON_Duplicate(r->merge, true));
+    add_histograms(j, r);
     return j;
-}
-
-/* ---- JUnit ---- */
-
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') fputc(*s, out);
-        }
-    }
-}
-
-static void junit_scenario(FILE *out, const mt_report *r, int i)
-{
-    const mt_scn_stats *sc = &r->stats->scenarios[i];
-    fputs("    <testcase classname=\"molotov.scenario\" name=\"", out);
-    xml_text(out, r->scenario_names[i]);
-    fprintf(out, "\" time=\"%.3f\">", mt_hist_mean(sc->duration) / 1e6);
-    if (sc->failures)
-        fprintf(out, "<failure message=\"%llu of %llu runs failed\"/>",
-                (unsigned long long)sc->failures, (unsigned long long)sc->runs);
-    fputs("</testcase>\n", out);
-}
-
-static void junit_threshold(FILE *out, const mt_threshold_result *t)
-{
-    fputs("    <testcase classname=\"molotov.threshold\" name=\"", out);
-    xml_text(out, t->t.expr);
-    fputs("\" time=\"0\">", out);
-    if (!t->passed) {
-        char msg[128];
-        if (isnan(t->value))
-            snprintf(msg, sizeof(msg), "no data");
-        else
-            snprintf(msg, sizeof(msg), "%s = %.3f%s", mt_threshold_metric_name(t->t.metric),
-                     t->value, unit_of(t->t.metric));
-        fputs("<failure message=\"", out);
-        xml_text(out, msg);
-        fputs("\"/>", out);
-    }
-    fputs("</testcase>\n", out);
-}
-
-int mt_report_junit(const mt_report *r, FILE *out)
-{
-    int nscn = r->stats->nscenarios, failed_scn = 0, failed_thr = 0;
-    for (int i = 0; i < nscn; i++) failed_scn += r->stats->scenarios[i].failures > 0;
-    for (int i = 0; i < r->nthresholds; i++) failed_thr += !r->thresholds[i].passed;
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(out, "<testsuites name=\"molotov\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
-            nscn + r->nthresholds, failed_scn + failed_thr, r->duration_s);
-    fprintf(out, "  <testsuite name=\"scenarios\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
-            nscn, failed_scn, r->duration_s);
-    for (int i = 0; i < nscn; i++) junit_scenario(out, r, i);
-    fprintf(out, "  </testsuite>\n");
-    fprintf(out, "  <testsuite name=\"thresholds\" tests=\"%d\" failures=\"%d\" time=\"0\">\n",
-            r->nthresholds, failed_thr);
-    for (int i = 0; i < r->nthresholds; i++) junit_threshold(out, &r->thresholds[i]);
-    fprintf(out, "  </testsuite>\n</testsuites>\n");
-    return ferror(out) ? MT_EIO : MT_OK;
 }
 
 /* ---- files ---- */
@@ -397,8 +383,9 @@ static int write_file(const char *opt, const char *path, writer fn, const mt_rep
     if (!path) return MT_OK;
     FILE *out = fopen(path, "w");
     int rc = out ? fn(r, j, out) : MT_EIO;
+    int saved = errno;
     if (out && fclose(out)) rc = MT_EIO;
-    if (rc) fprintf(stderr, "molotov: %s %s: cannot write (%s)\n", opt, path, strerror(errno));
+    if (rc) fprintf(stderr, "molotov: %s %s: cannot write (%s)\n", opt, path, strerror(saved));
     return rc;
 }
 
@@ -412,4 +399,27 @@ int mt_report_write_all(const mt_report *r)
     rc |= write_file("--junit", o->junit_path, write_junit, r, j);
     cJSON_Delete(j);
     return rc ? MT_EIO : MT_OK;
+}
+
+static int check_path(const char *opt, const char *path, char *err, size_t errlen)
+{
+    if (!path) return MT_OK;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    bool created = fd >= 0;
+    if (fd < 0 && errno == EEXIST) fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s %s: cannot write (%s)", opt, path, strerror(errno));
+        return MT_EIO;
+    }
+    close(fd);
+    if (created) unlink(path);
+    return MT_OK;
+}
+
+int mt_report_check_paths(const mt_options *o, char *err, size_t errlen)
+{
+    int rc = check_path("--json", o->json_path, err, errlen);
+    if (!rc) rc = check_path("--html", o->html_path, err, errlen);
+    if (!rc) rc = check_path("--junit", o->junit_path, err, errlen);
+    return rc;
 }

@@ -13,6 +13,7 @@
 
 typedef struct {
     long status;
+    bool ok; /* not a failed request (expect, or status < 400) */
     double elapsed;
     mt_respbuf *buf;
     size_t bytes; /* buf's capacity, counted in live_bytes */
@@ -23,10 +24,11 @@ typedef struct {
 static size_t live_bytes;    /* large buffers held by responses not yet collected */
 static size_t live_after_gc; /* what was still held after the last forced collection */
 
-void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf)
+void mt_response_push(lua_State *L, long status, bool ok, double elapsed, mt_respbuf *buf)
 {
     response *r = lua_newuserdatauv(L, sizeof(*r), 2);
     r->status = status;
+    r->ok = ok;
     r->elapsed = elapsed;
     r->buf = buf;
     luaL_setmetatable(L, RESPONSE_MT);
@@ -155,7 +157,7 @@ static int l_index(lua_State *L)
     else if (strcmp(k, "elapsed") == 0)
         lua_pushnumber(L, r->elapsed);
     else if (strcmp(k, "ok") == 0)
-        lua_pushboolean(L, r->status >= 200 && r->status < 400);
+        lua_pushboolean(L, r->ok && r->status >= 200);
     else if (strcmp(k, "truncated") == 0)
         lua_pushboolean(L, r->buf->dropped > 0);
     else if (strcmp(k, "size") == 0)

@@ -161,10 +161,35 @@ static void report(mt_worker *w, const char *what, const char *msg)
     mt_print_masked(stderr, msg, "\n");
 }
 
+const char *mt_stop_reason_name(mt_stop_reason r)
+{
+    static const char *const names[] = {
+        [MT_STOP_COMPLETED] = "completed",
+        [MT_STOP_INTERRUPTED] = "interrupted",
+        [MT_STOP_FIRST_FAILURE] = "first failure (-x)",
+        [MT_STOP_FAIL_REACHED] = "--fail reached",
+        [MT_STOP_SIZING] = "sizing stop",
+        [MT_STOP_NO_SUCCESS] = "no success",
+        [MT_STOP_ABORTED] = "aborted",
+        [MT_STOP_SETUP_FAILED] = "setup failed",
+        [MT_STOP_CRASHED] = "worker process crashed",
+    };
+    return (size_t)r < sizeof names / sizeof *names ? names[r] : "unknown";
+}
+
+void mt_runner_set_stop_reason(mt_runner *r, mt_stop_reason why)
+{
+    bool abort_after_interrupt = why == MT_STOP_ABORTED && r->stop_reason == MT_STOP_INTERRUPTED;
+    if (r->stop_reason_set && !abort_after_interrupt) return;
+    r->stop_reason = why;
+    r->stop_reason_set = true;
+}
+
 static void run_finished(mt_runner *r)
 {
     r->finished = true;
     r->ended_at = mt_now_s();
+    r->ended_wall = mt_wall_now();
     uv_timer_stop(&r->deadline);
     uv_timer_stop(&r->tick);
     if (r->on_finished) r->on_finished(r);
@@ -217,19 +242,20 @@ static void teardown_session(mt_worker *w)
     resume(w, 2);
 }
 
-static void fatal(mt_runner *r, const char *msg)
+static void fatal(mt_runner *r, mt_stop_reason why, const char *msg)
 {
     if (!r->fatal) {
         snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s", msg);
         r->fatal = true;
+        mt_runner_set_stop_reason(r, why);
         if (r->on_fatal) r->on_fatal(r);
     }
     mt_runner_stop(r);
 }
 
-void mt_runner_fatal(mt_runner *r, const char *msg)
+void mt_runner_fatal(mt_runner *r, mt_stop_reason why, const char *msg)
 {
-    fatal(r, msg);
+    fatal(r, why, msg);
 }
 
 int mt_runner_exit_code(const mt_runner *r)
@@ -238,6 +264,7 @@ int mt_runner_exit_code(const mt_runner *r)
     if (r->interrupted) return MT_EXIT_INTERRUPTED;
     if (r->fatal) return 1;
     if ((o->single_run || o->single_mode) && r->stats.failures) return 1;
+    if (r->stats.successes == 0) return 1; /* nothing the run set out to do worked */
     return 0;
 }
 
@@ -280,7 +307,7 @@ static void setup_returned(mt_worker *w)
         char msg[1024];
         mt_script_error_message(co, msg, sizeof(msg));
         report(w, "setup", msg);
-        fatal(w->runner, msg);
+        fatal(w->runner, MT_STOP_SETUP_FAILED, msg);
         teardown(w);
         return;
     }
@@ -353,7 +380,7 @@ static int pick_by_picker(mt_worker *w)
     }
     lua_settop(co, 0);
     report(w, "scenario_picker", msg);
-    fatal(w->runner, msg);
+    fatal(w->runner, MT_STOP_SETUP_FAILED, msg);
     return -1;
 }
 
@@ -422,6 +449,7 @@ static void next_scenario(mt_worker *w)
     w->scenario = i;
     w->step++;
     w->phase = PH_SCENARIO;
+    w->reached_network = false;
     mt_stats_scenario_start(&w->runner->stats, i);
     w->scenario_t0 = r->rate > 0 ? w->intended_ns : mt_now_ns(); /* no coordinated omission */
     emit_scenario(w, "scenario_start", NULL);
@@ -451,8 +479,44 @@ static void scenario_succeeded(mt_worker *w)
     mt_runner *r = w->runner;
     mt_stats_scenario_end(&r->stats, w->scenario, true, (mt_now_ns() - w->scenario_t0) / 1000,
                           mt_wall_s());
+    w->instant_failures = 0;
+    r->runaway_n = 0;
     emit_scenario(w, "scenario_success", NULL);
     pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
+}
+
+/* Runaway failures: a run that failed before sending anything (a script
+ * bug) backs its worker off, 1 ms doubling up to 1 s; the same message with
+ * no success anywhere, RUNAWAY_MAX times or for RUNAWAY_S, stops the run.
+ * Returns the back-off in seconds. */
+#define RUNAWAY_MAX 10000
+#define RUNAWAY_S 5.0
+#define RUNAWAY_MIN 10 /* failures before RUNAWAY_S alone may stop it */
+
+static double runaway(mt_worker *w, const char *msg)
+{
+    mt_runner *r = w->runner;
+    if (w->reached_network) {
+        w->instant_failures = 0;
+        return 0;
+    }
+    double now = mt_now_s();
+    if (r->runaway_n == 0 || strcmp(r->runaway_msg, msg) != 0) {
+        snprintf(r->runaway_msg, sizeof(r->runaway_msg), "%s", msg);
+        r->runaway_n = 0;
+        r->runaway_t0 = now;
+    }
+    r->runaway_n++;
+    double spent = now - r->runaway_t0;
+    if (r->runaway_n >= RUNAWAY_MAX || (r->runaway_n >= RUNAWAY_MIN && spent >= RUNAWAY_S)) {
+        char why[1200];
+        snprintf(why, sizeof(why),
+                 "no success: %llu runs in %.1f s failed before sending a request: %s",
+                 (unsigned long long)r->runaway_n, spent, msg);
+        fatal(r, MT_STOP_NO_SUCCESS, why);
+    }
+    int k = w->instant_failures < 11 ? w->instant_failures++ : 10;
+    return ldexp(0.001, k) < 1.0 ? ldexp(0.001, k) : 1.0;
 }
 
 static void scenario_failed(mt_worker *w, const char *msg)
@@ -461,14 +525,16 @@ static void scenario_failed(mt_worker *w, const char *msg)
     mt_stats_scenario_end(&r->stats, w->scenario, false, (mt_now_ns() - w->scenario_t0) / 1000,
                           mt_wall_s());
     mt_stats_add_message(&r->stats, msg, 1);
+    mt_stats_add_scenario_message(&r->stats, w->scenario, msg, 1);
     emit_scenario(w, "scenario_failure", msg);
-    if (r->opt->exception) fatal(r, msg);
+    if (r->opt->exception) fatal(r, MT_STOP_FIRST_FAILURE, msg);
     if (r->opt->fail && !r->is_child && r->stats.failures >= (uint64_t)r->opt->fail) {
         char why[64];
         snprintf(why, sizeof(why), "%ld failures reached (-f)", r->opt->fail);
-        fatal(r, why);
+        fatal(r, MT_STOP_FAIL_REACHED, why);
     }
-    pause_then_next(w, r->opt->delay);
+    double backoff = runaway(w, msg);
+    pause_then_next(w, r->opt->delay + backoff);
 }
 
 static void global_setup_over(mt_worker *w, const char *err)
@@ -500,7 +566,7 @@ static void phase_failed(mt_worker *w, const char *msg)
     case PH_SETUP:
     case PH_SETUP_SESSION:
         report(w, w->phase == PH_SETUP ? "setup" : "setup_session", msg);
-        fatal(w->runner, msg);
+        fatal(w->runner, MT_STOP_SETUP_FAILED, msg);
         teardown(w);
         break;
     case PH_SCENARIO: scenario_failed(w, msg); break;
@@ -631,6 +697,7 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     r->opt = o;
     script->runner = r;
     mt_stats_init(&r->stats, script->nscenarios);
+    mt_stats_init(&r->fixture_stats, 0);
     int rc = mt_engine_new(loop, 100, &r->engine);
     if (rc) return rc;
     uv_idle_init(loop, &r->ready_idle);
@@ -681,7 +748,7 @@ static void cancel_scenarios(mt_runner *r)
         mt_worker *w = r->workers[i];
         if (w->phase != PH_SCENARIO || w->wait == MT_WAIT_NONE) continue;
         abort_worker(r, w);
-        r->stats.cancelled++;
+        mt_stats_scenario_cancelled(&r->stats, w->scenario);
         teardown_session(w);
     }
 }
@@ -837,11 +904,13 @@ static void abort_worker(mt_runner *r, mt_worker *w)
 void mt_runner_abort(mt_runner *r)
 {
     r->aborted = true;
+    mt_runner_set_stop_reason(r, MT_STOP_ABORTED);
     mt_runner_stop(r);
     if (r->on_abort) r->on_abort(r);
     for (int i = 0; i < r->nworkers; i++) {
         mt_worker *w = r->workers[i];
         if (w->phase == PH_DONE) continue;
+        if (w->phase == PH_SCENARIO) mt_stats_scenario_cancelled(&r->stats, w->scenario);
         abort_worker(r, w);
         worker_done(w);
     }
@@ -903,5 +972,6 @@ void mt_runner_close(mt_runner *r)
     mt_statsd_close(r->statsd);
     r->statsd = NULL;
     mt_stats_free(&r->stats);
+    mt_stats_free(&r->fixture_stats);
     r->script->runner = NULL;
 }

@@ -27,8 +27,21 @@ typedef struct {
 static void seed_for_host(lua_State *L, session *s, const char *url);
 
 static const char *const known_options[] = {
-    "headers",          "params", "body",    "json",   "form",         "timeout", "connect_timeout",
-    "follow_redirects", "auth",   "cookies", "verify", "http_version", "name",    NULL,
+    "headers",
+    "params",
+    "body",
+    "json",
+    "form",
+    "timeout",
+    "connect_timeout",
+    "follow_redirects",
+    "auth",
+    "cookies",
+    "verify",
+    "http_version",
+    "name",
+    "expect",
+    NULL,
 };
 
 static void check_option_names(lua_State *L, int idx)
@@ -161,6 +174,7 @@ static struct curl_slist *build_headers(lua_State *L, int sh, int rh, struct cur
 
 typedef struct {
     int o, d, sh, rh; /* stack indexes: options, defaults, headers (0 = none) */
+    mt_worker *w;
     mt_http *h;
     const mt_options *opt;
     const char *label; /* the name option, or NULL */
@@ -251,11 +265,45 @@ static int version(lua_State *L, req_ctx *c, bool http2)
     return luaL_error(L, "http_version must be \"1.1\" or \"2\"");
 }
 
+static void expect_one(lua_State *L, mt_worker *w, int idx)
+{
+    lua_Integer code = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : 0;
+    if (code < 100 || code > 599)
+        luaL_error(L, "expect: status codes are integers from 100 to 599");
+    if (w->nexpect == MT_MAX_EXPECT)
+        luaL_error(L, "expect: at most %d status codes", MT_MAX_EXPECT);
+    w->expect[w->nexpect++] = (short)code;
+}
+
+/* The `expect` option: the statuses that are not failures (a code or a
+ * list of them); none given, a status >= 400 is one. */
+static void set_expect(lua_State *L, req_ctx *c)
+{
+    mt_worker *w = c->w;
+    w->nexpect = 0;
+    int t = opt(L, c->o, c->d, "expect");
+    if (t == LUA_TNIL) return;
+    int idx = lua_gettop(L);
+    if (t == LUA_TNUMBER) {
+        expect_one(L, w, idx);
+        return;
+    }
+    if (t != LUA_TTABLE) luaL_error(L, "expect must be a status code or a list of them");
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    if (n == 0) luaL_error(L, "expect must list at least one status code");
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        expect_one(L, w, lua_gettop(L));
+        lua_pop(L, 1);
+    }
+}
+
 static void build(lua_State *L, req_ctx *c, const char *method, const char *url, mt_http_req *r)
 {
     const mt_options *o = c->opt;
     luaL_checkstack(L, 40, "request options");
     if (c->o) check_option_names(L, c->o);
+    set_expect(L, c);
     memset(r, 0, sizeof(*r));
     r->method = method;
     r->url = build_url(L, c->h, url, c->o, c->d);
@@ -313,13 +361,38 @@ static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req
     mt_script_emit(s, L, "sending_request", info);
 }
 
-static void send_statsd(mt_worker *w, mt_http *h)
+/* Whether an answer with `code` failed: not one `expect` listed, or >= 400. */
+static bool status_failed(const mt_worker *w, long code)
+{
+    if (!w->nexpect) return mt_stats_status_failed(code);
+    for (int i = 0; i < w->nexpect; i++)
+        if (w->expect[i] == code) return false;
+    return true;
+}
+
+/* Counts the request that ended on h: in the run's statistics, or apart
+ * for global_setup/global_teardown's. Returns its status. */
+static long record(mt_worker *w, mt_http *h, const char *kind, uint64_t *us_out)
 {
     long code = 0;
     curl_off_t us = 0;
     curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
     curl_easy_getinfo(h->xfer.easy, CURLINFO_TOTAL_TIME_T, &us);
-    mt_statsd_request(w->runner->statsd, w->req_method, w->req_url, code, (double)us / 1000.0);
+    if (us <= 0) us = (curl_off_t)((mt_now_ns() - w->req_t0) / 1000); /* failed before curl timed */
+    mt_runner *r = w->runner;
+    if (r->statsd) mt_statsd_request(r->statsd, w->req_method, w->req_url, code, (double)us / 1e3);
+    mt_request_rec q = {.label = w->label,
+                        .origin = w->origin,
+                        .named = w->named,
+                        .status = kind ? 0 : code,
+                        .error_kind = kind,
+                        .failed = kind != NULL || status_failed(w, code),
+                        .latency_us = (uint64_t)us,
+                        .t = mt_wall_s()};
+    mt_stats_request(w->id < 0 ? &r->fixture_stats : &r->stats, &q);
+    if (!kind || strcmp(kind, "invalid url") != 0) w->reached_network = true;
+    *us_out = (uint64_t)us;
+    return code;
 }
 
 static int finish(lua_State *L, int status, lua_KContext info)
@@ -329,15 +402,11 @@ static int finish(lua_State *L, int status, lua_KContext info)
     mt_http *h = w->busy;
     w->busy = NULL;
     w->wait = MT_WAIT_NONE;
-    mt_stats *st = &w->runner->stats;
+    mt_stats *st = w->id < 0 ? &w->runner->fixture_stats : &w->runner->stats;
     CURLcode rc = h->xfer.result;
-    if (w->runner->statsd) send_statsd(w, h);
-    long code = 0;
-    curl_off_t us = 0;
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_TOTAL_TIME_T, &us);
     const char *kind = rc != CURLE_OK ? mt_http_error_kind(rc, h->xfer.easy) : NULL;
-    mt_stats_request(st, w->label, code, kind, (uint64_t)us, mt_wall_s());
+    uint64_t us;
+    long code = record(w, h, kind, &us);
     if (kind) {
         mt_respbuf *buf = mt_http_take(h);
         const char *url = buf->url.data ? buf->url.data : "";
@@ -350,7 +419,7 @@ static int finish(lua_State *L, int status, lua_KContext info)
     }
     mt_respbuf *buf = mt_http_take(h);
     if (buf->dropped) st->truncated++;
-    mt_response_push(L, code, (double)us / 1e6, buf);
+    mt_response_push(L, code, !status_failed(w, code), (double)us / 1e6, buf);
     if (info) {
         lua_pushvalue(L, -1);
         lua_setfield(L, (int)info, "response");
@@ -387,6 +456,7 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
     const char *url = luaL_checkstring(L, url_idx);
     if (c->o && !lua_istable(L, c->o)) c->o = 0;
     mt_http_req r;
+    c->w = w;
     c->h = h;
     c->opt = w->runner->opt;
     build(L, c, method, url, &r);
@@ -395,10 +465,13 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
         emit_request(L, w, self, &r);
         info = lua_gettop(L);
     }
+    w->req_t0 = mt_now_ns();
     if (mt_http_send(h, w->runner->engine, &r)) luaL_error(L, "libcurl refused %s %s", method, url);
     w->req_method = method;
     w->req_url = r.url;
     set_label(w, c->label, method, r.url);
+    w->named = c->label != NULL;
+    mt_http_url_origin(r.url, w->origin, sizeof(w->origin));
     w->busy = h;
     w->wait = MT_WAIT_HTTP;
     return lua_yieldk(L, 0, (lua_KContext)info, finish);

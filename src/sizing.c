@@ -45,6 +45,7 @@ static void over(mt_sizing *z, mt_sizing_end why)
     record_step(z); /* the step in which it ended */
     z->end = why;
     z->workers = mt_runner_active_workers(z->runner);
+    mt_runner_set_stop_reason(z->runner, MT_STOP_SIZING);
     mt_runner_stop(z->runner);
     uv_timer_stop(&z->timer);
 }

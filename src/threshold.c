@@ -1,6 +1,8 @@
 /* threshold.c: the --threshold grammar of cli.md "Thresholds",
  *   [scenario:NAME:|request:LABEL:]METRIC OP VALUE
- * parsed into an mt_threshold, and its evaluation against a measured value.
+ * (and `requests:` for every request, `ok:` before a latency metric for the
+ * requests or runs that did not fail), parsed into an mt_threshold, and its
+ * evaluation against a measured value.
  * A NAME/LABEL ends at the last ':' followed by a metric name, so labels may
  * hold spaces, slashes and colons ("request:GET http://x:8080/a:p99<1s").
  * Spaces and tabs may surround the operator and follow the value, nowhere
@@ -38,11 +40,14 @@ static const mt_op op_order[] = {MT_OP_LE, MT_OP_GE, MT_OP_LT, MT_OP_GT};
 static const struct {
     const char *prefix;
     mt_scope scope;
-    const char *what; /* for messages */
+    const char *what; /* for messages; NULL: the scope takes no name */
 } scopes[] = {
     {"scenario:", MT_SCOPE_SCENARIO, "scenario name"},
     {"request:", MT_SCOPE_REQUEST, "request label"},
+    {"requests:", MT_SCOPE_REQUESTS, NULL},
 };
+
+#define OK_PREFIX "ok:"
 
 typedef enum { KIND_LATENCY, KIND_RATE, KIND_COUNT, KIND_RPS } value_kind;
 
@@ -128,7 +133,18 @@ static int parse_name(const ctx *c, const char **p, const char *what, mt_thresho
     memcpy(t->name, *p, n);
     t->name[n] = '\0';
     *p = end + 1;
+    if (n > 3 && strcmp(t->name + n - 3, ":ok") == 0) { /* NAME:ok:METRIC */
+        t->name[n - 3] = '\0';
+        t->ok = true;
+    }
     return MT_OK;
+}
+
+static void parse_ok(const char **p, mt_threshold *t)
+{
+    if (strncmp(*p, OK_PREFIX, strlen(OK_PREFIX)) != 0) return;
+    t->ok = true;
+    *p += strlen(OK_PREFIX);
 }
 
 static int parse_scope(const ctx *c, const char **p, mt_threshold *t)
@@ -139,8 +155,10 @@ static int parse_scope(const ctx *c, const char **p, mt_threshold *t)
         if (strncmp(*p, scopes[i].prefix, n) != 0) continue;
         t->scope = scopes[i].scope;
         *p += n;
+        if (!scopes[i].what) break;
         return parse_name(c, p, scopes[i].what, t);
     }
+    parse_ok(p, t);
     return MT_OK;
 }
 
@@ -154,8 +172,10 @@ static int parse_metric(const ctx *c, const char **p, mt_threshold *t)
     if (n == 0 && is_space(**p)) return fail(c, "unexpected space before the metric");
     if (n == 0) return fail(c, "expected a metric (%s)", METRIC_LIST);
     if ((*p)[n] == ':' && t->scope == MT_SCOPE_TOTAL)
-        return fail(c, "unknown scope '%.*s' (expected scenario:NAME: or request:LABEL:)", (int)n,
-                    *p);
+        return fail(c,
+                    "unknown scope '%.*s' (expected scenario:NAME:, request:LABEL:, requests: "
+                    "or ok:)",
+                    (int)n, *p);
     return fail(c, "unknown metric '%.*s' (expected %s)", (int)n, *p, METRIC_LIST);
 }
 
@@ -284,6 +304,8 @@ int mt_threshold_parse(const char *expr, mt_threshold *t, char *err, size_t errl
     const char *p = t->expr;
     int rc = parse_scope(&c, &p, t);
     if (rc == MT_OK) rc = parse_metric(&c, &p, t);
+    if (rc == MT_OK && t->ok && kind_of(t->metric) != KIND_LATENCY)
+        rc = fail(&c, "ok: applies to latency metrics only, not %s", metric_names[t->metric]);
     if (rc == MT_OK) rc = parse_op(&c, &p, t);
     if (rc == MT_OK) rc = parse_value(&c, p, t);
     return rc;

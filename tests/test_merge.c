@@ -15,6 +15,25 @@
 #include "molotov/options.h"
 #include "molotov/report.h"
 
+/* One request the old way: an answer with status, or a transport error. */
+static void req(mt_stats *s, const char *label, long status, const char *kind, uint64_t us,
+                int64_t t)
+{
+    mt_request_rec q = {.label = label,
+                        .origin = "http://127.0.0.1:8080",
+                        .status = status,
+                        .error_kind = kind,
+                        .failed = kind || status >= 400,
+                        .latency_us = us,
+                        .t = t};
+    mt_stats_request(s, &q);
+}
+
+static const mt_req_stats *label_of(const mt_stats *s, const char *label)
+{
+    return mt_stats_label_at(s, label, "http://127.0.0.1:8080");
+}
+
 #define T0 1795992000 /* 2026-11-29T22:40:00Z */
 
 /* Sample k of the whole set: a latency spread over 100 us .. 2 s. */
@@ -31,7 +50,7 @@ static void record(mt_stats *s, int part, const int scn[2])
     for (int k = 0; k < 5000; k++) {
         if (part >= 0 && (k % 3 == 0) != part) continue;
         int64_t t = T0 + k / 1000;
-        mt_stats_request(s, "GET /", k % 10 ? 200 : 503, NULL, sample(k), t);
+        req(s, "GET /", k % 10 ? 200 : 503, NULL, sample(k), t);
         mt_stats_scenario_start(s, scn[k % 2]);
         mt_stats_scenario_end(s, scn[k % 2], k % 10 != 0, sample(k) + 50, t);
         if (k % 10 == 0) mt_stats_add_message(s, "status 503", 1);
@@ -67,7 +86,7 @@ static void test_merge_equals_one_run_over_all_samples(void **state)
     const char *paths[] = {"a.json", "b.json"};
     mt_merged m;
     char err[256];
-    assert_int_equal(mt_merge_reports(r, paths, 2, &m, err, sizeof(err)), MT_OK);
+    assert_int_equal(mt_merge_reports(r, paths, 2, false, &m, err, sizeof(err)), MT_OK);
 
     assert_int_equal(m.stats.requests, all.requests);
     assert_int_equal(m.stats.successes, all.successes);
@@ -84,7 +103,7 @@ static void test_merge_equals_one_run_over_all_samples(void **state)
         assert_int_equal(mt_hist_percentile(m.stats.scenarios[i].duration, 99),
                          mt_hist_percentile(all.scenarios[i].duration, 99));
     }
-    const mt_req_stats *q = mt_stats_label(&m.stats, "GET /");
+    const mt_req_stats *q = label_of(&m.stats, "GET /");
     assert_non_null(q);
     assert_int_equal(q->status[503], 500);
     /* the timeline: seconds T0 .. T0+4, each the sum of both runs' */
@@ -104,7 +123,7 @@ static void test_merge_equals_one_run_over_all_samples(void **state)
     assert_true(m.started_wall == T0 + 0.25);
     assert_true(m.duration_s > 5.24 && m.duration_s < 5.26);
     assert_int_equal(m.processes, 2);
-    assert_int_equal(m.workers, 15);
+    assert_int_equal(m.workers, 30); /* workers add */
 
     mt_merged_free(&m);
     cJSON_Delete(r[0]);
@@ -121,7 +140,7 @@ static void expect_refused(const char *json, const char *needle)
     const char *paths[] = {"x.json"};
     mt_merged m;
     char err[256] = "";
-    assert_int_equal(mt_merge_reports(r, paths, 1, &m, err, sizeof(err)), MT_EINVAL);
+    assert_int_equal(mt_merge_reports(r, paths, 1, false, &m, err, sizeof(err)), MT_EINVAL);
     if (!strstr(err, "x.json") || !strstr(err, needle))
         fail_msg("error '%s' lacks x.json or '%s'", err, needle);
     mt_merged_free(&m);
@@ -150,7 +169,7 @@ static void test_not_a_report_is_refused(void **state)
     const char *paths[] = {"x.json"};
     mt_merged m;
     char err[256] = "";
-    assert_int_equal(mt_merge_reports(r, paths, 1, &m, err, sizeof(err)), MT_OK);
+    assert_int_equal(mt_merge_reports(r, paths, 1, false, &m, err, sizeof(err)), MT_OK);
     assert_int_equal(m.stats.successes, 0);
     assert_int_equal(m.stats.requests, 0);
     mt_merged_free(&m);

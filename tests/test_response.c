@@ -238,7 +238,7 @@ static void test_response_object(void **state)
     mt_buf_appends(&buf->headers, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
                                   "X-A: 1\r\nx-a: 2\r\n\r\n");
     mt_buf_appends(&buf->url, "http://127.0.0.1:1/items");
-    mt_response_push(L, 201, 0.25, buf);
+    mt_response_push(L, 201, true, 0.25, buf);
     lua_setglobal(L, "resp");
     const char *code =
         "assert(resp.status == 201)\n"
@@ -259,7 +259,7 @@ static void test_response_object(void **state)
     mt_respbuf *bad = mt_respbuf_get();
     mt_buf_appends(&bad->body, "<html>");
     mt_buf_appends(&bad->url, "http://h/x");
-    mt_response_push(L, 500, 0, bad);
+    mt_response_push(L, 500, false, 0, bad);
     lua_setglobal(L, "bad");
     if (luaL_dostring(L, "assert(bad.ok == false)\n"
                          "local ok, err = pcall(bad.json, bad)\n"

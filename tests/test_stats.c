@@ -13,6 +13,25 @@
 #include "molotov/common.h"
 #include "molotov/stats.h"
 
+/* One request the old way: an answer with status, or a transport error. */
+static void req(mt_stats *s, const char *label, long status, const char *kind, uint64_t us,
+                int64_t t)
+{
+    mt_request_rec q = {.label = label,
+                        .origin = "http://127.0.0.1:8080",
+                        .status = status,
+                        .error_kind = kind,
+                        .failed = kind || status >= 400,
+                        .latency_us = us,
+                        .t = t};
+    mt_stats_request(s, &q);
+}
+
+static const mt_req_stats *label_of(const mt_stats *s, const char *label)
+{
+    return mt_stats_label_at(s, label, "http://127.0.0.1:8080");
+}
+
 /* The count recorded for msg, or 0 when it is not in the table. */
 static uint64_t count_of(const mt_stats *s, const char *msg)
 {
@@ -32,7 +51,7 @@ static void assert_stats_equal(const mt_stats *a, const mt_stats *b)
     assert_int_equal(a->successes, b->successes);
     assert_int_equal(a->failures, b->failures);
     assert_int_equal(a->requests, b->requests);
-    assert_int_equal(a->transport_errors, b->transport_errors);
+    assert_int_equal(a->fails.transport, b->fails.transport);
     assert_int_equal(a->nscenarios, b->nscenarios);
     for (int i = 0; i < a->nscenarios; i++) {
         assert_int_equal(a->scenarios[i].runs, b->scenarios[i].runs);
@@ -42,7 +61,7 @@ static void assert_stats_equal(const mt_stats *a, const mt_stats *b)
     size_t na, nb;
     const mt_msgcount **ma = mt_stats_messages(a, &na), **mb = mt_stats_messages(b, &nb);
     assert_int_equal(na, nb);
-    assert_int_equal(a->nmsgs, b->nmsgs);
+    assert_int_equal(a->msgs.n, b->msgs.n);
     for (size_t i = 0; i < na; i++) {
         assert_string_equal(ma[i]->msg, mb[i]->msg);
         assert_int_equal(ma[i]->count, mb[i]->count);
@@ -60,8 +79,8 @@ static void test_init_and_free(void **state)
     assert_int_equal(s.successes, 0);
     assert_int_equal(s.failures, 0);
     assert_int_equal(s.requests, 0);
-    assert_int_equal(s.transport_errors, 0);
-    assert_int_equal(s.nmsgs, 0);
+    assert_int_equal(s.fails.transport, 0);
+    assert_int_equal(s.msgs.n, 0);
     assert_int_equal(s.nscenarios, 3);
     assert_non_null(s.scenarios);
     for (int i = 0; i < 3; i++) {
@@ -76,9 +95,9 @@ static void test_init_and_free(void **state)
     free(m);
     s.scenarios[2].runs = 5; /* the array is really nscenarios long */
     mt_stats_free(&s);
-    assert_null(s.msgs);
+    assert_null(s.msgs.slots);
     assert_null(s.scenarios);
-    assert_int_equal(s.nmsgs, 0);
+    assert_int_equal(s.msgs.n, 0);
 
     /* no scenarios at all is allowed */
     mt_stats_init(&s, 0);
@@ -103,7 +122,7 @@ static void test_messages_counted_and_ordered(void **state)
     mt_stats_add_message(&s, "500 on /c", 2);
     mt_stats_add_message(&s, "500 on /c", 2);
     mt_stats_add_message(&s, "", 1);
-    assert_int_equal(s.nmsgs, 6);
+    assert_int_equal(s.msgs.n, 6);
 
     size_t n;
     const mt_msgcount **m = mt_stats_messages(&s, &n);
@@ -119,7 +138,7 @@ static void test_messages_counted_and_ordered(void **state)
         assert_int_equal(m[i]->count, want[i].count);
     }
     /* the array points into s */
-    assert_true(m[0] >= s.msgs && m[0] < s.msgs + s.msg_cap);
+    assert_true(m[0] >= s.msgs.slots && m[0] < s.msgs.slots + s.msgs.cap);
     free(m);
     assert_int_equal(count_of(&s, "XXXXXXX"), 0);
     mt_stats_free(&s);
@@ -151,14 +170,14 @@ static void test_cap_folds_into_other(void **state)
         snprintf(msg, sizeof(msg), "distinct failure %04d", i);
         mt_stats_add_message(&s, msg, 1);
     }
-    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES);
+    assert_int_equal(s.msgs.n, MT_STATS_MAX_MESSAGES);
     assert_int_equal(count_of(&s, MT_STATS_OTHER), 0);
 
     /* new messages beyond the cap go to MT_STATS_OTHER, with their counts */
     mt_stats_add_message(&s, "one too many", 5);
     mt_stats_add_message(&s, "two too many", 2);
     mt_stats_add_message(&s, "one too many", 1);
-    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES + 1);
+    assert_int_equal(s.msgs.n, MT_STATS_MAX_MESSAGES + 1);
     assert_int_equal(count_of(&s, "one too many"), 0);
     assert_int_equal(count_of(&s, "two too many"), 0);
     assert_int_equal(count_of(&s, MT_STATS_OTHER), 8);
@@ -166,7 +185,7 @@ static void test_cap_folds_into_other(void **state)
     /* messages already known are still counted on their own */
     mt_stats_add_message(&s, "distinct failure 0007", 4);
     assert_int_equal(count_of(&s, "distinct failure 0007"), 5);
-    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES + 1);
+    assert_int_equal(s.msgs.n, MT_STATS_MAX_MESSAGES + 1);
 
     size_t n;
     const mt_msgcount **m = mt_stats_messages(&s, &n);
@@ -184,7 +203,7 @@ static void test_cap_folds_into_other(void **state)
     /* MT_STATS_OTHER itself merges into the same entry */
     mt_stats_add_message(&s, MT_STATS_OTHER, 10);
     assert_int_equal(count_of(&s, MT_STATS_OTHER), 18);
-    assert_int_equal(s.nmsgs, MT_STATS_MAX_MESSAGES + 1);
+    assert_int_equal(s.msgs.n, MT_STATS_MAX_MESSAGES + 1);
     mt_stats_free(&s);
 }
 
@@ -200,7 +219,7 @@ static void record(mt_stats *s, int k, int ok, const char *msg)
     } else {
         s->failures++;
         s->scenarios[k].failures++;
-        s->transport_errors += (uint64_t)(k == 0);
+        s->fails.transport += (uint64_t)(k == 0);
         mt_stats_add_message(s, msg, 1);
     }
 }
@@ -229,7 +248,7 @@ static void test_merge_equals_counting_in_one(void **state)
     /* something only one side has */
     mt_stats_add_message(&a, "only in a", 3);
     mt_stats_add_message(&all, "only in a", 3);
-    assert_true(a.nmsgs > 0 && b.nmsgs > 0);
+    assert_true(a.msgs.n > 0 && b.msgs.n > 0);
 
     mt_stats_merge(&a, &b);
     assert_stats_equal(&a, &all);
@@ -257,8 +276,8 @@ static void test_merge_counters_and_scenarios(void **state)
     mt_stats a, b;
     mt_stats_init(&a, 2);
     mt_stats_init(&b, 2);
-    a.successes = 10, a.failures = 2, a.requests = 30, a.transport_errors = 1;
-    b.successes = 5, b.failures = 7, b.requests = 11, b.transport_errors = 4;
+    a.successes = 10, a.failures = 2, a.requests = 30, a.fails.transport = 1;
+    b.successes = 5, b.failures = 7, b.requests = 11, b.fails.transport = 4;
     a.scenarios[0].runs = 6, a.scenarios[0].successes = 5, a.scenarios[0].failures = 1;
     a.scenarios[1].runs = 6, a.scenarios[1].successes = 5, a.scenarios[1].failures = 1;
     b.scenarios[0].runs = 12, b.scenarios[0].successes = 5, b.scenarios[0].failures = 7;
@@ -269,18 +288,18 @@ static void test_merge_counters_and_scenarios(void **state)
     assert_int_equal(a.successes, 15);
     assert_int_equal(a.failures, 9);
     assert_int_equal(a.requests, 41);
-    assert_int_equal(a.transport_errors, 5);
+    assert_int_equal(a.fails.transport, 5);
     assert_int_equal(a.scenarios[0].runs, 18);
     assert_int_equal(a.scenarios[0].successes, 10);
     assert_int_equal(a.scenarios[0].failures, 8);
     assert_int_equal(a.scenarios[1].runs, 6);
     assert_int_equal(count_of(&a, "x"), 5);
     assert_int_equal(count_of(&a, "y"), 4);
-    assert_int_equal(a.nmsgs, 2);
+    assert_int_equal(a.msgs.n, 2);
     /* the source is untouched */
     assert_int_equal(b.successes, 5);
     assert_int_equal(count_of(&b, "x"), 3);
-    assert_int_equal(b.nmsgs, 2);
+    assert_int_equal(b.msgs.n, 2);
     mt_stats_free(&a);
     mt_stats_free(&b);
 }
@@ -292,9 +311,9 @@ static void record_some(mt_stats *s, int seed)
         const char *label = (i + seed) % 3 ? "GET /a" : "POST /b";
         int64_t t = 1000 + i / 50;
         if (i % 17 == 0)
-            mt_stats_request(s, label, 0, "timeout", 0, t);
+            req(s, label, 0, "timeout", 0, t);
         else
-            mt_stats_request(s, label, i % 5 ? 200 : 503, NULL, (uint64_t)(100 + i * 37), t);
+            req(s, label, i % 5 ? 200 : 503, NULL, (uint64_t)(100 + i * 37), t);
         mt_stats_scenario_start(s, i % 2);
         mt_stats_scenario_end(s, i % 2, i % 7 != 0, (uint64_t)(1000 + i), t);
     }
@@ -306,16 +325,19 @@ static void test_labels_status_and_timeline(void **state)
     mt_stats s;
     mt_stats_init(&s, 2);
     record_some(&s, 0);
-    const mt_req_stats *a = mt_stats_label(&s, "GET /a"), *b = mt_stats_label(&s, "POST /b");
+    const mt_req_stats *a = label_of(&s, "GET /a"), *b = label_of(&s, "POST /b");
     assert_non_null(a);
     assert_non_null(b);
-    assert_null(mt_stats_label(&s, "GET /c"));
+    assert_null(label_of(&s, "GET /c"));
     assert_int_equal(a->count + b->count, 200);
     assert_int_equal(s.requests, 200);
-    assert_int_equal(s.transport_errors, a->errors + b->errors);
-    assert_int_equal(s.transport_errors, 12); /* i % 17 == 0 for i < 200 */
-    assert_int_equal(a->status[200] + a->status[503] + a->errors, a->count);
-    assert_int_equal(mt_hist_count(s.latency), 200 - 12);
+    assert_int_equal(s.fails.transport, a->fails.transport + b->fails.transport);
+    assert_int_equal(s.fails.transport, 12); /* i % 17 == 0 for i < 200 */
+    assert_int_equal(a->status[200] + a->status[503] + a->fails.transport, a->count);
+    assert_int_equal(mt_hist_count(s.latency), 200); /* failures have a latency too */
+    assert_int_equal(mt_hist_count(s.latency_ok), 200 - s.failed_requests);
+    assert_true(s.failed_requests > 12); /* the 503s fail too */
+    assert_int_equal(s.failed_requests, s.fails.transport + s.fails.status_5xx);
     assert_int_equal(s.nticks, 4);
     assert_int_equal(s.ticks[0].t, 1000);
     assert_int_equal(s.ticks[3].requests, 50);
@@ -383,16 +405,16 @@ static void test_grow_and_rehash(void **state)
             /* similar prefixes, counts that differ per message */
             snprintf(msg, sizeof(msg), "GET /items/%d failed", (i * 7919) % N);
             mt_stats_add_message(&s, msg, (uint64_t)((i * 7919) % N % 13 + 1));
-            if (s.msg_cap != last_cap) {
+            if (s.msgs.cap != last_cap) {
                 grows++;
-                last_cap = s.msg_cap;
+                last_cap = s.msgs.cap;
             }
-            assert_true(s.nmsgs * 2 <= s.msg_cap);
+            assert_true(s.msgs.n * 2 <= s.msgs.cap);
         }
-        assert_int_equal(s.nmsgs, N);
+        assert_int_equal(s.msgs.n, N);
     }
     assert_true(grows >= 5);
-    assert_int_equal(s.msg_cap & (s.msg_cap - 1), 0); /* a power of two */
+    assert_int_equal(s.msgs.cap & (s.msgs.cap - 1), 0); /* a power of two */
 
     size_t n;
     const mt_msgcount **m = mt_stats_messages(&s, &n);

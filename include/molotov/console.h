@@ -43,6 +43,13 @@ void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, 
 void mt_console_verdict(FILE *out, const mt_stats *s, const mt_threshold_result *thresholds,
                         int nthresholds);
 
+/* The line about global_setup/global_teardown's requests (f may be NULL;
+ * nothing is printed when they made none). */
+void mt_console_fixtures(FILE *out, const mt_stats *f);
+
+/* label into out, shortened to `width` columns in the middle ("GET /ab...yz"). */
+void mt_console_shorten(const char *label, size_t width, char *out, size_t outlen);
+
 /* Closes the timer handle. */
 void mt_console_close(mt_console *c);
 

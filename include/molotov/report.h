@@ -5,6 +5,7 @@
 #define MOLOTOV_REPORT_H
 
 #include "molotov/options.h"
+#include "molotov/runinfo.h"
 #include "molotov/script.h"
 #include "molotov/sizing.h"
 #include "molotov/stats.h"
@@ -28,7 +29,11 @@ typedef struct {
     double duration_s;
     mt_threshold_result *thresholds;
     int nthresholds;
-    const mt_sizing *sizing; /* --sizing, or NULL */
+    const mt_sizing *sizing;  /* --sizing, or NULL */
+    const mt_runinfo *info;   /* what ran and how it ended, or NULL */
+    const mt_stats *fixtures; /* global_setup/global_teardown's requests, or NULL */
+    int processes, workers;   /* in all (merge: summed over the parts) */
+    const cJSON *merge;       /* merge: its parts and warnings, copied in, or NULL */
 } mt_report;
 
 /* Parses o->thresholds into a new array (*out, *n). A scenario a threshold
@@ -37,6 +42,9 @@ typedef struct {
 int mt_report_parse_thresholds(const mt_options *o, const char *const *names, int nnames,
                                const char *source, mt_threshold_result **out, int *n, char *err,
                                size_t errlen);
+
+/* The unit a metric's values are in ("ms", "%", "/s" or ""). */
+const char *mt_report_unit(mt_metric m);
 
 /* Computes every threshold's value and verdict. Returns how many failed. */
 int mt_report_evaluate(mt_report *r);
@@ -51,5 +59,15 @@ int mt_report_junit(const mt_report *r, FILE *out);
 /* Writes the reports o asks for (--json, --html, --junit). Returns 0, or
  * MT_EIO after printing one line per file that could not be written. */
 int mt_report_write_all(const mt_report *r);
+
+/* Before any load: whether every report path o names can be written (a
+ * file is created and removed again if it did not exist; an existing one is
+ * opened for appending, not truncated). Returns 0, or MT_EIO with one line
+ * naming the option and the path in err. */
+int mt_report_check_paths(const mt_options *o, char *err, size_t errlen);
+
+/* A latency histogram as a report object: count, then min, mean, the
+ * percentiles and max in ms (null when count is 0). */
+void mt_report_add_latency(cJSON *o, const char *key, const mt_hist *h);
 
 #endif

@@ -6,9 +6,11 @@
 #include "molotov/http.h"
 
 #include <lua.h>
+#include <stdbool.h>
 
-/* Pushes a response owning `buf` (returned to the pool when collected). */
-void mt_response_push(lua_State *L, long status, double elapsed, mt_respbuf *buf);
+/* Pushes a response owning `buf` (returned to the pool when collected).
+ * ok: the request did not fail (its `expect`, or a status < 400). */
+void mt_response_push(lua_State *L, long status, bool ok, double elapsed, mt_respbuf *buf);
 
 /* Creates the response metatable; call once per Lua state. */
 void mt_response_register(lua_State *L);

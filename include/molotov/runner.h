@@ -17,7 +17,24 @@
 
 typedef struct mt_runner mt_runner;
 
+#define MT_MAX_EXPECT 32 /* status codes one request's `expect` may list */
+
 enum mt_wait { MT_WAIT_NONE, MT_WAIT_HTTP, MT_WAIT_SLEEP };
+
+/* Why a run ended (mt_stop_reason_name names them for the reports). */
+typedef enum {
+    MT_STOP_COMPLETED,     /* its duration, -r or --single-run: the planned end */
+    MT_STOP_INTERRUPTED,   /* Ctrl-C or SIGTERM; in-flight work finished */
+    MT_STOP_FIRST_FAILURE, /* -x */
+    MT_STOP_FAIL_REACHED,  /* -f N */
+    MT_STOP_SIZING,        /* --sizing found its limit */
+    MT_STOP_NO_SUCCESS,    /* runs kept failing before sending anything */
+    MT_STOP_ABORTED,       /* in-flight work cancelled (second Ctrl-C, grace over) */
+    MT_STOP_SETUP_FAILED,  /* setup, setup_session or scenario_picker failed */
+    MT_STOP_CRASHED,       /* a worker process died */
+} mt_stop_reason;
+
+const char *mt_stop_reason_name(mt_stop_reason r);
 
 typedef struct mt_worker {
     int id; /* unique across the run; -1 for the fixture worker */
@@ -32,12 +49,19 @@ typedef struct mt_worker {
     mt_http *busy;                    /* the slot a request is waiting on */
     const char *req_method, *req_url; /* of that request (alive on the Lua stack) */
     uv_timer_t timer;
-    long step;            /* scenarios started */
-    int scenario;         /* index of the scenario running */
-    uint64_t scenario_t0; /* when it started (monotonic ns) */
-    uint64_t entered_ns;  /* when Lua was entered on its coroutine; 0 outside (busy check) */
-    bool busy_expired;    /* the busy check stopped its Lua (see runner.c) */
-    char label[256];      /* the statistics label of the request in flight */
+    long step;                   /* scenarios started */
+    int scenario;                /* index of the scenario running */
+    uint64_t scenario_t0;        /* when it started (monotonic ns) */
+    uint64_t entered_ns;         /* when Lua was entered on its coroutine; 0 outside (busy check) */
+    bool busy_expired;           /* the busy check stopped its Lua (see runner.c) */
+    char label[256];             /* the statistics label of the request in flight */
+    char origin[200];            /* its "scheme://host:port" */
+    bool named;                  /* its label is the request's name option */
+    uint64_t req_t0;             /* when it was sent (monotonic ns) */
+    short expect[MT_MAX_EXPECT]; /* its `expect` statuses (nexpect of them) */
+    int nexpect;
+    bool reached_network; /* the scenario run has sent a request (runaway check) */
+    int instant_failures; /* scenario runs in a row that failed before sending one */
     bool setup_ok;
     bool queued;
     bool start_token;     /* --rate: a start was given to this worker */
@@ -52,7 +76,8 @@ struct mt_runner {
     mt_script *script;
     const mt_options *opt;
     mt_stats stats;
-    mt_statsd *statsd; /* --statsd, or NULL */
+    mt_stats fixture_stats; /* global_setup / global_teardown's requests, kept apart */
+    mt_statsd *statsd;      /* --statsd, or NULL */
     mt_worker **workers;
     int nworkers, running;
     int first_id;       /* id of this process's first worker */
@@ -71,8 +96,14 @@ struct mt_runner {
     double started_at, ended_at; /* monotonic seconds */
     double deadline_at;
     double started_wall; /* Unix time the load started, for reports */
-    bool stopping;       /* no new scenarios */
-    bool aborted;        /* in-flight work cancelled, fixtures skipped */
+    double ended_wall;   /* and ended */
+    mt_stop_reason stop_reason;
+    bool stop_reason_set;
+    uint64_t runaway_n; /* runs in a row that failed with runaway_msg before sending */
+    double runaway_t0;  /* when the first of them failed (monotonic s) */
+    char runaway_msg[1024];
+    bool stopping; /* no new scenarios */
+    bool aborted;  /* in-flight work cancelled, fixtures skipped */
     bool global_setup_done;
     char global_setup_err[1024];
     bool interrupted; /* by a signal */
@@ -113,13 +144,18 @@ void mt_runner_add_workers(mt_runner *r, int n);
 void mt_runner_stop(mt_runner *r);
 
 /* Records why the run failed (first reason wins) and stops it. */
-void mt_runner_fatal(mt_runner *r, const char *msg);
+void mt_runner_fatal(mt_runner *r, mt_stop_reason why, const char *msg);
+
+/* Records why the run ended, unless a reason is already set (an abort
+ * replaces "interrupted"). */
+void mt_runner_set_stop_reason(mt_runner *r, mt_stop_reason why);
 
 /* Cancels everything in flight at once and skips the remaining fixtures. */
 void mt_runner_abort(mt_runner *r);
 
-/* The process exit code the run's outcome calls for (cli.md): 130 when
- * interrupted, 1 when a criterion failed, else 0. */
+/* The process exit code the run's outcome calls for: 130 when
+ * interrupted, 1 when a criterion failed or no scenario run succeeded,
+ * else 0. */
 int mt_runner_exit_code(const mt_runner *r);
 
 /* Workers that are set up and not done. */

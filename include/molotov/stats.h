@@ -6,6 +6,7 @@
 #define MOLOTOV_STATS_H
 
 #include "molotov/hist.h"
+#include "molotov/mask.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -24,9 +25,20 @@ typedef struct {
     uint64_t count;
 } mt_msgcount;
 
+/* Distinct failure messages with their counts: an open-addressing table
+ * keeping at most `max` of them (the rest go to MT_STATS_OTHER). */
 typedef struct {
-    uint64_t runs, successes, failures;
-    mt_hist *duration; /* of whole scenario runs, us */
+    mt_msgcount *slots;
+    size_t cap, n, max;
+} mt_msgtab;
+
+#define MT_STATS_SCENARIO_MESSAGES 100 /* distinct messages kept per scenario */
+
+typedef struct {
+    uint64_t runs, successes, failures, cancelled;
+    mt_hist *duration;    /* of every scenario run that ended, us */
+    mt_hist *duration_ok; /* of the successful ones */
+    mt_msgtab msgs;       /* its own failure messages */
 } mt_scn_stats;
 
 typedef struct {
@@ -34,43 +46,77 @@ typedef struct {
     uint64_t count;
 } mt_kindcount;
 
+/* Failed requests, by class: one definition everywhere (a transport error,
+ * or an answer the request did not expect: >= 400 unless `expect` said). */
+typedef struct {
+    uint64_t transport;  /* no answer (the kinds say which) */
+    uint64_t status_4xx; /* an unexpected 4xx answer */
+    uint64_t status_5xx; /* an unexpected 5xx answer */
+    uint64_t other;      /* another answer `expect` did not list */
+} mt_failcount;
+
 typedef struct {
     char *label;
+    char *origin;    /* "scheme://host:port" of an unnamed request, else "" */
     uint64_t count;  /* requests that ended */
-    uint64_t errors; /* of them, without a response */
+    uint64_t failed; /* of them, failed (fails says how) */
+    mt_failcount fails;
     uint64_t status[MT_STATS_MAX_STATUS];
     mt_kindcount *kinds; /* transport errors by kind */
     int nkinds;
-    mt_hist *latency; /* answered requests, us */
+    mt_hist *latency;    /* every request, failures at the time they took, us */
+    mt_hist *latency_ok; /* the requests that did not fail */
 } mt_req_stats;
 
 typedef struct {
     int64_t t; /* wall-clock second (Unix time) */
-    uint64_t requests, successes, failures;
+    uint64_t requests, successes, failures, failed_requests;
     mt_hist *latency; /* NULL once sealed */
     char *encoded;    /* the latency histogram once sealed */
     uint64_t p50_us, p99_us;
 } mt_tick;
 
 typedef struct {
+    char *origin;
+    uint64_t requests;
+} mt_hostcount;
+
+#define MT_STATS_MAX_HOSTS 64 /* distinct origins kept for the reports */
+
+typedef struct {
     uint64_t successes, failures; /* scenario runs */
     uint64_t requests;            /* HTTP requests that ended (answered or not) */
-    uint64_t transport_errors;    /* requests without a response */
-    uint64_t cancelled;           /* scenario runs cut short by --force-shutdown */
-    uint64_t dropped;             /* --rate: starts that found no free worker */
-    uint64_t truncated;           /* responses whose body went past --max-body */
-    mt_hist *latency;             /* every answered request, us */
-    mt_msgcount *msgs;            /* open-addressing table by message */
-    size_t msg_cap, nmsgs;
+    uint64_t failed_requests;     /* of them, failed (fails says how) */
+    mt_failcount fails;
+    uint64_t cancelled; /* scenario runs cut short (deadline, abort) */
+    uint64_t dropped;   /* --rate: starts that found no free worker */
+    uint64_t truncated; /* responses whose body went past --max-body */
+    mt_hist *latency;   /* every request, us */
+    mt_hist *latency_ok;
+    mt_msgtab msgs;
     mt_scn_stats *scenarios;
     int nscenarios;
-    mt_req_stats *reqs; /* in first-seen order */
+    mt_req_stats *reqs; /* in first-seen order (mt_stats_sorted for reports) */
     int nreqs, reqs_cap;
     int *req_index; /* open-addressing table of indexes into reqs */
     size_t req_index_cap;
+    mt_hostcount *hosts; /* every origin requested, first seen first */
+    int nhosts;
     mt_tick *ticks; /* sorted by t */
     int nticks, ticks_cap;
 } mt_stats;
+
+/* What one request that ended was, for mt_stats_request. */
+typedef struct {
+    const char *label;      /* "METHOD /path" or the request's name */
+    const char *origin;     /* "scheme://host:port" */
+    bool named;             /* label is the scenario's name: one row whatever the host */
+    long status;            /* the answer's status (0 without one) */
+    const char *error_kind; /* a transport error's kind, or NULL */
+    bool failed;            /* transport error or an unexpected status */
+    uint64_t latency_us;    /* the time it took, to its answer or its failure */
+    int64_t t;              /* the wall-clock second it ended */
+} mt_request_rec;
 
 /* Zeroes s for nscenarios scenarios. */
 void mt_stats_init(mt_stats *s, int nscenarios);
@@ -79,31 +125,49 @@ void mt_stats_free(mt_stats *s);
 /* Zeroes every counter and forgets messages, labels and ticks. */
 void mt_stats_reset(mt_stats *s);
 
-/* msg with the values of Authorization, Cookie and Set-Cookie headers and of
- * Bearer tokens replaced by *** (a new string to free), or NULL when there is
- * nothing to mask. */
-char *mt_mask_secrets(const char *msg);
-
-/* True when the header line p (n bytes) is one of those secret headers. */
-bool mt_is_secret_header(const char *p, size_t n);
-
-/* Writes text to out with its secrets masked (as mt_mask_secrets), then end. */
-void mt_print_masked(FILE *out, const char *text, const char *end);
-
 /* Counts one failure message (copied, secrets masked). */
 void mt_stats_add_message(mt_stats *s, const char *msg, uint64_t count);
 
-/* One HTTP request that ended at wall-clock second `t`: an answer with
- * `status` after `latency_us`, or (error_kind != NULL) a transport error. */
-void mt_stats_request(mt_stats *s, const char *label, long status, const char *error_kind,
-                      uint64_t latency_us, int64_t t);
+/* Counts one failure message of a scenario (its own table; the run's table
+ * is mt_stats_add_message's). */
+void mt_stats_add_scenario_message(mt_stats *s, int scenario, const char *msg, uint64_t count);
 
-/* A scenario run started / ended (ok or failed) after duration_us. */
+/* The default: a status >= 400 is a failed request. */
+bool mt_stats_status_failed(long status);
+
+/* One HTTP request that ended. */
+void mt_stats_request(mt_stats *s, const mt_request_rec *q);
+
+/* A scenario run started / ended (ok or failed) after duration_us /
+ * was cancelled before it could end. */
 void mt_stats_scenario_start(mt_stats *s, int scenario);
 void mt_stats_scenario_end(mt_stats *s, int scenario, bool ok, uint64_t duration_us, int64_t t);
+void mt_stats_scenario_cancelled(mt_stats *s, int scenario);
 
-/* The statistics of one label, or NULL. */
-const mt_req_stats *mt_stats_label(const mt_stats *s, const char *label);
+/* The statistics of one row (label, origin), or NULL; origin NULL looks up
+ * a named row (origin ""). */
+const mt_req_stats *mt_stats_label_at(const mt_stats *s, const char *label, const char *origin);
+
+/* True when the unnamed rows name more than one origin: their labels then
+ * carry it (mt_stats_display_label). */
+bool mt_stats_many_origins(const mt_stats *s);
+
+/* A row's label as the reports show it: "GET /a", or with many origins
+ * "GET host:port/a" ("GET https://host:port/a" for https), written into
+ * out when it is not the label itself. */
+const char *mt_stats_display_label(const mt_stats *s, const mt_req_stats *r, char *out,
+                                   size_t outlen);
+
+/* The rows sorted as every report shows them: by count (most first), then
+ * by display label; a new array of s->nreqs pointers (free() it only). */
+const mt_req_stats **mt_stats_sorted(const mt_stats *s);
+
+/* The statistics of one label as thresholds name it: the row whose display
+ * label it is, else every row with that label (all their origins) added up
+ * into out (initialised here; free it with mt_stats_req_free). Returns false
+ * when no row matches. */
+bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out);
+void mt_stats_req_free(mt_req_stats *r);
 
 /* Seals the ticks before second `before`: their histogram becomes its
  * encoding and its p50/p99 (memory stays small on long runs). */
@@ -131,6 +195,9 @@ cJSON *mt_stats_to_json(const mt_stats *s);
 /* Adds the run counters (successes ... dropped) to the JSON object o. */
 void mt_stats_add_counters(cJSON *o, const mt_stats *s);
 
+/* Adds a row's count, errors (failed requests) and their classes to o. */
+void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r);
+
 /* Adds a label's status codes and transport-error kinds to o, as two
  * objects keyed by code and by kind. */
 void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
@@ -144,8 +211,11 @@ int mt_stats_merge_json(mt_stats *s, const cJSON *j);
  * (nmap entries), for reports whose scenario lists differ. */
 int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int nmap);
 
-/* The distinct messages, most frequent first, in a new array of nmsgs
- * pointers into s (free() the array only). */
+/* The distinct messages of the run, most frequent first, in a new array of
+ * pointers into s (free() the array only); *n says how many. */
 const mt_msgcount **mt_stats_messages(const mt_stats *s, size_t *n);
+
+/* The same for any message table (a scenario's). */
+const mt_msgcount **mt_msgtab_sorted(const mt_msgtab *t, size_t *n);
 
 #endif

@@ -3,14 +3,18 @@
  * e.g. p99<250ms, p95<=1s, failure_rate<1%, rps>=200, scenario:login:p99<300ms,
  * request:GET /api:max<2s. Metrics: p50 p90 p95 p99 p99.9 max mean (latency,
  * units us ms s, a unit is required), failure_rate (percent, '%' optional),
- * failures (count), rps (per second). Operators < <= > >=. */
+ * failures (count), rps (per second). Operators < <= > >=.
+ * `requests:METRIC` measures every request (its failure_rate is failed
+ * requests over requests); `ok:` before a latency metric keeps only the
+ * requests (or scenario runs) that did not fail: ok:p99<250ms,
+ * request:GET /:ok:p95<100ms. */
 #ifndef MOLOTOV_THRESHOLD_H
 #define MOLOTOV_THRESHOLD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { MT_SCOPE_TOTAL, MT_SCOPE_SCENARIO, MT_SCOPE_REQUEST } mt_scope;
+typedef enum { MT_SCOPE_TOTAL, MT_SCOPE_SCENARIO, MT_SCOPE_REQUEST, MT_SCOPE_REQUESTS } mt_scope;
 
 typedef enum {
     MT_METRIC_P50,
@@ -32,6 +36,7 @@ typedef struct {
     mt_scope scope;
     char name[200]; /* scenario name or request label ("" for totals) */
     mt_metric metric;
+    bool ok; /* ok: a latency over the requests (or runs) that did not fail only */
     mt_op op;
     double limit; /* latency in milliseconds, failure_rate in percent, else as is */
 } mt_threshold;

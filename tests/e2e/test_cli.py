@@ -167,10 +167,11 @@ class ExitCodes(unittest.TestCase):
         with harness.Nginx() as web:
             res = harness.run_molotov(
                 ["-r", "3"], env={"TARGET": web.url},
-                scenario_text="molotov.scenario('bad', 1, function(s)\n  error('nope')\nend)\n")
+                scenario_text="local n = 0\nmolotov.scenario('bad', 1, function(s)\n"
+                              "  n = n + 1; if n > 1 then error('nope') end\nend)\n")
             self.assertEqual(res.rc, 0, res)
-            self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 3))
-            self.assertRegex(res.stdout, r"\n\s+3  \S*scenario.lua:2: nope\n")
+            self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 2))
+            self.assertRegex(res.stdout, r"\n\s+2  \S*scenario.lua:3: nope\n")
 
 
 if __name__ == "__main__":

@@ -70,7 +70,8 @@ end)
             self.assertEqual(harness.assert_summary_counts(res.stdout),
                              (t["successes"], t["failures"]))
             self.assertEqual(rep["processes"], 2)
-            self.assertEqual(rep["workers"], 3)
+            self.assertEqual(rep["workers"], 6)  # in all
+            self.assertEqual(rep["workers_per_process"], 3)
             self.assertEqual(rep["requests"]["GET /"]["count"], web.count(path="/"))
             self.assertEqual(rep["requests"]["the json"]["count"], web.count(path="/json"))
             self.assertEqual(rep["requests"]["GET /status/404"]["status"],
@@ -83,8 +84,17 @@ end)
             self.assertEqual(sum(e["requests"] for e in rep["timeline"]), t["requests"])
             self.assertEqual(sum(e["failures"] for e in rep["timeline"]), t["failures"])
             self.assertGreaterEqual(len(rep["timeline"]), 2)
-            self.assertEqual(sum(d["count"] for d in rep["distribution"]),
-                             t["requests"] - t["transport_errors"])
+            # every request has a latency, failed ones too
+            self.assertEqual(sum(d["count"] for d in rep["distribution"]), t["requests"])
+            self.assertEqual(t["latency_ms"]["count"], t["requests"])
+            self.assertEqual(t["latency_ok_ms"]["count"], t["requests"] - t["failed_requests"])
+            # one definition of a failed request: the 404s are, everywhere
+            self.assertEqual(t["failed_requests"], web.count(path="/status/404"))
+            self.assertEqual(t["failed_4xx"], t["failed_requests"])
+            self.assertEqual(rep["requests"]["GET /status/404"]["errors"],
+                             web.count(path="/status/404"))
+            self.assertEqual(sum(e["failed_requests"] for e in rep["timeline"]),
+                             t["failed_requests"])
             self.assertRegex(rep["started_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
             self.assertTrue(rep["histograms"]["latency"].startswith("h1:"))
 
@@ -152,12 +162,39 @@ end)
         self.assertEqual(json.loads(m.group(1).replace("<\\/", "</"))["totals"]["successes"],
                          rep["totals"]["successes"])
 
-    def test_unwritable_report_is_reported(self):
+    def test_unwritable_report_exits_2_before_any_load(self):
+        for opt in ("--json", "--html", "--junit"):
+            with harness.Nginx() as web:
+                res = harness.run_molotov(["-w", "2", "-d", "2", opt, "/nonexistent/dir/r"],
+                                          scenario_text=DELAYED, env={"TARGET": web.url})
+                self.assertEqual(res.rc, 2, res)
+                self.assertIn(opt + " /nonexistent/dir/r: cannot write", res.stderr)
+                self.assertEqual(web.access_log_lines(), [])  # nothing was sent
+                self.assertLess(res.duration, 1.5, res)
+
+    def test_existing_report_is_not_truncated_by_the_check(self):
+        path = self.path("keep.json")
+        with open(path, "w") as f:
+            f.write("old")
         with harness.MolotovServe() as srv:
-            res = harness.run_molotov(["-r", "1", "--json", "/nonexistent/dir/r.json"],
+            # a script error stops the run after the check: the old file stays
+            res = harness.run_molotov(["-r", "1", "--json", path, "--threshold", "x<1"],
                                       scenario_text=DELAYED, env={"TARGET": srv.url})
-        self.assertIn("--json /nonexistent/dir/r.json: cannot write", res.stderr)
-        harness.assert_summary_counts(res.stdout)
+        self.assertEqual(res.rc, 2, res)
+        self.assertEqual(open(path).read(), "old")
+
+    def test_report_that_cannot_be_written_at_the_end_fails_the_run(self):
+        gone = self.path("gone")
+        os.mkdir(gone)
+        text = DELAYED + """
+molotov.global_teardown(function() assert(os.remove(os.getenv("GONE"))) end)
+"""
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(["-r", "1", "--json", os.path.join(gone, "r.json")],
+                                      scenario_text=text, env={"TARGET": srv.url, "GONE": gone})
+        self.assertEqual(res.rc, 1, res)
+        self.assertIn("r.json: cannot write", res.stderr)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """How a run is shaped (cli.md "Run shape"): workers, duration, max runs,
 single run, single mode, delays, ramp-up, -x, -f, weights and the picker.
 Every count molotov reports is compared with nginx's access log."""
+import json
 import os
 import re
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -211,11 +213,20 @@ molotov.scenario("slow", 1, function(s) assert(s:get(T .. "/delay/3000").status 
 """
         with harness.MolotovServe() as srv:
             env = {"SLOW_TARGET": srv.url}
-            res = self.run_m(["-w", "2", "-d", "1", "--force-shutdown"], text, env=env)
-            self.assertEqual(res.rc, 0, res)
+            out = os.path.join(tempfile.mkdtemp(prefix="molotov-cancel-"), "cancel.json")
+            res = self.run_m(["-w", "2", "-d", "1", "--force-shutdown", "--json", out], text,
+                             env=env)
+            self.assertEqual(res.rc, 1, res)  # no run succeeded
             self.assertLess(res.duration, 2.9, res)  # not the 3 s of the requests
             self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 0))
-            self.assertIn("Cancelled at the deadline: 2", res.stdout)
+            self.assertIn("Cancelled scenario runs (cut short, neither ok nor failed): 2",
+                          res.stdout)
+            self.assertIn("no scenario run succeeded (0 failed, 2 cancelled", res.stderr)
+            rep = json.load(open(out))
+            self.assertEqual(rep["totals"]["cancelled"], 2)
+            self.assertEqual(rep["scenarios"]["slow"]["cancelled"], 2)
+            self.assertEqual(rep["scenarios"]["slow"]["latency_ms"]["count"], 0)
+            self.assertIsNone(rep["scenarios"]["slow"]["latency_ms"]["p99"])
             self.assertEqual(res.stdout.count("TEARDOWN "), 2, res)
             res = self.run_m(["-w", "2", "-d", "1"], text, env=env)  # without: they finish
             self.assertGreaterEqual(res.duration, 3.0, res)

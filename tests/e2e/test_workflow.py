@@ -178,7 +178,7 @@ class Merge(unittest.TestCase):
         self.assertEqual(m["totals"]["requests"], served)
         self.assertEqual(m["totals"]["successes"], sum(r["totals"]["successes"] for r in reports))
         self.assertEqual(m["processes"], 3)
-        self.assertEqual(m["workers"], 2)  # 1 + 2 + 3 workers over 3 processes
+        self.assertEqual(m["workers"], 6)  # 1 + 2 + 3 workers: they add
         self.assertEqual(harness.assert_summary_counts(res.stdout), (served, 0))
         # --start-at: the three runs began within 250 ms of the asked time (a
         # broken --start-at starts 1.5 s early; a loaded machine wakes late)
