@@ -211,8 +211,10 @@ static void print_thresholds(FILE *out, const mt_threshold_result *t, int n)
     for (int i = 0; i < n; i++) {
         char value[48] = "no data";
         const char *unit = mt_report_unit(t[i].t.metric);
+        int digits = t[i].t.metric == MT_METRIC_FAILURES ? 0 : 3;
         if (!isnan(t[i].value))
-            snprintf(value, sizeof(value), "%.3f%s%s", t[i].value, *unit == 'm' ? " " : "", unit);
+            snprintf(value, sizeof(value), "%.*f%s%s", digits, t[i].value, *unit == 'm' ? " " : "",
+                     unit);
         fprintf(out, "  %s  %s (%s%s = %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
                 t[i].t.ok ? "ok:" : "", mt_threshold_metric_name(t[i].t.metric), value);
     }

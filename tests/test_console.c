@@ -87,11 +87,46 @@ static void test_quiet_prints_nothing(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+static void test_labels_shortened_in_the_middle_never_alike(void **state)
+{
+    (void)state;
+    char out[64];
+    mt_console_shorten("GET /short", 24, out, sizeof out);
+    assert_string_equal(out, "GET /short");
+    mt_console_shorten("GET /a/very/long/path/with/many/parts", 24, out, sizeof out);
+    assert_int_equal(strlen(out), 24);
+    assert_string_equal(out, "GET /a/very...many/parts");
+    mt_stats s;
+    mt_stats_init(&s, 0);
+    const char *labels[] = {"GET /aaaaaaaaaaaa/1/zzzzzzzzzzzzz",
+                            "GET /aaaaaaaaaaaa/2/zzzzzzzzzzzzz",
+                            "GET /aaaaaaaaaaaa/3/zzzzzzzzzzzzz"};
+    for (int i = 0; i < 3; i++) {
+        mt_request_rec q = {
+            .label = labels[i], .origin = "http://h", .status = 200, .latency_us = 10, .t = 1};
+        for (int k = 0; k <= i; k++) mt_stats_request(&s, &q);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    mt_console_summary(f, &s, NULL, 1.0);
+    fclose(f);
+    /* sorted by count: 3, 2, 1; shortened alike, so marked apart */
+    const char *a = strstr(text, "  GET /aaaaaa...zzzzzzzzzz        3");
+    const char *b = strstr(text, "  GET /aaaaa...zzzzzzzzz#2        2");
+    const char *c = strstr(text, "  GET /aaaaa...zzzzzzzzz#3        1");
+    if (!a || !b || !c) fail_msg("%s", text);
+    assert_true(a < b && b < c);
+    free(text);
+    mt_stats_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_and_live_line),
         cmocka_unit_test(test_quiet_prints_nothing),
+        cmocka_unit_test(test_labels_shortened_in_the_middle_never_alike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

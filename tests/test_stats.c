@@ -471,38 +471,111 @@ static void test_messages_mask_secrets(void **state)
     mt_stats_free(&s);
 }
 
-static void test_print_masked(void **state)
+static void rec(mt_stats *s, const char *label, const char *origin, long status, bool named)
 {
-    (void)state;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    mt_print_masked(f, "Cookie: sid=xyz\nplain", "|");
-    mt_print_masked(f, "nothing", "\n");
-    fclose(f);
-    assert_string_equal(text, "Cookie: ***\nplain|nothing\n");
-    free(text);
+    mt_request_rec q = {.label = label,
+                        .origin = origin,
+                        .named = named,
+                        .status = status,
+                        .failed = status >= 400,
+                        .latency_us = 1000,
+                        .t = 1000};
+    mt_stats_request(s, &q);
 }
 
-static void test_secret_headers(void **state)
+static void test_origins_rows_and_display(void **state)
 {
     (void)state;
-    assert_true(mt_is_secret_header("Authorization: Bearer x", 23));
-    assert_true(mt_is_secret_header("proxy-authorization:x", 21));
-    assert_true(mt_is_secret_header("SET-COOKIE: a=b", 15));
-    assert_true(mt_is_secret_header("Cookie:", 7));
-    assert_false(mt_is_secret_header("Cookie", 6));               /* no colon */
-    assert_false(mt_is_secret_header("Cookie: a", 6));            /* past n */
-    assert_false(mt_is_secret_header("X-Authorization: a", 18));  /* another name */
-    assert_false(mt_is_secret_header("Authorization-Id: 1", 19)); /* a longer name */
+    mt_stats s;
+    mt_stats_init(&s, 0);
+    rec(&s, "GET /", "http://a:1", 200, false);
+    assert_false(mt_stats_many_origins(&s));
+    char buf[256];
+    assert_string_equal(mt_stats_display_label(&s, &s.reqs[0], buf, sizeof buf), "GET /");
+    rec(&s, "GET /", "https://b:2", 503, false);
+    rec(&s, "GET /", "https://b:2", 200, false);
+    rec(&s, "login", "http://a:1", 200, true);
+    rec(&s, "login", "https://b:2", 200, true); /* named: one row whatever the host */
+    assert_true(mt_stats_many_origins(&s));
+    assert_int_equal(s.nreqs, 3);
+    assert_int_equal(s.nhosts, 2);
+    assert_int_equal(s.hosts[1].requests, 3);
+    const mt_req_stats **rows = mt_stats_sorted(&s);
+    /* by count, then by the label shown: https://b (2), then "GET a:1/" before "login" */
+    assert_string_equal(mt_stats_display_label(&s, rows[0], buf, sizeof buf), "GET https://b:2/");
+    assert_string_equal(mt_stats_display_label(&s, rows[1], buf, sizeof buf), "login");
+    assert_string_equal(mt_stats_display_label(&s, rows[2], buf, sizeof buf), "GET a:1/");
+    free(rows);
+    /* a threshold's label: the row shown, or every origin of the plain label */
+    mt_req_stats q;
+    assert_true(mt_stats_label_sum(&s, "GET /", &q));
+    assert_int_equal(q.count, 3);
+    assert_int_equal(q.failed, 1);
+    assert_int_equal(mt_hist_count(q.latency_ok), 2);
+    mt_stats_req_free(&q);
+    assert_true(mt_stats_label_sum(&s, "GET a:1/", &q));
+    assert_int_equal(q.count, 1);
+    mt_stats_req_free(&q);
+    assert_false(mt_stats_label_sum(&s, "GET /nope", &q));
+    mt_stats_req_free(&q);
+    mt_stats_free(&s);
+}
+
+static void test_failure_classes_and_latency_of_failures(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    mt_request_rec q = {.label = "GET /", .origin = "http://a", .latency_us = 300000, .t = 5};
+    q.error_kind = "timeout";
+    mt_stats_request(&s, &q); /* a timeout: a failure with its latency */
+    q.error_kind = NULL;
+    q.status = 404, q.failed = false; /* expected by the script */
+    mt_stats_request(&s, &q);
+    q.status = 201, q.failed = true; /* not what it expected */
+    mt_stats_request(&s, &q);
+    q.status = 502;
+    mt_stats_request(&s, &q);
+    assert_int_equal(s.requests, 4);
+    assert_int_equal(s.failed_requests, 3);
+    assert_int_equal(s.fails.transport, 1);
+    assert_int_equal(s.fails.status_4xx, 0);
+    assert_int_equal(s.fails.status_5xx, 1);
+    assert_int_equal(s.fails.other, 1);
+    assert_int_equal(mt_hist_count(s.latency), 4);
+    assert_int_equal(mt_hist_count(s.latency_ok), 1);
+    assert_true(mt_hist_percentile(s.latency, 50) > 290000);
+    assert_int_equal(s.ticks[0].failed_requests, 3);
+    /* cancelled runs and per-scenario messages survive the JSON round trip */
+    mt_stats_scenario_start(&s, 0);
+    mt_stats_scenario_cancelled(&s, 0);
+    mt_stats_add_scenario_message(&s, 0, "a.lua:1: Cookie: sid=1", 2);
+    cJSON *j = mt_stats_to_json(&s);
+    mt_stats t;
+    mt_stats_init(&t, 1);
+    assert_int_equal(mt_stats_merge_json(&t, j), MT_OK);
+    assert_int_equal(t.cancelled, 1);
+    assert_int_equal(t.scenarios[0].cancelled, 1);
+    assert_int_equal(t.failed_requests, 3);
+    assert_int_equal(t.fails.other, 1);
+    assert_int_equal(t.ticks[0].failed_requests, 3);
+    assert_int_equal(mt_hist_count(t.latency_ok), 1);
+    assert_int_equal(t.nhosts, 1);
+    size_t n;
+    const mt_msgcount **m = mt_msgtab_sorted(&t.scenarios[0].msgs, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(m[0]->msg, "a.lua:1: Cookie: ***"); /* masked */
+    assert_int_equal(m[0]->count, 2);
+    free(m);
+    cJSON_Delete(j);
+    mt_stats_free(&t);
+    mt_stats_free(&s);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_messages_mask_secrets),
-        cmocka_unit_test(test_print_masked),
-        cmocka_unit_test(test_secret_headers),
         cmocka_unit_test(test_init_and_free),
         cmocka_unit_test(test_messages_counted_and_ordered),
         cmocka_unit_test(test_big_counts),
@@ -512,6 +585,8 @@ int main(void)
         cmocka_unit_test(test_grow_and_rehash),
         cmocka_unit_test(test_labels_status_and_timeline),
         cmocka_unit_test(test_json_round_trip_merges_exactly),
+        cmocka_unit_test(test_origins_rows_and_display),
+        cmocka_unit_test(test_failure_classes_and_latency_of_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

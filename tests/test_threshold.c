@@ -141,8 +141,42 @@ static void test_scopes_and_labels(void **state)
          3},
         {"scenario:p99:p99<1s", MT_SCOPE_SCENARIO, "p99", MT_METRIC_P99, MT_OP_LT, 1000},
         {"scenario:a:rps >= 5", MT_SCOPE_SCENARIO, "a", MT_METRIC_RPS, MT_OP_GE, 5},
+        {"requests:failure_rate<1%", MT_SCOPE_REQUESTS, "", MT_METRIC_FAILURE_RATE, MT_OP_LT, 1},
+        {"requests:p99<1s", MT_SCOPE_REQUESTS, "", MT_METRIC_P99, MT_OP_LT, 1000},
     };
     check_all_ok(e, N(e));
+}
+
+static void test_ok_prefix(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *expr;
+        mt_scope scope;
+        const char *name;
+        bool ok;
+    } e[] = {
+        {"ok:p99<250ms", MT_SCOPE_TOTAL, "", true},
+        {"p99<250ms", MT_SCOPE_TOTAL, "", false},
+        {"requests:ok:p95<1s", MT_SCOPE_REQUESTS, "", true},
+        {"request:GET /a:ok:p99<1s", MT_SCOPE_REQUEST, "GET /a", true},
+        {"request:GET http://x:1/ok:p99<1s", MT_SCOPE_REQUEST, "GET http://x:1/ok", false},
+        {"scenario:login:ok:max<2s", MT_SCOPE_SCENARIO, "login", true},
+    };
+    for (size_t i = 0; i < N(e); i++) {
+        mt_threshold t;
+        char err[256];
+        if (mt_threshold_parse(e[i].expr, &t, err, sizeof err)) fail_msg("%s: %s", e[i].expr, err);
+        assert_int_equal(t.scope, e[i].scope);
+        assert_string_equal(t.name, e[i].name);
+        assert_int_equal(t.ok, e[i].ok);
+    }
+    mt_threshold t;
+    char err[256];
+    assert_int_equal(mt_threshold_parse("ok:failure_rate<1%", &t, err, sizeof err), MT_EINVAL);
+    assert_non_null(strstr(err, "ok: applies to latency metrics only"));
+    assert_int_equal(mt_threshold_parse("oops:p99<1s", &t, err, sizeof err), MT_EINVAL);
+    assert_non_null(strstr(err, "unknown scope 'oops'"));
 }
 
 static void test_name_length_limit(void **state)
@@ -311,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_every_metric_and_name),
         cmocka_unit_test(test_units_and_numbers),
         cmocka_unit_test(test_scopes_and_labels),
+        cmocka_unit_test(test_ok_prefix),
         cmocka_unit_test(test_name_length_limit),
         cmocka_unit_test(test_expression_length_limit),
         cmocka_unit_test(test_whitespace_tolerance),
