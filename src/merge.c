@@ -91,7 +91,8 @@ static bool span_of(const cJSON *r, double *start, double *end)
 {
     const char *at = string(r, "started_at");
     if (!at || mt_options_parse_time(at, start)) return false;
-    *end = *start + number(r, "duration_s");
+    double d = number(r, "duration_s");
+    *end = *start + (d > 0 && d < 1e9 ? d : 0); /* a report is a file a user names */
     return true;
 }
 

@@ -119,6 +119,7 @@ void mt_runinfo_free(mt_runinfo *ri)
 
 void mt_runinfo_iso_time(double unix_s, char *out, size_t outlen)
 {
+    if (!(unix_s >= 0 && unix_s < 1e11)) unix_s = 0; /* from a report: no undefined cast */
     time_t secs = (time_t)unix_s;
     struct tm tm;
     gmtime_r(&secs, &tm);

@@ -40,7 +40,8 @@ char *mt_runinfo_command_line(int argc, char **argv);
  * stop_reason, exit_code, outcome). */
 void mt_runinfo_to_json(const mt_runinfo *ri, cJSON *j);
 
-/* An ISO 8601 UTC time with milliseconds into out (>= 32 bytes). */
+/* An ISO 8601 UTC time with milliseconds into out (>= 32 bytes); a time
+ * outside [1970, year 5138] is written as 1970-01-01T00:00:00.000Z. */
 void mt_runinfo_iso_time(double unix_s, char *out, size_t outlen);
 
 #endif
