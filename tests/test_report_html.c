@@ -1,10 +1,14 @@
 /* test_report_html.c: the --html report (src/report_html.c) rendered into
  * memory from the samples in tests/data/ (a 60 s run with a latency spike,
- * failures and a failing threshold; a run that made no request; a --sizing
- * run in an open model, with its capacity steps and dropped starts), from an
- * empty report and from strings built to break out of the script element:
- * one page, the embedded JSON reads back equal to the input, nothing points
- * at the network outside that data, and a failed write is MT_EIO.
+ * failed requests and runs, a failing threshold and fixture requests; a run
+ * that made no request; a --sizing run in an open model, with its capacity
+ * steps and dropped starts; a run interrupted early; a merge of two parts
+ * that do not overlap), from the first sample cut back to the older report
+ * format, from an empty report and from strings built to break out of the
+ * script element: one page, the embedded JSON reads back equal to the input
+ * (request rows in their order), nothing points at the network outside that
+ * data, the script builds no markup from strings, and a failed write is
+ * MT_EIO.
  *
  * The pages themselves are drawn by their script in a browser; set
  * MT_REPORT_HTML_DIR=dir to keep them (dir/report-sample.html, ...) and look
@@ -165,8 +169,45 @@ static cJSON *check_page(const char *html, const cJSON *input)
     assert_null(find_nocase(shell, strlen(shell), "<link"));
     assert_null(find_nocase(shell, strlen(shell), "@import"));
     assert_null(strstr(shell, "url(")); /* in CSS */
+    /* text goes in as text: the one innerHTML is a constant (the SVG namespace) */
+    assert_int_equal(count(shell, "innerHTML"), 1);
+    assert_non_null(strstr(shell, "d.innerHTML = '<svg></svg>';"));
+    assert_null(strstr(shell, "outerHTML"));
+    assert_null(strstr(shell, "insertAdjacentHTML"));
+    assert_null(strstr(shell, "document.write"));
+    assert_null(strstr(shell, "eval("));
     free(shell);
     return back;
+}
+
+/* The keys of object o, in order, joined by newlines. */
+static char *keys_of(const cJSON *o)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o) fprintf(mem, "%s\n", it->string);
+    fclose(mem);
+    return text;
+}
+
+/* The request rows keep their order (the display order) through the page. */
+static void check_order(const cJSON *back, const cJSON *in, const char *key)
+{
+    char *a = keys_of(cJSON_GetObjectItem(back, key)), *b = keys_of(cJSON_GetObjectItem(in, key));
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static const cJSON *get(const cJSON *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *k = strtok(buf, "."); k && o; k = strtok(NULL, ".")) o = cJSON_GetObjectItem(o, k);
+    if (!o) fail_msg("no %s", path);
+    return o;
 }
 
 static void test_sample(void **state)
@@ -184,7 +225,7 @@ static void test_sample(void **state)
         cJSON_GetObjectItem(totals, "requests")->valuedouble,
         cJSON_GetObjectItem(cJSON_GetObjectItem(in, "totals"), "requests")->valuedouble, 0);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "timeline")), 60);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "thresholds")), 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "thresholds")), 4);
     assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(back, "distribution")) > 100);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "scenarios")), 3);
 
@@ -201,6 +242,38 @@ static void test_sample(void **state)
         assert_non_null(strstr(html, cJSON_GetObjectItem(it, "expr")->valuestring));
     assert_non_null(strstr(html, "p99<250ms"));
     assert_non_null(strstr(html, "failure_rate<0.5%"));
+    assert_non_null(strstr(html, "ok:p99<200ms"));
+
+    /* the run, the failed requests by cause and the fixtures, read back */
+    check_order(back, in, "requests");
+    assert_string_equal(get(back, "run_id")->valuestring, get(in, "run_id")->valuestring);
+    assert_string_equal(get(back, "command_line")->valuestring,
+                        get(in, "command_line")->valuestring);
+    assert_int_equal(strlen(get(back, "script.sha256")->valuestring), 64);
+    assert_float_equal(get(back, "exit_code")->valuedouble, 99, 0);
+    assert_string_equal(get(back, "stop_reason")->valuestring, "completed");
+    assert_float_equal(get(back, "workers")->valuedouble, 50, 0);
+    assert_float_equal(get(back, "workers_per_process")->valuedouble, 25, 0);
+    assert_true(get(back, "totals.failed_requests")->valuedouble > 0);
+    assert_float_equal(get(back, "totals.failed_requests")->valuedouble,
+                       get(back, "totals.transport_errors")->valuedouble +
+                           get(back, "totals.failed_4xx")->valuedouble +
+                           get(back, "totals.failed_5xx")->valuedouble +
+                           get(back, "totals.failed_other")->valuedouble,
+                       0);
+    assert_true(get(back, "totals.latency_ok_ms.count")->valuedouble <
+                get(back, "totals.latency_ms.count")->valuedouble);
+    assert_true(get(back, "fixtures.requests")->valuedouble > 0);
+    assert_non_null(strstr(html, "DELETE /admin/session"));
+    /* and the page has a place for each (the text is built in its script) */
+    assert_non_null(strstr(html, "'Failed requests'"));
+    assert_non_null(strstr(html, "'p99 ok'"));
+    assert_non_null(strstr(html, "'ok only: '"));
+    assert_non_null(strstr(html, "' (all requests)'"));
+    assert_non_null(strstr(html, "Errors are failed requests: transport errors"));
+    assert_non_null(strstr(html, "'Fixtures'"));
+    assert_non_null(strstr(html, "'Command line'"));
+    assert_non_null(strstr(html, "'Run id'"));
     /* the failure message holding a page of HTML is there, escaped */
     assert_non_null(strstr(html, "<title>503<\\/title><script src=\\\"/err.js\\\"><\\/script>"));
     assert_non_null(
@@ -264,7 +337,122 @@ static void test_empty_run(void **state)
     const cJSON *totals = cJSON_GetObjectItem(back, "totals");
     assert_float_equal(cJSON_GetObjectItem(totals, "requests")->valuedouble, 0, 0);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(back, "distribution")), 0);
+    /* no latency without a request: null, not 0 */
+    assert_true(cJSON_IsNull(get(back, "totals.latency_ms.p99")));
+    assert_float_equal(get(back, "totals.latency_ms.count")->valuedouble, 0, 0);
+    assert_float_equal(get(back, "exit_code")->valuedouble, 1, 0);
     cJSON_Delete(back);
+    free(html);
+    cJSON_Delete(in);
+}
+
+/* Stopped by Ctrl-C after 3.1 s of 15 s, against two origins. */
+static void test_interrupted(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-interrupted.json");
+    char *html = render(in, "report-interrupted");
+    cJSON *back = check_page(html, in);
+    assert_string_equal(get(back, "stop_reason")->valuestring, "interrupted");
+    assert_float_equal(get(back, "exit_code")->valuedouble, 130, 0);
+    assert_true(get(back, "duration_s")->valuedouble <
+                get(back, "planned_duration_s")->valuedouble);
+    assert_true(get(back, "totals.cancelled")->valuedouble > 0);
+    assert_true(get(back, "totals.transport_errors")->valuedouble > 0);
+    assert_int_equal(cJSON_GetArraySize(get(back, "hosts")), 2);
+    check_order(back, in, "requests");
+    /* a second in which no request ended has no latency */
+    int gaps = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, get(back, "timeline")) gaps += cJSON_IsNull(get(p, "p99_ms"));
+    assert_true(gaps > 0);
+    /* a request row per origin, with its label apart */
+    cJSON_ArrayForEach(p, get(back, "requests"))
+    {
+        assert_non_null(strstr(get(p, "origin")->valuestring, "http://127.0.0.1:808"));
+        assert_non_null(strstr(p->string, get(p, "label")->valuestring + 4));
+    }
+    assert_non_null(strstr(html, "'This run '"));
+    assert_non_null(strstr(html, "' planned'"));
+    assert_non_null(strstr(html, "interrupted: 'was interrupted'"));
+    assert_non_null(strstr(html, "'Cancelled'"));
+    cJSON_Delete(back);
+    free(html);
+
+    /* a stop the page has no words for still shows, as the report says it */
+    cJSON_ReplaceItemInObject(in, "stop_reason", cJSON_CreateString("<b>new reason</b>"));
+    cJSON_ReplaceItemInObject(in, "outcome", cJSON_CreateNull());
+    html = render(in, "report-stopped-other");
+    cJSON_Delete(check_page(html, in));
+    free(html);
+    cJSON_Delete(in);
+}
+
+/* molotov merge of two parts that do not overlap in time. */
+static void test_merged(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-merged.json");
+    char *html = render(in, "report-merged");
+    cJSON *back = check_page(html, in);
+    const cJSON *parts = get(back, "merge.parts");
+    assert_int_equal(cJSON_GetArraySize(parts), 2);
+    double sum = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, parts) sum += get(p, "requests")->valuedouble;
+    assert_float_equal(sum, get(back, "totals.requests")->valuedouble, 0);
+    assert_int_equal(cJSON_GetArraySize(get(back, "merge.warnings")), 1);
+    const cJSON *warning = cJSON_GetArrayItem(get(back, "merge.warnings"), 0);
+    assert_non_null(strstr(warning->valuestring, "do not overlap"));
+    assert_non_null(strstr(html, "'Parts'"));
+    assert_non_null(strstr(html, "'Merge warning'"));
+    cJSON_Delete(back);
+    free(html);
+    cJSON_Delete(in);
+}
+
+/* Removes the keys the older report format did not have. */
+static void strip_new(cJSON *o)
+{
+    static const char gone[] = "run_id hostname ended_at planned_duration_s command_line script "
+                               "hosts workers_per_process stop_reason exit_code outcome "
+                               "latency_ok_ms fixtures failed_requests failed_4xx failed_5xx "
+                               "failed_other top_errors truncated_bodies origin ok_only scope "
+                               "metric limit";
+    for (const char *k = gone; *k;) {
+        size_t n = strcspn(k, " ");
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)n, k);
+        cJSON_DeleteItemFromObject(o, key);
+        k += n + (k[n] == ' ');
+    }
+    cJSON *lat = cJSON_GetObjectItem(o, "latency_ms");
+    if (lat) cJSON_DeleteItemFromObject(lat, "count");
+    cJSON *it;
+    cJSON_ArrayForEach(it, o)
+    {
+        if (cJSON_IsObject(it) || cJSON_IsArray(it)) strip_new(it);
+    }
+}
+
+/* The first sample as the older format had it: no run fields, workers per
+ * process, errors that were transport errors only, no ok-only latencies. */
+static void test_legacy(void **state)
+{
+    (void)state;
+    cJSON *in = load("report-sample.json");
+    cJSON_ReplaceItemInObject(in, "workers", cJSON_CreateNumber(25));
+    cJSON *it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(in, "requests"))
+    {
+        cJSON_ReplaceItemInObject(it, "errors", cJSON_Duplicate(get(it, "transport_errors"), 1));
+        cJSON_DeleteItemFromObject(it, "transport_errors");
+    }
+    strip_new(in);
+    assert_null(cJSON_GetObjectItem(in, "exit_code"));
+    assert_null(cJSON_GetObjectItem(get(in, "totals"), "latency_ok_ms"));
+    char *html = render(in, "report-legacy");
+    cJSON_Delete(check_page(html, in));
     free(html);
     cJSON_Delete(in);
 }
@@ -344,9 +532,11 @@ static void test_write_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample),           cmocka_unit_test(test_sizing),
-        cmocka_unit_test(test_empty_run),        cmocka_unit_test(test_no_report),
-        cmocka_unit_test(test_breakout_strings), cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_sample),      cmocka_unit_test(test_sizing),
+        cmocka_unit_test(test_empty_run),   cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_merged),      cmocka_unit_test(test_legacy),
+        cmocka_unit_test(test_no_report),   cmocka_unit_test(test_breakout_strings),
+        cmocka_unit_test(test_write_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
