@@ -13,24 +13,7 @@
 #include "molotov/common.h"
 #include "molotov/stats.h"
 
-/* One request the old way: an answer with status, or a transport error. */
-static void req(mt_stats *s, const char *label, long status, const char *kind, uint64_t us,
-                int64_t t)
-{
-    mt_request_rec q = {.label = label,
-                        .origin = "http://127.0.0.1:8080",
-                        .status = status,
-                        .error_kind = kind,
-                        .failed = kind || status >= 400,
-                        .latency_us = us,
-                        .t = t};
-    mt_stats_request(s, &q);
-}
-
-static const mt_req_stats *label_of(const mt_stats *s, const char *label)
-{
-    return mt_stats_label_at(s, label, "http://127.0.0.1:8080");
-}
+#include "stats_helpers.h"
 
 /* The count recorded for msg, or 0 when it is not in the table. */
 static uint64_t count_of(const mt_stats *s, const char *msg)
