@@ -210,7 +210,7 @@ static void print_thresholds(FILE *out, const mt_threshold_result *t, int n)
     if (n) fprintf(out, "Thresholds:\n");
     for (int i = 0; i < n; i++) {
         char value[48] = "no data";
-        const char *unit = mt_report_unit(t[i].t.metric);
+        const char *unit = mt_threshold_unit(t[i].t.metric);
         int digits = t[i].t.metric == MT_METRIC_FAILURES ? 0 : 3;
         if (!isnan(t[i].value))
             snprintf(value, sizeof(value), "%.*f%s%s", digits, t[i].value, *unit == 'm' ? " " : "",

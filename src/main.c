@@ -9,6 +9,7 @@
 #include "molotov/pool.h"
 #include "molotov/quickstart.h"
 #include "molotov/report.h"
+#include "molotov/report_files.h"
 #include "molotov/runinfo.h"
 #include "molotov/sizing.h"
 #include "molotov/runner.h"

@@ -9,6 +9,7 @@
 #include "molotov/console.h"
 #include "molotov/options.h"
 #include "molotov/report.h"
+#include "molotov/report_files.h"
 #include "molotov/runinfo.h"
 
 #include <getopt.h>

@@ -1,18 +1,14 @@
-/* report.c: threshold evaluation, the JSON report and writing the report
- * files (checked writable before the run); JUnit is report_junit.c's and
- * the HTML report is drawn by report_html.c from the same JSON. */
+/* report.c: threshold evaluation and the JSON report. JUnit is
+ * report_junit.c's, the HTML page report_html.c's (drawn from the same
+ * JSON), and writing the files report_files.c's. */
 #include "molotov/report.h"
 #include "molotov/common.h"
-#include "molotov/report_html.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 /* ---- thresholds ---- */
 
@@ -118,16 +114,6 @@ int mt_report_evaluate(mt_report *r)
         failed += !res->passed;
     }
     return failed;
-}
-
-const char *mt_report_unit(mt_metric m)
-{
-    switch (m) {
-    case MT_METRIC_FAILURE_RATE: return "%";
-    case MT_METRIC_FAILURES: return "";
-    case MT_METRIC_RPS: return "/s";
-    default: return "ms";
-    }
 }
 
 /* ---- JSON ---- */
@@ -267,7 +253,7 @@ static void add_thresholds(cJSON *j, const mt_report *r)
             cJSON_AddNullToObject(x, "value");
         else
             cJSON_AddNumberToObject(x, "value", t->value);
-        cJSON_AddStringToObject(x, "unit", mt_report_unit(t->t.metric));
+        cJSON_AddStringToObject(x, "unit", mt_threshold_unit(t->t.metric));
         cJSON_AddBoolToObject(x, "passed", t->passed);
         static const char *const scopes[] = {"total", "scenario", "request", "requests"};
         static const char *const ops[] = {"<", "<=", ">", ">="};
@@ -350,76 +336,4 @@ cJSON *mt_report_json(const mt_report *r)
     if (r->merge) cJSON_AddItemToObject(j, "merge", cJSON_Duplicate(r->merge, true));
     add_histograms(j, r);
     return j;
-}
-
-/* ---- files ---- */
-
-typedef int (*writer)(const mt_report *r, const cJSON *j, FILE *out);
-
-static int write_json(const mt_report *r, const cJSON *j, FILE *out)
-{
-    (void)r;
-    char *txt = cJSON_Print(j);
-    int rc = txt && fputs(txt, out) >= 0 && fputc('\n', out) != EOF ? MT_OK : MT_EIO;
-    cJSON_free(txt);
-    return rc;
-}
-
-static int write_html(const mt_report *r, const cJSON *j, FILE *out)
-{
-    (void)r;
-    return mt_report_html(j, out);
-}
-
-static int write_junit(const mt_report *r, const cJSON *j, FILE *out)
-{
-    (void)j;
-    return mt_report_junit(r, out);
-}
-
-static int write_file(const char *opt, const char *path, writer fn, const mt_report *r,
-                      const cJSON *j)
-{
-    if (!path) return MT_OK;
-    FILE *out = fopen(path, "w");
-    int rc = out ? fn(r, j, out) : MT_EIO;
-    int saved = errno;
-    if (out && fclose(out)) rc = MT_EIO;
-    if (rc) fprintf(stderr, "molotov: %s %s: cannot write (%s)\n", opt, path, strerror(saved));
-    return rc;
-}
-
-int mt_report_write_all(const mt_report *r)
-{
-    const mt_options *o = r->opt;
-    if (!o->json_path && !o->html_path && !o->junit_path) return MT_OK;
-    cJSON *j = mt_report_json(r);
-    int rc = write_file("--json", o->json_path, write_json, r, j);
-    rc |= write_file("--html", o->html_path, write_html, r, j);
-    rc |= write_file("--junit", o->junit_path, write_junit, r, j);
-    cJSON_Delete(j);
-    return rc ? MT_EIO : MT_OK;
-}
-
-static int check_path(const char *opt, const char *path, char *err, size_t errlen)
-{
-    if (!path) return MT_OK;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    bool created = fd >= 0;
-    if (fd < 0 && errno == EEXIST) fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s %s: cannot write (%s)", opt, path, strerror(errno));
-        return MT_EIO;
-    }
-    close(fd);
-    if (created) unlink(path);
-    return MT_OK;
-}
-
-int mt_report_check_paths(const mt_options *o, char *err, size_t errlen)
-{
-    int rc = check_path("--json", o->json_path, err, errlen);
-    if (!rc) rc = check_path("--html", o->html_path, err, errlen);
-    if (!rc) rc = check_path("--junit", o->junit_path, err, errlen);
-    return rc;
 }

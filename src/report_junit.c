@@ -3,7 +3,7 @@
  * frequent failure messages with their counts in the failure's text) and
  * per threshold, and what ran and how it ended in <system-out>. */
 #include "molotov/common.h"
-#include "molotov/report.h"
+#include "molotov/report_junit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,7 +68,8 @@ static void junit_threshold(FILE *out, const mt_threshold_result *t)
             snprintf(msg, sizeof(msg), "no data");
         else
             snprintf(msg, sizeof(msg), "%s%s = %.3f%s", t->t.ok ? "ok:" : "",
-                     mt_threshold_metric_name(t->t.metric), t->value, mt_report_unit(t->t.metric));
+                     mt_threshold_metric_name(t->t.metric), t->value,
+                     mt_threshold_unit(t->t.metric));
         fputs("<failure message=\"", out);
         xml_text(out, msg);
         fputs("\"/>", out);

@@ -327,3 +327,13 @@ const char *mt_threshold_metric_name(mt_metric m)
     if ((size_t)m < NMETRICS) return metric_names[m];
     return "unknown";
 }
+
+const char *mt_threshold_unit(mt_metric m)
+{
+    switch (m) {
+    case MT_METRIC_FAILURE_RATE: return "%";
+    case MT_METRIC_FAILURES: return "";
+    case MT_METRIC_RPS: return "/s";
+    default: return "ms";
+    }
+}

@@ -16,6 +16,8 @@
 
 #include "molotov/common.h"
 #include "molotov/report.h"
+#include "molotov/report_files.h"
+#include "molotov/report_junit.h"
 
 static void test_paths_checked_before_the_run(void **state)
 {

@@ -43,28 +43,11 @@ int mt_report_parse_thresholds(const mt_options *o, const char *const *names, in
                                const char *source, mt_threshold_result **out, int *n, char *err,
                                size_t errlen);
 
-/* The unit a metric's values are in ("ms", "%", "/s" or ""). */
-const char *mt_report_unit(mt_metric m);
-
 /* Computes every threshold's value and verdict. Returns how many failed. */
 int mt_report_evaluate(mt_report *r);
 
 /* The JSON report (caller frees with cJSON_Delete). */
 cJSON *mt_report_json(const mt_report *r);
-
-/* JUnit XML: one testcase per scenario and per threshold. Returns 0 or
- * MT_EIO. */
-int mt_report_junit(const mt_report *r, FILE *out);
-
-/* Writes the reports o asks for (--json, --html, --junit). Returns 0, or
- * MT_EIO after printing one line per file that could not be written. */
-int mt_report_write_all(const mt_report *r);
-
-/* Before any load: whether every report path o names can be written (a
- * file is created and removed again if it did not exist; an existing one is
- * opened for appending, not truncated). Returns 0, or MT_EIO with one line
- * naming the option and the path in err. */
-int mt_report_check_paths(const mt_options *o, char *err, size_t errlen);
 
 /* A latency histogram as a report object: count, then min, mean, the
  * percentiles and max in ms (null when count is 0). */

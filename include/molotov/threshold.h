@@ -49,6 +49,9 @@ int mt_threshold_parse(const char *expr, mt_threshold *t, char *err, size_t errl
 /* Whether `value` (same units as limit) passes. */
 bool mt_threshold_passes(const mt_threshold *t, double value);
 
+/* The unit a metric's values are in ("ms", "%", "/s" or ""). */
+const char *mt_threshold_unit(mt_metric m);
+
 /* Metric name as in the grammar ("p99.9", "failure_rate", ...). */
 const char *mt_threshold_metric_name(mt_metric m);
 
