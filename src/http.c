@@ -33,7 +33,7 @@ mt_respbuf *mt_respbuf_get(void)
         mt_buf_reset(&r->body);
         mt_buf_reset(&r->headers);
         mt_buf_reset(&r->url);
-        r->dropped = 0;
+        r->dropped = r->wire = 0;
         return r;
     }
     r = mt_calloc(1, sizeof(*r));
@@ -142,12 +142,11 @@ int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, const mt
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* per-session jar */
     h->ua.data = (char *)"User-Agent: molotov/" MOLOTOV_VERSION;
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* no proxy from the environment (nor a getenv
-                                               per request), as Molotov's aiohttp */
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* session.c follows, hop by hop */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+    if (o->cacert) curl_easy_setopt(c, CURLOPT_PROXY_CAINFO, o->cacert); /* an https:// proxy */
     if (o->verbose >= 2) {
         curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
         curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
@@ -160,6 +159,8 @@ void mt_http_free(mt_http *h, mt_engine *e)
     mt_engine_xfer_free(e, &h->xfer);
     curl_slist_free_all(h->headers);
     h->headers = NULL;
+    curl_mime_free(h->mime);
+    h->mime = NULL;
     mt_respbuf_put(h->resp);
     h->resp = NULL;
     mt_buf_free(&h->scratch_url);
@@ -176,7 +177,9 @@ static void set_method(CURL *c, const mt_http_req *r)
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
         return;
     }
-    if (r->has_body || strcmp(m, "POST") == 0) {
+    if (r->mime) {
+        curl_easy_setopt(c, CURLOPT_MIMEPOST, r->mime);
+    } else if (r->has_body || strcmp(m, "POST") == 0) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->has_body ? r->body : "");
@@ -211,6 +214,23 @@ static void set_http_version(CURL *c, const mt_http_req *r)
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, forbid_reuse ? 1L : 0L);
 }
 
+/* The proxy: none ("", not even the environment's, as Molotov's aiohttp
+ * without trust_env), the request's, or the environment's (NULL). */
+static void set_proxy(mt_http *h, const mt_http_req *r, bool fresh)
+{
+    CURL *c = h->xfer.easy;
+    const char *want = r->proxy ? r->proxy : "\1";
+    if (fresh || strcmp(want, h->applied.proxy) != 0) {
+        curl_easy_setopt(c, CURLOPT_PROXY, r->proxy);
+        mt_strlcpyn(h->applied.proxy, sizeof h->applied.proxy, want, strlen(want));
+    }
+    if (fresh || r->proxy_user || h->applied.proxy_auth) {
+        curl_easy_setopt(c, CURLOPT_PROXYUSERNAME, r->proxy_user);
+        curl_easy_setopt(c, CURLOPT_PROXYPASSWORD, r->proxy_user ? r->proxy_password : NULL);
+        h->applied.proxy_auth = r->proxy_user != NULL;
+    }
+}
+
 /* Options most requests repeat: set only when they differ from what the
  * handle already holds (each setopt costs, some copy strings). */
 static void set_sticky(mt_http *h, const mt_http_req *r)
@@ -232,14 +252,17 @@ static void set_sticky(mt_http *h, const mt_http_req *r)
     if (fresh || r->connect_timeout_ms != h->applied.connect_timeout_ms)
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                          h->applied.connect_timeout_ms = r->connect_timeout_ms);
-    if (fresh || r->follow_redirects != h->applied.follow_redirects)
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION,
-                         (h->applied.follow_redirects = r->follow_redirects) ? 1L : 0L);
+    if (fresh || r->compress != h->applied.compress) /* "": every encoding this build decodes */
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING,
+                         (h->applied.compress = r->compress) ? "" : NULL);
     if (fresh || r->verify != h->applied.verify) {
         h->applied.verify = r->verify;
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, r->verify ? 1L : 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, r->verify ? 2L : 0L);
+        curl_easy_setopt(c, CURLOPT_PROXY_SSL_VERIFYPEER, r->verify ? 1L : 0L);
+        curl_easy_setopt(c, CURLOPT_PROXY_SSL_VERIFYHOST, r->verify ? 2L : 0L);
     }
+    set_proxy(h, r, fresh);
     bool h2c = r->http_version == 2 && strncasecmp(r->url, "https:", 6) != 0;
     if (fresh || r->http_version != h->applied.http_version || h2c != h->applied.h2c) {
         h->applied.http_version = r->http_version;
@@ -260,22 +283,82 @@ static struct curl_slist *with_user_agent(mt_http *h)
     return &h->ua;
 }
 
-int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
+static void free_request(mt_http *h)
+{
+    curl_slist_free_all(h->headers);
+    h->headers = NULL;
+    curl_mime_free(h->mime);
+    h->mime = NULL;
+}
+
+static int start(mt_http *h, mt_engine *e, const mt_http_req *r)
 {
     CURL *c = h->xfer.easy;
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     set_method(c, r);
-    curl_slist_free_all(h->headers);
-    h->headers = r->headers;
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_user_agent(h));
     set_sticky(h, r);
     int rc = mt_engine_start(e, &h->xfer);
-    if (rc) {
-        curl_slist_free_all(h->headers);
-        h->headers = NULL;
-    }
+    if (rc) free_request(h);
     return rc;
+}
+
+int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
+{
+    free_request(h);
+    h->headers = r->headers;
+    h->mime = r->mime;
+    return start(h, e, r);
+}
+
+/* The header list without the lines named `name` (a "name:" prefix). */
+static struct curl_slist *without_header(struct curl_slist *l, const char *name)
+{
+    struct curl_slist *out = NULL;
+    size_t n = strlen(name);
+    for (struct curl_slist *p = l; p; p = p->next) {
+        if (strncasecmp(p->data, name, n) == 0 && p->data[n] == ':') continue;
+        struct curl_slist *next = curl_slist_append(out, p->data);
+        if (!next) {
+            fprintf(stderr, "molotov: out of memory\n");
+            abort();
+        }
+        out = next;
+    }
+    curl_slist_free_all(l);
+    return out;
+}
+
+int mt_http_resend(mt_http *h, mt_engine *e, const mt_http_req *r, bool drop_auth)
+{
+    if (drop_auth) h->headers = without_header(h->headers, "authorization");
+    if (!r->has_body && !r->mime) {
+        h->headers = without_header(h->headers, "content-type");
+        curl_mime_free(h->mime);
+        h->mime = NULL;
+    }
+    mt_buf_reset(&h->resp->body);
+    mt_buf_reset(&h->resp->headers);
+    mt_buf_reset(&h->resp->url);
+    h->resp->dropped = h->resp->wire = 0;
+    return start(h, e, r);
+}
+
+bool mt_http_is_redirect(long status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+const char *mt_http_redirect_method(long status, const char *method, bool *keep_body)
+{
+    bool head = strcmp(method, "HEAD") == 0;
+    if ((status == 303 && !head) || ((status == 301 || status == 302) && !strcmp(method, "POST"))) {
+        *keep_body = false;
+        return "GET";
+    }
+    *keep_body = true;
+    return method;
 }
 
 /* "scheme://user:pass@host/..." loses "user:pass@": URLs end up in
@@ -294,11 +377,13 @@ static void append_url_without_userinfo(mt_buf *out, const char *url)
 
 mt_respbuf *mt_http_take(mt_http *h)
 {
-    curl_slist_free_all(h->headers);
-    h->headers = NULL;
+    free_request(h);
     char *url = NULL;
     curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
     if (url) append_url_without_userinfo(&h->resp->url, url);
+    curl_off_t wire = 0;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+    h->resp->wire = wire > 0 ? (uint64_t)wire : 0;
     mt_respbuf *r = h->resp;
     h->resp = mt_respbuf_get();
     return r;
@@ -312,6 +397,117 @@ void mt_http_add_cookie(mt_http *h, const char *host, const char *name, const ch
     mt_buf_printf(&line, "%s\tFALSE\t/\tFALSE\t0\t%s\t%s", host, name, value);
     curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
     mt_buf_free(&line);
+}
+
+bool mt_http_cookie_parse(char *line, mt_cookie *c)
+{
+    char *f[7];
+    memset(c, 0, sizeof(*c));
+    if (strncmp(line, "#HttpOnly_", 10) == 0) {
+        c->http_only = true;
+        line += 10;
+    } else if (*line == '#') {
+        return false;
+    }
+    for (int i = 0; i < 7; i++) {
+        f[i] = line;
+        char *tab = strchr(line, '\t');
+        if (i < 6 && !tab) return false;
+        if (tab) *tab = '\0', line = tab + 1;
+    }
+    c->domain = f[0][0] == '.' ? f[0] + 1 : f[0];
+    c->subdomains = strcmp(f[1], "TRUE") == 0;
+    c->path = f[2];
+    c->secure = strcmp(f[3], "TRUE") == 0;
+    c->expires = strtoll(f[4], NULL, 10);
+    c->name = f[5];
+    c->value = f[6];
+    return true;
+}
+
+bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now)
+{
+    char host[256], path[1024];
+    mt_http_url_host(url, host, sizeof host);
+    mt_http_url_path(url, path, sizeof path);
+    size_t hn = strlen(host), dn = strlen(c->domain);
+    bool domain =
+        strcasecmp(host, c->domain) == 0 || (c->subdomains && hn > dn && host[hn - dn - 1] == '.' &&
+                                             strcasecmp(host + hn - dn, c->domain) == 0);
+    size_t pn = strlen(c->path);
+    bool in_path = strncmp(path, c->path, pn) == 0 &&
+                   (pn == 0 || c->path[pn - 1] == '/' || path[pn] == '\0' || path[pn] == '/');
+    bool https = strncasecmp(url, "https:", 6) == 0;
+    return domain && in_path && (!c->secure || https) && (c->expires == 0 || c->expires > now);
+}
+
+void mt_http_each_cookie(mt_http *h, void (*fn)(const mt_cookie *, void *), void *data)
+{
+    struct curl_slist *list = NULL;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_COOKIELIST, &list);
+    for (struct curl_slist *l = list; l; l = l->next) {
+        mt_cookie c;
+        if (mt_http_cookie_parse(l->data, &c)) fn(&c, data);
+    }
+    curl_slist_free_all(list);
+}
+
+void mt_http_set_cookie(mt_http *h, const char *domain, const char *path, const char *name,
+                        const char *value, bool secure)
+{
+    mt_buf line;
+    mt_buf_init(&line);
+    mt_buf_printf(&line, "%s\tFALSE\t%s\t%s\t0\t%s\t%s", domain, path ? path : "/",
+                  secure ? "TRUE" : "FALSE", name, value);
+    curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
+    mt_buf_free(&line);
+}
+
+void mt_http_clear_cookies(mt_http *h)
+{
+    curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, "ALL");
+}
+
+const char *mt_http_reason(long status)
+{
+    static const struct {
+        short code;
+        const char *text;
+    } reasons[] = {
+        {100, "Continue"},
+        {101, "Switching Protocols"},
+        {200, "OK"},
+        {201, "Created"},
+        {202, "Accepted"},
+        {204, "No Content"},
+        {206, "Partial Content"},
+        {301, "Moved Permanently"},
+        {302, "Found"},
+        {303, "See Other"},
+        {304, "Not Modified"},
+        {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"},
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {408, "Request Timeout"},
+        {409, "Conflict"},
+        {410, "Gone"},
+        {413, "Content Too Large"},
+        {418, "I'm a Teapot"},
+        {422, "Unprocessable Content"},
+        {429, "Too Many Requests"},
+        {500, "Internal Server Error"},
+        {501, "Not Implemented"},
+        {502, "Bad Gateway"},
+        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"},
+    };
+    for (size_t i = 0; i < sizeof reasons / sizeof *reasons; i++)
+        if (reasons[i].code == status) return reasons[i].text;
+    return "";
 }
 
 static const char *os_kind(CURL *easy, const char *dflt)

@@ -30,6 +30,8 @@ enum {
     OPT_CONNECT_TIMEOUT,
     OPT_MAX_BODY,
     OPT_CACERT,
+    OPT_PROXY,
+    OPT_TRUST_ENV,
     OPT_HTTP2,
     OPT_INSECURE,
     OPT_STATSD,
@@ -64,6 +66,8 @@ static const struct option long_opts[] = {
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"cacert", required_argument, NULL, OPT_CACERT},
+    {"proxy", required_argument, NULL, OPT_PROXY},
+    {"trust-env", no_argument, NULL, OPT_TRUST_ENV},
     {"http2", no_argument, NULL, OPT_HTTP2},
     {"insecure", no_argument, NULL, OPT_INSECURE},
     {"statsd", no_argument, NULL, OPT_STATSD},
@@ -236,6 +240,13 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
             rc = fail(err, errlen, "%s: cannot read '%s': %s", name, arg, strerror(errno));
         break;
     case OPT_MAX_BODY: rc = set_size(arg, &o->max_body, name, err, errlen); break;
+    case OPT_PROXY:
+        o->proxy = arg;
+        if (!strstr(arg, "://"))
+            rc = fail(err, errlen, "%s: expected a URL such as http://host:3128, got '%s'", name,
+                      arg);
+        break;
+    case OPT_TRUST_ENV: o->trust_env = true; break;
     case OPT_CONSOLE_UPDATE: rc = set_num(arg, &o->console_update, name, err, errlen); break;
     case OPT_HTTP2: o->http2 = true; break;
     case OPT_INSECURE: o->insecure = true; break;
@@ -494,6 +505,9 @@ const char *mt_options_usage(void)
            "      --http2            HTTP/2 (ALPN on https, prior knowledge on http)\n"
            "      --insecure         do not verify TLS certificates\n"
            "      --cacert FILE      verify servers with the CA certificates in FILE (PEM)\n"
+           "      --proxy URL        send every request through this proxy (http:// or https://)\n"
+           "      --trust-env        use http_proxy/https_proxy/no_proxy from the environment\n"
+           "                         (ignored otherwise, as Molotov does)\n"
            "      --statsd           send per-request StatsD metrics (Molotov's names)\n"
            "      --statsd-address URL  where to (default udp://127.0.0.1:8125)\n"
            "\n"

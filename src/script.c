@@ -4,6 +4,7 @@
 #include "molotov/script.h"
 #include "molotov/common.h"
 #include "molotov/json.h"
+#include "molotov/metrics.h"
 #include "molotov/runner.h"
 #include "molotov/session.h"
 
@@ -276,6 +277,7 @@ static void push_args_values(lua_State *L, const mt_options *o)
     if (o->rate > 0) set_num(L, "rate", o->rate);
     set_bool(L, "statsd", o->statsd);
     set_str(L, "statsd_address", o->statsd_address);
+    set_str(L, "proxy", o->proxy);
     set_str(L, "json", o->json_path);
     set_str(L, "html", o->html_path);
     set_str(L, "junit", o->junit_path);
@@ -297,7 +299,7 @@ static int make_args(lua_State *L, const mt_options *o)
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-static void register_module(lua_State *L, mt_script *s)
+static void register_module(lua_State *L, mt_script *s, const mt_options *o)
 {
     static const luaL_Reg fns[] = {
         {"scenario", l_scenario}, {"scenario_picker", l_picker}, {"events", l_events},
@@ -318,6 +320,7 @@ static void register_module(lua_State *L, mt_script *s)
     lua_setfield(L, -2, "version");
     mt_runner_register(L);
     mt_session_register(L);
+    mt_metrics_register(L, s, o->statsd);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "molotov");
@@ -348,7 +351,7 @@ static mt_script *script_new(const mt_options *o)
     lua_newtable(L);
     s->vars_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     s->args_ref = make_args(L, o);
-    register_module(L, s);
+    register_module(L, s, o);
     return s;
 }
 

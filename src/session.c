@@ -3,7 +3,9 @@
  * raises "<kind>: <url>". Session defaults come from setup's table;
  * per-request options override them. */
 #include "molotov/session.h"
+#include "molotov/cookies.h"
 #include "molotov/json.h"
+#include "molotov/multipart.h"
 #include "molotov/response.h"
 
 #include <ctype.h>
@@ -32,15 +34,20 @@ static const char *const known_options[] = {
     "body",
     "json",
     "form",
+    "files",
     "timeout",
     "connect_timeout",
     "follow_redirects",
+    "max_redirects",
     "auth",
     "cookies",
     "verify",
     "http_version",
     "name",
     "expect",
+    "compress",
+    "proxy",
+    "proxy_auth",
     NULL,
 };
 
@@ -174,6 +181,7 @@ static struct curl_slist *build_headers(lua_State *L, int sh, int rh, struct cur
 
 typedef struct {
     int o, d, sh, rh; /* stack indexes: options, defaults, headers (0 = none) */
+    int files, form;  /* and the files and form tables */
     mt_worker *w;
     mt_http *h;
     const mt_options *opt;
@@ -202,16 +210,23 @@ static const char *set_body(lua_State *L, req_ctx *c, mt_http_req *r)
         r->body_len = c->h->scratch_body.len;
         ctype = "application/json";
     }
+    c->files = opt(L, c->o, c->d, "files") != LUA_TNIL ? lua_gettop(L) : 0;
+    if (c->files) mt_multipart_check(L, c->files);
+    c->form = 0;
     if (opt(L, c->o, c->d, "form") != LUA_TNIL) {
-        nbody++;
         luaL_argexpected(L, lua_istable(L, -1), lua_gettop(L), "table for form");
+        c->form = lua_gettop(L);
+    }
+    if (c->form && !c->files) { /* with files, the fields are parts */
+        nbody++;
         mt_buf_reset(&c->h->scratch_body);
         encode_pairs(L, lua_gettop(L), &c->h->scratch_body, '&');
         r->body = c->h->scratch_body.data ? c->h->scratch_body.data : "";
         r->body_len = c->h->scratch_body.len;
         ctype = "application/x-www-form-urlencoded";
     }
-    if (nbody > 1) luaL_error(L, "give only one of body, json and form");
+    if (nbody > 1 || (nbody && c->files))
+        luaL_error(L, "give only one of body, json and form (or files, with form)");
     r->has_body = nbody == 1;
     return ctype;
 }
@@ -228,6 +243,31 @@ static bool flag(lua_State *L, req_ctx *c, const char *k, bool dflt)
 {
     if (opt(L, c->o, c->d, k) == LUA_TNIL) return dflt;
     return lua_toboolean(L, -1);
+}
+
+/* A whole number option from 0 to max. */
+static lua_Integer count(lua_State *L, req_ctx *c, const char *k, lua_Integer dflt, lua_Integer max)
+{
+    if (opt(L, c->o, c->d, k) == LUA_TNIL) return dflt;
+    lua_Integer n = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+    if (n < 0 || n > max) luaL_error(L, "%s must be a whole number from 0 to %d", k, (int)max);
+    return n;
+}
+
+/* proxy and proxy_auth (request, session, then --proxy); without any, no
+ * proxy at all, not even the environment's, unless --trust-env. */
+static void set_proxy(lua_State *L, req_ctx *c, mt_http_req *r)
+{
+    const mt_options *o = c->opt;
+    r->proxy = o->proxy ? o->proxy : o->trust_env ? NULL : "";
+    if (opt(L, c->o, c->d, "proxy") != LUA_TNIL) r->proxy = text(L, -1, "proxy");
+    if (opt(L, c->o, c->d, "proxy_auth") == LUA_TNIL) return;
+    int t = lua_gettop(L);
+    if (!lua_istable(L, t)) luaL_error(L, "proxy_auth must be { user, password }");
+    lua_rawgeti(L, t, 1);
+    lua_rawgeti(L, t, 2);
+    r->proxy_user = text(L, -2, "proxy_auth user");
+    r->proxy_password = text(L, -1, "proxy_auth password");
 }
 
 static void set_auth(lua_State *L, req_ctx *c, mt_http_req *r)
@@ -301,7 +341,7 @@ static void set_expect(lua_State *L, req_ctx *c)
 static void build(lua_State *L, req_ctx *c, const char *method, const char *url, mt_http_req *r)
 {
     const mt_options *o = c->opt;
-    luaL_checkstack(L, 40, "request options");
+    luaL_checkstack(L, 60, "request options");
     if (c->o) check_option_names(L, c->o);
     set_expect(L, c);
     memset(r, 0, sizeof(*r));
@@ -309,6 +349,18 @@ static void build(lua_State *L, req_ctx *c, const char *method, const char *url,
     r->url = build_url(L, c->h, url, c->o, c->d);
     c->rh = c->o && opt(L, c->o, 0, "headers") == LUA_TTABLE ? lua_gettop(L) : 0;
     const char *ctype = set_body(L, c, r);
+    /* everything that may raise, before the header list and the mime body exist */
+    r->timeout_ms = (long)(seconds(L, c, "timeout", o->timeout) * 1000);
+    r->connect_timeout_ms = (long)(seconds(L, c, "connect_timeout", o->connect_timeout) * 1000);
+    c->w->follow = flag(L, c, "follow_redirects", true);
+    c->w->max_redirects = (int)count(L, c, "max_redirects", 10, 1000);
+    r->compress = flag(L, c, "compress", true);
+    r->verify = flag(L, c, "verify", !o->insecure);
+    set_proxy(L, c, r);
+    r->http_version = version(L, c, o->http2);
+    set_auth(L, c, r);
+    set_cookies(L, c, r);
+    if (opt(L, c->o, c->d, "name") != LUA_TNIL) c->label = text(L, -1, "name");
     struct curl_slist *l = NULL;
     if (ctype && !has_key_ci(L, c->sh, "content-type") && !has_key_ci(L, c->rh, "content-type")) {
         mt_buf line;
@@ -317,16 +369,9 @@ static void build(lua_State *L, req_ctx *c, const char *method, const char *url,
         l = curl_slist_append(l, line.data);
         mt_buf_free(&line);
     }
-    if (r->body_len > 1024) l = curl_slist_append(l, "Expect:");
+    if (r->body_len > 1024 || c->files) l = curl_slist_append(l, "Expect:");
     r->headers = build_headers(L, c->sh, c->rh, l);
-    r->timeout_ms = (long)(seconds(L, c, "timeout", o->timeout) * 1000);
-    r->connect_timeout_ms = (long)(seconds(L, c, "connect_timeout", o->connect_timeout) * 1000);
-    r->follow_redirects = flag(L, c, "follow_redirects", false);
-    r->verify = flag(L, c, "verify", !o->insecure);
-    r->http_version = version(L, c, o->http2);
-    set_auth(L, c, r);
-    set_cookies(L, c, r);
-    if (opt(L, c->o, c->d, "name") != LUA_TNIL) c->label = text(L, -1, "name");
+    if (c->files) r->mime = mt_multipart_build(L, c->h->xfer.easy, c->files, c->form);
 }
 
 static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req *r)
@@ -395,6 +440,67 @@ static long record(mt_worker *w, mt_http *h, const char *kind, uint64_t *us_out)
     return code;
 }
 
+static void set_label(mt_worker *w, const char *name, const char *method, const char *url);
+
+/* Appends this hop to resp.history ({ status =, url = }), made on the
+ * first hop and kept on the coroutine's stack (w->history_idx). */
+static void add_history(lua_State *L, mt_worker *w, long code, mt_http *h)
+{
+    if (!w->history_idx) {
+        lua_newtable(L);
+        w->history_idx = lua_gettop(L);
+    }
+    char *url = NULL;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
+    char *masked = url ? mt_mask_url(url) : NULL;
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, code);
+    lua_setfield(L, -2, "status");
+    lua_pushstring(L, masked ? masked : url ? url : "");
+    lua_setfield(L, -2, "url");
+    lua_rawseti(L, w->history_idx, (lua_Integer)lua_rawlen(L, w->history_idx) + 1);
+    free(masked);
+}
+
+/* A redirect the request follows: its hop is counted (record() did) and
+ * kept in resp.history, and the request goes again to the Location, by the
+ * redirect rules of mt_http_redirect_method. Returns false when this
+ * answer is the response; raises past max_redirects. */
+static bool follow_next(lua_State *L, mt_worker *w, mt_http *h, long code)
+{
+    char *loc = NULL;
+    if (!w->follow || !mt_http_is_redirect(code)) return false;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &loc);
+    if (!loc) return false; /* a 3xx without a Location is the answer itself */
+    luaL_checkstack(L, 4, "redirects");
+    if (w->hops >= w->max_redirects) {
+        mt_respbuf_put(mt_http_take(h));
+        luaL_error(L, "too many redirects: %s (more than %d)", w->req_url, w->max_redirects);
+    }
+    add_history(L, w, code, h);
+    w->hops++;
+    lua_pushstring(L, loc); /* anchored on the stack for the hop's life */
+    mt_http_req *r = &w->req;
+    bool keep_body;
+    r->method = mt_http_redirect_method(code, r->method, &keep_body);
+    if (!keep_body) r->has_body = false, r->body = NULL, r->body_len = 0, r->mime = NULL;
+    r->url = lua_tostring(L, -1);
+    char origin[sizeof w->origin];
+    mt_http_url_origin(r->url, origin, sizeof origin);
+    bool other = strcmp(origin, w->origin) != 0;
+    if (other) r->user = r->password = NULL; /* credentials stay with their origin */
+    w->req_t0 = mt_now_ns();
+    if (mt_http_resend(h, w->runner->engine, r, other))
+        luaL_error(L, "libcurl refused %s %s", r->method, r->url);
+    w->req_method = r->method;
+    w->req_url = r->url;
+    if (!w->named) set_label(w, NULL, r->method, r->url);
+    memcpy(w->origin, origin, sizeof origin);
+    w->busy = h;
+    w->wait = MT_WAIT_HTTP;
+    return true;
+}
+
 static int finish(lua_State *L, int status, lua_KContext info)
 {
     (void)status;
@@ -407,6 +513,7 @@ static int finish(lua_State *L, int status, lua_KContext info)
     const char *kind = rc != CURLE_OK ? mt_http_error_kind(rc, h->xfer.easy) : NULL;
     uint64_t us;
     long code = record(w, h, kind, &us);
+    if (!kind && follow_next(L, w, h, code)) return lua_yieldk(L, 0, info, finish);
     if (kind) {
         mt_respbuf *buf = mt_http_take(h);
         const char *url = buf->url.data ? buf->url.data : "";
@@ -419,7 +526,13 @@ static int finish(lua_State *L, int status, lua_KContext info)
     }
     mt_respbuf *buf = mt_http_take(h);
     if (buf->dropped) st->truncated++;
-    mt_response_push(L, code, !status_failed(w, code), (double)us / 1e6, buf);
+    (void)us;
+    double elapsed = (double)(mt_now_ns() - w->first_t0) / 1e9; /* every hop */
+    mt_response_push(L, code, !status_failed(w, code), elapsed, buf);
+    if (w->history_idx) {
+        lua_pushvalue(L, w->history_idx);
+        mt_response_set_history(L, -2);
+    }
     if (info) {
         lua_pushvalue(L, -1);
         lua_setfield(L, (int)info, "response");
@@ -465,7 +578,10 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
         emit_request(L, w, self, &r);
         info = lua_gettop(L);
     }
-    w->req_t0 = mt_now_ns();
+    w->req_t0 = w->first_t0 = mt_now_ns();
+    w->req = r;
+    w->hops = 0;
+    w->history_idx = 0;
     if (mt_http_send(h, w->runner->engine, &r)) luaL_error(L, "libcurl refused %s %s", method, url);
     w->req_method = method;
     w->req_url = r.url;
@@ -547,6 +663,10 @@ static int l_index(lua_State *L)
         lua_pushinteger(L, s->w->step);
     else if (strcmp(k, "headers") == 0)
         lua_getiuservalue(L, 1, UV_HEADERS);
+    else if (strcmp(k, "args") == 0)
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->w->runner->script->args_ref);
+    else if (strcmp(k, "cookies") == 0)
+        mt_cookies_push_all(L, &s->w->http);
     else {
         lua_getfield(L, lua_upvalueindex(1), k); /* the methods */
     }
@@ -669,6 +789,12 @@ void mt_session_push(lua_State *L, mt_worker *w, int d)
     lua_setiuservalue(L, self, UV_DEFAULTS);
 }
 
+static mt_http *session_slot(lua_State *L, int idx)
+{
+    session *s = luaL_checkudata(L, idx, SESSION_MT);
+    return &s->w->http;
+}
+
 void mt_session_register(lua_State *L)
 {
     static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
@@ -685,6 +811,7 @@ void mt_session_register(lua_State *L)
     }
     lua_pushcfunction(L, l_session_request);
     lua_setfield(L, -2, "request");
+    mt_cookies_register(L, session_slot);
     lua_pushcclosure(L, l_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, l_newindex);

@@ -87,6 +87,17 @@ void mt_statsd_request(mt_statsd *s, const char *method, const char *url, long s
     (void)!send(s->fd, b->data, b->len, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+void mt_statsd_send(mt_statsd *s, const char *name, double value, const char *type)
+{
+    mt_buf *b = &s->line;
+    mt_buf_reset(b);
+    if (value == (double)(long long)value)
+        mt_buf_printf(b, "%s:%lld|%s", name, (long long)value, type);
+    else
+        mt_buf_printf(b, "%s:%.3f|%s", name, value, type);
+    (void)!send(s->fd, b->data, b->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 void mt_statsd_close(mt_statsd *s)
 {
     if (!s) return;

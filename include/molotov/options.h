@@ -24,6 +24,8 @@ typedef struct {
     double connect_timeout; /* seconds */
     long max_body;          /* body bytes kept per response */
     const char *cacert;     /* --cacert: CA certificates (PEM) to verify servers with */
+    const char *proxy;      /* --proxy URL, or NULL */
+    bool trust_env;         /* --trust-env: the environment's proxies */
     bool http2;
     bool insecure;
     double console_update; /* seconds */

@@ -12,6 +12,9 @@
  * ok: the request did not fail (its `expect`, or a status < 400). */
 void mt_response_push(lua_State *L, long status, bool ok, double elapsed, mt_respbuf *buf);
 
+/* Sets the table on top of L (popped) as the response at idx's history. */
+void mt_response_set_history(lua_State *L, int idx);
+
 /* Creates the response metatable; call once per Lua state. */
 void mt_response_register(lua_State *L);
 

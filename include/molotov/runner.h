@@ -61,6 +61,11 @@ typedef struct mt_worker {
     short expect[MT_MAX_EXPECT]; /* its `expect` statuses (nexpect of them) */
     int nexpect;
     bool reached_network; /* the scenario run has sent a request (runaway check) */
+    mt_http_req req;      /* the request in flight, as its next redirect hop would send it */
+    bool follow;          /* follow its redirects */
+    int max_redirects, hops;
+    int history_idx;      /* its resp.history on the coroutine's stack, or 0 */
+    uint64_t first_t0;    /* when its first hop was sent (monotonic ns) */
     int instant_failures; /* scenario runs in a row that failed before sending one */
     bool setup_ok;
     bool queued;

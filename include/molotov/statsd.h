@@ -17,6 +17,10 @@ int mt_statsd_open(const char *address, mt_statsd **out, char *err, size_t errle
  * there was an answer (status > 0), "<that>.<status>:1|c", in one datagram. */
 void mt_statsd_request(mt_statsd *s, const char *method, const char *url, long status, double ms);
 
+/* One metric of a script's own: "<name>:<value>|<type>" (type "c", "g"
+ * or "ms"), by the same client. */
+void mt_statsd_send(mt_statsd *s, const char *name, double value, const char *type);
+
 void mt_statsd_close(mt_statsd *s);
 
 #endif
