@@ -230,7 +230,7 @@ static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, in
     ri->stop_reason = mt_stop_reason_name(r->stop_reason);
     ri->exit_code = outcome(r, failed, n, ri->outcome, sizeof ri->outcome);
     mt_console_finish(&a->console, thresholds, n, o->sizing ? &a->sizing : NULL);
-    if (ri->exit_code == 1 && !r->fatal && !r->interrupted)
+    if (ri->exit_code == 1 && (o->quiet || (!r->fatal && !r->interrupted)))
         fprintf(stderr, "molotov: %s\n", ri->outcome); /* the why, even with -q */
     int written = mt_report_write_all(&rep);
     free(names);

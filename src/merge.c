@@ -122,30 +122,43 @@ static void run_ids_of(const cJSON *r, const char **ids, int *n, int max)
     }
 }
 
-#define MAX_IDS 4096
+#define MAX_IDS 100000
+
+typedef struct {
+    const char *id;
+    int owner;
+} run_id;
+
+static int by_id(const void *a, const void *b)
+{
+    const run_id *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->owner > y->owner) - (x->owner < y->owner);
+}
 
 /* A run found twice among the reports: refused, it would count twice. */
 static int check_run_ids(cJSON *const *reports, const char *const *paths, int n, char *err,
                          size_t errlen)
 {
-    static const char *ids[MAX_IDS];
-    static int owner[MAX_IDS];
-    int k = 0;
+    const char **ids = mt_calloc(MAX_IDS, sizeof(*ids));
+    run_id *all = mt_calloc(MAX_IDS, sizeof(*all));
+    int k = 0, rc = MT_OK;
     for (int i = 0; i < n; i++) {
         int from = k;
         run_ids_of(reports[i], ids, &k, MAX_IDS);
-        for (int a = from; a < k; a++) owner[a] = i;
+        for (int a = from; a < k; a++) all[a] = (run_id){ids[a], i};
     }
-    for (int a = 0; a < k; a++) {
-        for (int b = a + 1; b < k; b++) {
-            if (strcmp(ids[a], ids[b]) != 0) continue;
-            snprintf(err, errlen,
-                     "%s and %s hold the same run (run id %s): merging would count it twice",
-                     paths[owner[a]], paths[owner[b]], ids[a]);
-            return MT_EINVAL;
-        }
+    qsort(all, (size_t)k, sizeof(*all), by_id); /* the same id twice: next to each other */
+    for (int a = 1; a < k && !rc; a++) {
+        if (strcmp(all[a - 1].id, all[a].id) != 0) continue;
+        snprintf(err, errlen,
+                 "%s and %s hold the same run (run id %s): merging would count it twice",
+                 paths[all[a - 1].owner], paths[all[a].owner], all[a].id);
+        rc = MT_EINVAL;
     }
-    return MT_OK;
+    free(ids);
+    free(all);
+    return rc;
 }
 
 static const char *sha_of(const cJSON *r)
@@ -266,6 +279,7 @@ static int merge_one(mt_merged *m, const cJSON *r, const char *path, double span
         snprintf(err, errlen, "%s: \"histograms\" is malformed", path);
         return MT_EINVAL;
     }
+    mt_stats_seal(&m->stats, INT64_MAX); /* seconds stay encoded: memory for long runs */
     int p = small_count(r, "processes");
     m->workers += workers_of(r);
     m->processes += p > 0 ? p : 1;
@@ -385,7 +399,7 @@ static int read_reports(int n, char **paths, cJSON **out)
 /* The parts, one line each, and the warnings. */
 static void print_parts(const mt_merged *m)
 {
-    const cJSON *p, *w;
+    const cJSON *p;
     printf("%-34s %-19s %8s %9s %8s %9s\n", "Part (host: report)", "started (UTC)", "duration",
            "requests", "errors", "p99");
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(m->merge, "parts"))
@@ -394,13 +408,10 @@ static void print_parts(const mt_merged *m)
         snprintf(name, sizeof name, "%s: %s", string(p, "hostname"), string(p, "path"));
         mt_console_shorten(name, 34, shown, sizeof shown);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "p99_ms");
-        if (cJSON_IsNumber(v)) mt_console_format_us((uint64_t)(v->valuedouble * 1e3), p99, 24);
+        if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 3.6e6) /* a user's file */
+            mt_console_format_us((uint64_t)(v->valuedouble * 1e3), p99, 24);
         printf("%-34s %-19.19s %7.1fs %9.0f %8.0f %9s\n", shown, string(p, "started_at"),
                number(p, "duration_s"), number(p, "requests"), number(p, "errors"), p99);
-    }
-    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(m->merge, "warnings"))
-    {
-        fprintf(stderr, "molotov merge: warning: %s\n", w->valuestring);
     }
 }
 
@@ -447,6 +458,11 @@ static int finish_merge(mt_merged *m, mt_options *o, int argc, char **argv)
                      .workers = m->workers,
                      .merge = m->merge};
     int failed = mt_report_evaluate(&rep);
+    const cJSON *w; /* on stderr, -q or not */
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(m->merge, "warnings"))
+    {
+        fprintf(stderr, "molotov merge: warning: %s\n", w->valuestring);
+    }
     merged_info(&ri, m, argc, argv, failed ? MT_EXIT_THRESHOLDS : 0, failed, nth);
     if (!o->quiet) {
         printf("Merged %d reports: %d workers in %d processes\n", m->nreports, m->workers,

@@ -31,6 +31,7 @@ typedef struct {
     bool reading, eof, exited, done, started;
     int status;
     int workers;
+    double runaway_at; /* when it last said all its workers fail at once (monotonic s) */
     mt_pool *pool;
 } child;
 
@@ -146,6 +147,16 @@ static void child_fatal(mt_runner *r)
     send_json(wp->out_fd, j);
 }
 
+static void child_runaway(mt_runner *r, const char *why)
+{
+    worker_proc *wp = r->data;
+    report(wp);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "type", "runaway");
+    cJSON_AddStringToObject(j, "msg", why);
+    send_json(wp->out_fd, j);
+}
+
 static void child_finished(mt_runner *r)
 {
     worker_proc *wp = r->data;
@@ -235,6 +246,7 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
     r->data = wp;
     r->on_finished = child_finished;
     r->on_fatal = child_fatal;
+    r->on_runaway = child_runaway;
     uv_pipe_init(&wp->loop, &wp->ctl, 0);
     uv_pipe_open(&wp->ctl, ctl_fd);
     wp->ctl.data = wp;
@@ -370,6 +382,20 @@ static void merge_stats(mt_pool *p, child *c, const cJSON *j)
     }
 }
 
+/* Whether every child still running said, within the last RUNAWAY_RECENT_S,
+ * that all its workers fail at once: only then does the run stop. */
+#define RUNAWAY_RECENT_S 2.5
+
+static bool all_runaway(const mt_pool *p)
+{
+    double now = mt_now_s();
+    for (int i = 0; i < p->n; i++) {
+        const child *c = &p->children[i];
+        if (c->started && !c->done && now - c->runaway_at > RUNAWAY_RECENT_S) return false;
+    }
+    return true;
+}
+
 static void on_child_line(void *data, cJSON *j)
 {
     child *c = data;
@@ -383,6 +409,12 @@ static void on_child_line(void *data, cJSON *j)
         if (reason < MT_STOP_COMPLETED || reason > MT_STOP_CRASHED) reason = MT_STOP_CRASHED;
         mt_runner_fatal(c->pool->runner, (mt_stop_reason)reason,
                         cJSON_IsString(msg) ? msg->valuestring : "failure");
+    } else if (strcmp(type, "runaway") == 0) {
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "msg");
+        c->runaway_at = mt_now_s();
+        if (all_runaway(c->pool))
+            mt_runner_fatal(c->pool->runner, MT_STOP_NO_SUCCESS,
+                            cJSON_IsString(msg) ? msg->valuestring : "no success");
     } else if (strcmp(type, "done") == 0) {
         c->done = true;
     }

@@ -218,8 +218,12 @@ static cJSON *requests_json(const mt_report *r, const mt_stats *s)
     bool many = mt_stats_many_origins(s);
     for (int i = 0; i < s->nreqs; i++) {
         const mt_req_stats *q = rows[i];
-        char label[512];
-        cJSON *x = cJSON_AddObjectToObject(o, mt_stats_display_label(s, q, label, sizeof label));
+        char label[512], key[528];
+        const char *shown = mt_stats_display_label(s, q, label, sizeof label);
+        snprintf(key, sizeof key, "%s", shown);
+        for (int n = 2; cJSON_GetObjectItemCaseSensitive(o, key); n++) /* a name like a label */
+            snprintf(key, sizeof key, "%s #%d", shown, n);
+        cJSON *x = cJSON_AddObjectToObject(o, key);
         mt_stats_add_req_counts(x, q);
         cJSON_AddNumberToObject(x, "rps", rate(r, q->count));
         if (*q->origin) cJSON_AddStringToObject(x, "origin", q->origin);

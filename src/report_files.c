@@ -42,7 +42,10 @@ static int write_file(const char *opt, const char *path, writer fn, const mt_rep
     FILE *out = fopen(path, "w");
     int rc = out ? fn(r, j, out) : MT_EIO;
     int saved = errno;
-    if (out && fclose(out)) rc = MT_EIO;
+    if (out && fclose(out)) {
+        rc = MT_EIO;
+        saved = errno; /* the buffered write failed at the close: ENOSPC, EDQUOT... */
+    }
     if (rc) fprintf(stderr, "molotov: %s %s: cannot write (%s)\n", opt, path, strerror(saved));
     return rc;
 }

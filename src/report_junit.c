@@ -117,6 +117,31 @@ static void junit_system_out(FILE *out, const mt_report *r)
     fputs("</system-out>\n", out);
 }
 
+/* The run itself: failed when its exit code says so (99, thresholds, is
+ * the thresholds suite's to show), so a CI never reads green for a run
+ * that exited 1 or 130. */
+static bool run_failed(const mt_report *r)
+{
+    return r->info && r->info->exit_code != 0 && r->info->exit_code != MT_EXIT_THRESHOLDS;
+}
+
+static void junit_run(FILE *out, const mt_report *r)
+{
+    fprintf(out, "  <testsuite name=\"run\" tests=\"1\" failures=\"%d\" time=\"%.3f\">\n",
+            run_failed(r), r->duration_s);
+    fprintf(out, "    <testcase classname=\"molotov.run\" name=\"exit code\" time=\"%.3f\">",
+            r->duration_s);
+    if (run_failed(r)) {
+        char msg[1400];
+        snprintf(msg, sizeof msg, "exit code %d (%s): %s", r->info->exit_code, r->info->stop_reason,
+                 r->info->outcome[0] ? r->info->outcome : "");
+        fputs("<failure message=\"", out);
+        xml_text(out, msg);
+        fputs("\"/>", out);
+    }
+    fputs("</testcase>\n  </testsuite>\n", out);
+}
+
 int mt_report_junit(const mt_report *r, FILE *out)
 {
     int nscn = r->stats->nscenarios, failed_scn = 0, failed_thr = 0;
@@ -124,7 +149,7 @@ int mt_report_junit(const mt_report *r, FILE *out)
     for (int i = 0; i < r->nthresholds; i++) failed_thr += !r->thresholds[i].passed;
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(out, "<testsuites name=\"molotov\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
-            nscn + r->nthresholds, failed_scn + failed_thr, r->duration_s);
+            nscn + r->nthresholds + 1, failed_scn + failed_thr + run_failed(r), r->duration_s);
     fprintf(out, "  <testsuite name=\"scenarios\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
             nscn, failed_scn, r->duration_s);
     for (int i = 0; i < nscn; i++) junit_scenario(out, r, i);
@@ -133,6 +158,8 @@ int mt_report_junit(const mt_report *r, FILE *out)
     fprintf(out, "  <testsuite name=\"thresholds\" tests=\"%d\" failures=\"%d\" time=\"0\">\n",
             r->nthresholds, failed_thr);
     for (int i = 0; i < r->nthresholds; i++) junit_threshold(out, &r->thresholds[i]);
-    fprintf(out, "  </testsuite>\n</testsuites>\n");
+    fprintf(out, "  </testsuite>\n");
+    junit_run(out, r);
+    fprintf(out, "</testsuites>\n");
     return ferror(out) ? MT_EIO : MT_OK;
 }

@@ -485,18 +485,45 @@ static void scenario_succeeded(mt_worker *w)
     pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
 }
 
-/* Runaway failures: a run that failed before sending anything (a script
- * bug) backs its worker off, 1 ms doubling up to 1 s; the same message with
- * no success anywhere, RUNAWAY_MAX times or for RUNAWAY_S, stops the run.
- * Returns the back-off in seconds. */
+/* Runaway failures: a run that failed at once (within INSTANT_S) before
+ * sending anything, a script bug, backs its worker off, 1 ms doubling up to
+ * 1 s. When every active worker of the process is in such a streak, the
+ * same message and no success since, RUNAWAY_MAX times or for RUNAWAY_S,
+ * the run stops (a pool's child tells the main process, which stops the
+ * run when all its children do). Returns the back-off in seconds. */
 #define RUNAWAY_MAX 10000
 #define RUNAWAY_S 5.0
 #define RUNAWAY_MIN 10 /* failures before RUNAWAY_S alone may stop it */
+#define INSTANT_S 0.05 /* a run that failed faster than this failed "at once" */
 
-static double runaway(mt_worker *w, const char *msg)
+/* Whether every worker running scenarios here is failing at once. */
+static bool all_streaking(const mt_runner *r)
+{
+    for (int i = 0; i < r->nworkers; i++) {
+        const mt_worker *x = r->workers[i];
+        if ((x->phase == PH_SCENARIO || x->phase == PH_PAUSE) && !x->instant_failures) return false;
+    }
+    return true;
+}
+
+static void runaway_stop(mt_runner *r, double spent, const char *msg)
+{
+    char why[1200];
+    snprintf(why, sizeof(why),
+             "no success: %llu runs in %.1f s failed before sending a request: %s",
+             (unsigned long long)r->runaway_n, spent, msg);
+    if (!r->is_child) {
+        fatal(r, MT_STOP_NO_SUCCESS, why);
+    } else if (r->on_runaway && mt_now_s() - r->runaway_told >= 1.0) {
+        r->runaway_told = mt_now_s(); /* the main process decides, told once a second */
+        r->on_runaway(r, why);
+    }
+}
+
+static double runaway(mt_worker *w, const char *msg, double took)
 {
     mt_runner *r = w->runner;
-    if (w->reached_network) {
+    if (w->reached_network || took >= INSTANT_S) {
         w->instant_failures = 0;
         return 0;
     }
@@ -507,23 +534,18 @@ static double runaway(mt_worker *w, const char *msg)
         r->runaway_t0 = now;
     }
     r->runaway_n++;
-    double spent = now - r->runaway_t0;
-    if (r->runaway_n >= RUNAWAY_MAX || (r->runaway_n >= RUNAWAY_MIN && spent >= RUNAWAY_S)) {
-        char why[1200];
-        snprintf(why, sizeof(why),
-                 "no success: %llu runs in %.1f s failed before sending a request: %s",
-                 (unsigned long long)r->runaway_n, spent, msg);
-        fatal(r, MT_STOP_NO_SUCCESS, why);
-    }
     int k = w->instant_failures < 11 ? w->instant_failures++ : 10;
+    double spent = now - r->runaway_t0;
+    bool limit = r->runaway_n >= RUNAWAY_MAX || (r->runaway_n >= RUNAWAY_MIN && spent >= RUNAWAY_S);
+    if (limit && all_streaking(r)) runaway_stop(r, spent, msg);
     return ldexp(0.001, k) < 1.0 ? ldexp(0.001, k) : 1.0;
 }
 
 static void scenario_failed(mt_worker *w, const char *msg)
 {
     mt_runner *r = w->runner;
-    mt_stats_scenario_end(&r->stats, w->scenario, false, (mt_now_ns() - w->scenario_t0) / 1000,
-                          mt_wall_s());
+    uint64_t took_us = (mt_now_ns() - w->scenario_t0) / 1000;
+    mt_stats_scenario_end(&r->stats, w->scenario, false, took_us, mt_wall_s());
     mt_stats_add_message(&r->stats, msg, 1);
     mt_stats_add_scenario_message(&r->stats, w->scenario, msg, 1);
     emit_scenario(w, "scenario_failure", msg);
@@ -533,7 +555,7 @@ static void scenario_failed(mt_worker *w, const char *msg)
         snprintf(why, sizeof(why), "%ld failures reached (-f)", r->opt->fail);
         fatal(r, MT_STOP_FAIL_REACHED, why);
     }
-    double backoff = runaway(w, msg);
+    double backoff = runaway(w, msg, (double)took_us / 1e6);
     pause_then_next(w, r->opt->delay + backoff);
 }
 

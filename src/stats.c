@@ -246,8 +246,8 @@ static mt_req_stats *row(mt_stats *s, const char *label, const char *origin)
     if ((size_t)(s->nreqs + 1) * 2 > s->req_index_cap) grow_index(s);
     int *slot = index_slot(s, label, origin);
     if (*slot >= 0) return &s->reqs[*slot];
-    if (s->nreqs >= MT_STATS_MAX_LABELS && strcmp(label, MT_STATS_OTHER_LABEL) != 0)
-        return row(s, MT_STATS_OTHER_LABEL, "");
+    if (s->nreqs >= MT_STATS_MAX_LABELS && (strcmp(label, MT_STATS_OTHER_LABEL) != 0 || *origin))
+        return row(s, MT_STATS_OTHER_LABEL, ""); /* the one row past the cap */
     if (s->nreqs == s->reqs_cap) {
         s->reqs_cap = s->reqs_cap ? s->reqs_cap * 2 : 8;
         s->reqs = mt_realloc(s->reqs, sizeof(mt_req_stats) * (size_t)s->reqs_cap);
@@ -354,13 +354,13 @@ bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out)
     for (int i = 0; i < s->nreqs; i++) {
         char buf[512];
         const mt_req_stats *r = &s->reqs[i];
-        if (strcmp(display(r, many, buf, sizeof buf), label) == 0) {
-            mt_stats_req_free(out); /* the row the reports show: that one alone */
+        if (strcmp(display(r, many, buf, sizeof buf), label) == 0 && strcmp(r->label, label)) {
+            mt_stats_req_free(out); /* the one row shown with that origin: it alone */
             req_init(out, label, "");
             merge_req(out, r);
             return true;
         }
-        if (strcmp(r->label, label) == 0) {
+        if (strcmp(r->label, label) == 0) { /* every origin's, named or not */
             merge_req(out, r);
             found = true;
         }

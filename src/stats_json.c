@@ -92,10 +92,13 @@ static cJSON *tick_json(const mt_tick *k)
     cJSON_AddNumberToObject(o, "failed_requests", (double)k->failed_requests);
     cJSON_AddNumberToObject(o, "successes", (double)k->successes);
     cJSON_AddNumberToObject(o, "failures", (double)k->failures);
-    if (k->latency)
-        add_hist(o, "latency", k->latency);
-    else
-        cJSON_AddStringToObject(o, "latency", k->encoded ? k->encoded : "");
+    if (k->latency || !k->encoded) { /* a second with runs but no request: empty */
+        mt_hist *empty = k->latency ? NULL : mt_hist_new();
+        add_hist(o, "latency", k->latency ? k->latency : empty);
+        mt_hist_free(empty);
+    } else {
+        cJSON_AddStringToObject(o, "latency", k->encoded);
+    }
     return o;
 }
 
@@ -158,6 +161,7 @@ static int merge_hist(mt_hist *h, const cJSON *j, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
     if (!cJSON_IsString(v)) return MT_EINVAL;
+    if (!*v->valuestring) return MT_OK; /* earlier reports wrote "" for an empty second */
     return mt_hist_decode(h, v->valuestring);
 }
 

@@ -504,6 +504,22 @@ static void test_origins_rows_and_display(void **state)
     mt_stats_free(&s);
 }
 
+static void test_row_cap_has_one_overflow_row(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 0);
+    char label[32], origin[32];
+    for (int i = 0; i < MT_STATS_MAX_LABELS + 50; i++) {
+        snprintf(label, sizeof label, "GET /%d", i);
+        rec(&s, label, "http://h", 200, false);
+        snprintf(origin, sizeof origin, "http://o%d", i); /* a hostile report's trick */
+        rec(&s, MT_STATS_OTHER_LABEL, origin, 200, false);
+    }
+    assert_int_equal(s.nreqs, MT_STATS_MAX_LABELS + 1);
+    mt_stats_free(&s);
+}
+
 static void test_failure_classes_and_latency_of_failures(void **state)
 {
     (void)state;
@@ -569,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_labels_status_and_timeline),
         cmocka_unit_test(test_json_round_trip_merges_exactly),
         cmocka_unit_test(test_origins_rows_and_display),
+        cmocka_unit_test(test_row_cap_has_one_overflow_row),
         cmocka_unit_test(test_failure_classes_and_latency_of_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

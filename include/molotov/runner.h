@@ -104,8 +104,9 @@ struct mt_runner {
     double ended_wall;   /* and ended */
     mt_stop_reason stop_reason;
     bool stop_reason_set;
-    uint64_t runaway_n; /* runs in a row that failed with runaway_msg before sending */
-    double runaway_t0;  /* when the first of them failed (monotonic s) */
+    uint64_t runaway_n;  /* runs in a row that failed with runaway_msg before sending */
+    double runaway_t0;   /* when the first of them failed (monotonic s) */
+    double runaway_told; /* a pool's child: when it last told the main process */
     char runaway_msg[1024];
     bool stopping; /* no new scenarios */
     bool aborted;  /* in-flight work cancelled, fixtures skipped */
@@ -121,6 +122,7 @@ struct mt_runner {
     void (*on_stop)(mt_runner *r);     /* after mt_runner_stop (a pool broadcasts it) */
     void (*on_abort)(mt_runner *r);    /* after mt_runner_abort */
     void (*on_fatal)(mt_runner *r);    /* when fatal is first set (-x, -f, setup failed) */
+    void (*on_runaway)(mt_runner *r, const char *why); /* a child's runaway streak */
     void *data;
 };
 

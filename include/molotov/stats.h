@@ -162,10 +162,10 @@ const char *mt_stats_display_label(const mt_stats *s, const mt_req_stats *r, cha
  * by display label; a new array of s->nreqs pointers (free() it only). */
 const mt_req_stats **mt_stats_sorted(const mt_stats *s);
 
-/* The statistics of one label as thresholds name it: the row whose display
- * label it is, else every row with that label (all their origins) added up
- * into out (initialised here; free it with mt_stats_req_free). Returns false
- * when no row matches. */
+/* The statistics of one label as thresholds name it: the row shown with
+ * that origin-qualified label, else every row with that label (all their
+ * origins, named or not) added up into out (initialised here; free it with
+ * mt_stats_req_free). Returns false when no row matches. */
 bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out);
 void mt_stats_req_free(mt_req_stats *r);
 

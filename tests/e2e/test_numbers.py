@@ -203,6 +203,49 @@ class Runaway(harness.NginxCase):
     def test_in_a_process_pool_too(self):
         self.check_stops("  s.get(T .. '/')", "got string", args=["-p", "2"])
 
+    def test_quiet_still_names_the_stop(self):
+        res = self.run_m(["-q", "-w", "2", "-d", "30"],
+                         "molotov.scenario('a', 1, function(s) s.get('x') end)\n")
+        self.assertEqual(res.rc, 1, res)
+        self.assertIn("molotov: no success:", res.stderr)
+
+    def test_one_worker_failing_at_once_beside_working_ones_is_not_stopped(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario_picker(function(wid, step) return wid == 0 and "broken" or "journey" end)
+molotov.scenario("broken", 1, function(s) error("not ready") end)
+molotov.scenario("journey", 1, function(s)
+  for i = 1, 7 do s:get(T .. "/"); molotov.sleep(1) end  -- a 7 s journey: no success before
+end)
+"""
+        res = self.run_m(["-w", "3", "-d", "9"], text)
+        self.assertGreaterEqual(res.duration, 8.9, res)  # ran its whole duration
+        self.assertNotIn("no success:", res.stdout)
+        s, f = harness.assert_summary_counts(res.stdout)
+        self.assertGreaterEqual(s, 2)  # the journeys
+        self.assertLess(f, 40)  # the broken worker backed off to one run a second
+
+    def test_slow_failures_without_requests_are_not_runaway(self):
+        text = "molotov.scenario('a', 1, function(s) molotov.sleep(0.3); error('late') end)\n"
+        res = self.run_m(["-w", "2", "-d", "7"], text)
+        self.assertEqual(res.rc, 1, res)  # no success: but measured to the end
+        self.assertGreaterEqual(res.duration, 6.9, res)
+        self.assertNotIn("no success:", res.stdout)
+        s, f = harness.assert_summary_counts(res.stdout)
+        self.assertGreater(f, 30)  # about 2 x 7 / 0.3: no back-off
+
+    def test_pool_child_failing_at_once_beside_a_working_one_is_not_stopped(self):
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario_picker(function(wid, step) return wid == 0 and "broken" or "ok" end)
+molotov.scenario("broken", 1, function(s) error("not ready") end)
+molotov.scenario("ok", 1, function(s) s:get(T .. "/"); molotov.sleep(0.5) end)
+"""
+        res = self.run_m(["-p", "2", "-w", "1", "-d", "8"], text)
+        self.assertEqual(res.rc, 0, res)
+        self.assertGreaterEqual(res.duration, 7.9, res)
+        self.assertNotIn("no success:", res.stdout)
+
     def test_a_failure_after_a_request_is_measured_not_stopped(self):
         text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
                 "  s:get(T .. '/'); error('after the request')\nend)\n")
@@ -309,6 +352,32 @@ class RunReports(unittest.TestCase):
         html = open(self.path("r.html")).read()
         self.assertIn('"stop_reason":"interrupted"', html.replace(" ", "").replace("\n", ""))
 
+    def test_junit_fails_a_run_that_exits_1(self):
+        text = ("local T = os.getenv('TARGET')\nmolotov.scenario('slow', 1, function(s)\n"
+                "  assert(s:get(T .. '/delay/3000').status == 200)\nend)\n")
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(["-w", "2", "-d", "1", "--force-shutdown", "--junit",
+                                       self.path("c.xml")], scenario_text=text,
+                                      env={"TARGET": srv.url})
+        self.assertEqual(res.rc, 1, res)
+        suites = ET.parse(self.path("c.xml")).getroot()
+        self.assertEqual(suites.get("failures"), "1")
+        run = [c for c in suites.iter("testcase") if c.get("classname") == "molotov.run"][0]
+        self.assertIn("exit code 1", run.find("failure").get("message"))
+        self.assertIn("no scenario run succeeded", run.find("failure").get("message"))
+
+    def test_a_name_like_a_label_keeps_both_rows(self):
+        text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
+                "  s:get(T .. '/'); s:get(T .. '/json', { name = 'GET /' })\nend)\n")
+        with harness.Nginx() as web:
+            res = harness.run_molotov(["-r", "2", "--json", self.path("n.json"), "--threshold",
+                                       "request:GET /:failures<1"], scenario_text=text,
+                                      env={"TARGET": web.url})
+        self.assertEqual(res.rc, 0, res)
+        rep = json.load(open(self.path("n.json")))
+        self.assertEqual(sorted(rep["requests"]), ["GET /", "GET / #2"])
+        self.assertEqual(sum(r["count"] for r in rep["requests"].values()), 4)
+
     def test_junit_times_and_top_failures(self):
         text = ("local n = 0\nmolotov.scenario('flaky', 1, function(s)\n"
                 "  n = n + 1; molotov.sleep(0.01)\n"
@@ -377,6 +446,25 @@ class Merge(unittest.TestCase):
         # an override replaces them
         res = harness.run_molotov(["merge", b, c, "--threshold", "failures<1"])
         self.assertEqual(res.rc, 0, res)
+
+    def test_runs_with_seconds_without_requests_merge_and_pool(self):
+        text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
+                "  s:get(T .. '/'); molotov.sleep(1.3)\nend)\n")
+        with harness.Nginx() as web:
+            script = self.path("gap.lua")
+            with open(script, "w") as f:
+                f.write(text)
+            res = harness.run_molotov(["-p", "2", "-w", "1", "-d", "4", "--json",
+                                       self.path("gap.json"), script], env={"TARGET": web.url})
+            self.assertEqual(res.rc, 0, res)
+            self.assertNotIn("malformed", res.stderr)
+            served = web.wait_for_count(json.load(open(self.path("gap.json")))["totals"]["requests"])
+        rep = json.load(open(self.path("gap.json")))
+        self.assertEqual(rep["totals"]["requests"], served)
+        self.assertTrue(any(t["requests"] == 0 and t["successes"] for t in rep["timeline"]))
+        res = harness.run_molotov(["merge", self.path("gap.json"), "--json", self.path("m.json")])
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(json.load(open(self.path("m.json")))["totals"]["requests"], served)
 
     def test_parts_that_do_not_overlap_warn(self):
         text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
