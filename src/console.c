@@ -152,6 +152,11 @@ static void print_codes(FILE *out, const mt_req_stats *r)
         n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s: %" PRIu64, n ? ", " : "",
                               r->kinds[k].kind, r->kinds[k].count);
     if (n) fprintf(out, "      %s\n", line);
+    if (r->msgs_out || r->msgs_in)
+        fprintf(out,
+                "      messages: sent %" PRIu64 " (%" PRIu64 " bytes), received %" PRIu64
+                " (%" PRIu64 " bytes)\n",
+                r->msgs_out, r->msgs_out ? r->bytes_out : 0, r->msgs_in, r->bytes_in);
 }
 
 static void print_scenarios(FILE *out, const mt_stats *s, const char *const *names, double d)

@@ -55,7 +55,10 @@ static void drain(shard *sh)
         CURLcode res = msg->data.result;
         mt_xfer *x = NULL;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
-        curl_multi_remove_handle(sh->multi, easy);
+        if (x->keep)
+            x->attached = true; /* libcurl 7.88's easy_send/recv need it in its multi */
+        else
+            curl_multi_remove_handle(sh->multi, easy);
         x->result = res;
         x->active = false;
         x->next = NULL;
@@ -322,6 +325,10 @@ static void unqueue(mt_engine *e, mt_xfer *x)
 
 void mt_engine_cancel(mt_engine *e, mt_xfer *x)
 {
+    if (x->attached) {
+        curl_multi_remove_handle(e->shards[x->shard]->multi, x->easy);
+        x->attached = false;
+    }
     if (x->active) {
         curl_multi_remove_handle(e->shards[x->shard]->multi, x->easy);
         x->active = false;

@@ -673,6 +673,14 @@ static void on_ready(uv_idle_t *h)
     if (!r->ready_head) uv_idle_stop(&r->ready_idle);
 }
 
+void mt_worker_wake(mt_worker *w)
+{
+    w->wait = MT_WAIT_NONE;
+    w->cancel_wait = NULL;
+    w->waiting_on = NULL;
+    resume(w, 0);
+}
+
 static void on_sleep_over(uv_timer_t *t)
 {
     mt_worker *w = t->data;
@@ -916,6 +924,9 @@ void mt_runner_stop(mt_runner *r)
 
 static void abort_worker(mt_runner *r, mt_worker *w)
 {
+    if (w->wait == MT_WAIT_OTHER && w->cancel_wait) w->cancel_wait(w);
+    w->cancel_wait = NULL;
+    w->waiting_on = NULL;
     if (w->busy) mt_engine_cancel(r->engine, &w->busy->xfer);
     w->busy = NULL;
     w->wait = MT_WAIT_NONE;
@@ -976,6 +987,7 @@ static void worker_free(mt_runner *r, mt_worker *w)
 
 void mt_runner_close(mt_runner *r)
 {
+    if (r->close_websockets) r->close_websockets(r);
     for (int i = 0; i < r->nworkers; i++) {
         abort_worker(r, r->workers[i]);
         worker_free(r, r->workers[i]);

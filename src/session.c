@@ -7,6 +7,7 @@
 #include "molotov/json.h"
 #include "molotov/multipart.h"
 #include "molotov/response.h"
+#include "molotov/ws.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -795,6 +796,17 @@ static mt_http *session_slot(lua_State *L, int idx)
     return &s->w->http;
 }
 
+/* Pushes the session's headers and defaults (nil when it has none). */
+static void session_options(lua_State *L, int idx)
+{
+    session *s = luaL_checkudata(L, idx, SESSION_MT);
+    lua_getiuservalue(L, idx, UV_HEADERS);
+    if (s->has_defaults)
+        lua_getiuservalue(L, idx, UV_DEFAULTS);
+    else
+        lua_pushnil(L);
+}
+
 void mt_session_register(lua_State *L)
 {
     static const char *const verbs[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
@@ -812,6 +824,7 @@ void mt_session_register(lua_State *L)
     lua_pushcfunction(L, l_session_request);
     lua_setfield(L, -2, "request");
     mt_cookies_register(L, session_slot);
+    mt_ws_register(L, session_slot, session_options);
     lua_pushcclosure(L, l_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, l_newindex);

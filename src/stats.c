@@ -345,6 +345,10 @@ static void merge_req(mt_req_stats *r, const mt_req_stats *src)
     for (int i = 0; i < src->nkinds; i++) add_kind(r, src->kinds[i].kind, src->kinds[i].count);
     mt_hist_merge(r->latency, src->latency);
     mt_hist_merge(r->latency_ok, src->latency_ok);
+    r->msgs_out += src->msgs_out;
+    r->msgs_in += src->msgs_in;
+    r->bytes_out += src->bytes_out;
+    r->bytes_in += src->bytes_in;
 }
 
 bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out)
@@ -496,6 +500,18 @@ void mt_stats_request(mt_stats *s, const mt_request_rec *q)
     if (!failed) {
         mt_hist_record(r->latency_ok, q->latency_us);
         mt_hist_record(s->latency_ok, q->latency_us);
+    }
+}
+
+void mt_stats_ws_message(mt_stats *s, const char *label, const char *origin, bool out, size_t bytes)
+{
+    mt_req_stats *r = row(s, label, origin ? origin : "");
+    if (out) {
+        r->msgs_out++;
+        r->bytes_out += bytes;
+    } else {
+        r->msgs_in++;
+        r->bytes_in += bytes;
     }
 }
 

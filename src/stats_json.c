@@ -50,6 +50,11 @@ void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r)
     cJSON_AddNumberToObject(o, "count", (double)r->count);
     cJSON_AddNumberToObject(o, "errors", (double)r->failed);
     add_fails(o, &r->fails);
+    if (!r->msgs_out && !r->msgs_in) return;
+    cJSON_AddNumberToObject(o, "messages_sent", (double)r->msgs_out);
+    cJSON_AddNumberToObject(o, "messages_received", (double)r->msgs_in);
+    cJSON_AddNumberToObject(o, "bytes_sent", (double)r->bytes_out);
+    cJSON_AddNumberToObject(o, "bytes_received", (double)r->bytes_in);
 }
 
 static void add_hist(cJSON *o, const char *key, const mt_hist *h)
@@ -220,6 +225,10 @@ static int merge_req_json(mt_stats *s, const cJSON *o)
     mt_req_stats *r = mt_stats_row_(s, label, origin ? origin : "");
     r->count += num(o, "count");
     r->failed += num(o, "errors");
+    r->msgs_out += num(o, "messages_sent");
+    r->msgs_in += num(o, "messages_received");
+    r->bytes_out += num(o, "bytes_sent");
+    r->bytes_in += num(o, "bytes_received");
     read_fails(&r->fails, o);
     read_codes(r, o);
     int rc = merge_hist(r->latency, o, "latency");

@@ -22,6 +22,8 @@ struct mt_xfer {
     CURLcode result;
     int shard;
     bool active;
+    bool keep;     /* stays in its multi handle when done (CONNECT_ONLY: easy_send/recv) */
+    bool attached; /* done, and still in its multi handle (keep) */
     mt_xfer *next; /* completion queue */
 };
 
@@ -39,7 +41,8 @@ void mt_engine_xfer_free(mt_engine *e, mt_xfer *x);
  * curl refuses the handle (x->done is then not called). */
 int mt_engine_start(mt_engine *e, mt_xfer *x);
 
-/* Cancels an active transfer: x->done is not called. */
+/* Cancels an active transfer: x->done is not called. A kept transfer that
+ * is done leaves its multi handle (its connection closes). */
 void mt_engine_cancel(mt_engine *e, mt_xfer *x);
 
 /* Transfers in flight. */

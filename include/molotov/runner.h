@@ -19,7 +19,7 @@ typedef struct mt_runner mt_runner;
 
 #define MT_MAX_EXPECT 32 /* status codes one request's `expect` may list */
 
-enum mt_wait { MT_WAIT_NONE, MT_WAIT_HTTP, MT_WAIT_SLEEP };
+enum mt_wait { MT_WAIT_NONE, MT_WAIT_HTTP, MT_WAIT_SLEEP, MT_WAIT_OTHER };
 
 /* Why a run ended (mt_stop_reason_name names them for the reports). */
 typedef enum {
@@ -43,11 +43,13 @@ typedef struct mt_worker {
     int co_ref;
     int session_ref; /* LUA_NOREF until setup returned */
     int phase;
-    int wait;                         /* enum mt_wait: why the coroutine yielded */
-    mt_http http;                     /* the session's slot (keep-alive, cookie jar) */
-    mt_http *aux;                     /* molotov.request's slot, made on first use */
-    mt_http *busy;                    /* the slot a request is waiting on */
-    const char *req_method, *req_url; /* of that request (alive on the Lua stack) */
+    int wait;                                 /* enum mt_wait: why the coroutine yielded */
+    void (*cancel_wait)(struct mt_worker *w); /* MT_WAIT_OTHER: stops what it waits on */
+    void *waiting_on;                         /* that thing (a WebSocket) */
+    mt_http http;                             /* the session's slot (keep-alive, cookie jar) */
+    mt_http *aux;                             /* molotov.request's slot, made on first use */
+    mt_http *busy;                            /* the slot a request is waiting on */
+    const char *req_method, *req_url;         /* of that request (alive on the Lua stack) */
     uv_timer_t timer;
     long step;                   /* scenarios started */
     int scenario;                /* index of the scenario running */
@@ -123,6 +125,8 @@ struct mt_runner {
     void (*on_abort)(mt_runner *r);    /* after mt_runner_abort */
     void (*on_fatal)(mt_runner *r);    /* when fatal is first set (-x, -f, setup failed) */
     void (*on_runaway)(mt_runner *r, const char *why); /* a child's runaway streak */
+    void *websockets;                                  /* open ones (ws.c's list) */
+    void (*close_websockets)(mt_runner *r);            /* before the engine closes */
     void *data;
 };
 
@@ -173,6 +177,10 @@ void mt_runner_close(mt_runner *r);
 
 /* The worker running on thread L, or NULL when L is not a worker coroutine. */
 mt_worker *mt_worker_of(lua_State *L);
+
+/* Resumes a worker that waited (MT_WAIT_OTHER) on something of another
+ * module's; from the loop, never from inside a curl callback. */
+void mt_worker_wake(mt_worker *w);
 
 /* Yield points used by the Lua API (session.c): suspend the running worker
  * until its HTTP transfer ends or its sleep is over. */

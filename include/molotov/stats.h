@@ -66,6 +66,7 @@ typedef struct {
     int nkinds;
     mt_hist *latency;    /* every request, failures at the time they took, us */
     mt_hist *latency_ok; /* the requests that did not fail */
+    uint64_t msgs_out, msgs_in, bytes_out, bytes_in; /* WebSocket messages after the handshake */
 } mt_req_stats;
 
 typedef struct {
@@ -137,6 +138,11 @@ bool mt_stats_status_failed(long status);
 
 /* One HTTP request that ended. */
 void mt_stats_request(mt_stats *s, const mt_request_rec *q);
+
+/* A WebSocket message of `bytes` sent (out) or received on the connection
+ * whose handshake was the row (label, origin). */
+void mt_stats_ws_message(mt_stats *s, const char *label, const char *origin, bool out,
+                         size_t bytes);
 
 /* A scenario run started / ended (ok or failed) after duration_us /
  * was cancelled before it could end. */

@@ -35,6 +35,7 @@ import atexit
 import ctypes
 import http.client
 import os
+import json
 import re
 import shutil
 import signal
@@ -895,3 +896,57 @@ class NginxCase(unittest.TestCase):
     def run_m(self, args, text, **kw):
         env = dict(kw.pop("env", None) or {}, TARGET=self.web.url)
         return run_molotov(args, scenario_text=text, env=env, **kw)
+
+
+class WsEcho:
+    """tests/server/ws_echo.py (Debian's python3-websockets) as a context
+    manager: .url ("ws://127.0.0.1:PORT" or wss:// with tls=(cert, key)),
+    .stats() the counts it serves at /stats. Readiness is its 'listening on'
+    line."""
+
+    def __init__(self, tls: Optional[Tuple[str, str]] = None):
+        self.tls = tls
+        self.proc = None
+
+    def start(self):
+        argv = ["/usr/bin/python3", str(source_dir() / "tests" / "server" / "ws_echo.py")]
+        if self.tls:
+            argv += ["--cert", self.tls[0], "--key", self.tls[1]]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True,
+                                     preexec_fn=_child_setup_pdeathsig)
+        line = self.proc.stdout.readline()
+        m = re.search(r"listening on (\d+)", line)
+        if not m:
+            self.stop()
+            raise ServerStartError(f"ws_echo did not start: {line!r} {self.proc.stderr.read()}")
+        self.port = int(m.group(1))
+        self.url = f"{'wss' if self.tls else 'ws'}://{LOOPBACK}:{self.port}"
+        return self
+
+    def stats(self):
+        import ssl as _ssl
+        import urllib.request
+        ctx = _ssl._create_unverified_context() if self.tls else None
+        scheme = "https" if self.tls else "http"
+        with urllib.request.urlopen(f"{scheme}://{LOOPBACK}:{self.port}/stats", timeout=5,
+                                    context=ctx) as r:
+            return json.loads(r.read())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

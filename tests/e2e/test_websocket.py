@@ -1,0 +1,161 @@
+"""WebSockets (issue 13), end to end against an independent server (Debian's
+python3-websockets, tests/server/ws_echo.py) that counts the messages it
+saw: ws:// with many workers and wss:// with a certificate the test makes,
+counts checked against molotov's report; fragments, pings, the close
+handshake both ways, the session's headers, cookies and auth in the
+handshake, and the failures a scenario sees: a refused upgrade, a broken
+frame, a timeout."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from test_tls import make_certificates  # noqa: E402
+
+ECHO = r'''
+local U = os.getenv("WSU")
+molotov.scenario("chat", 1, function(s)
+  local ws = s:ws_connect(U .. "/echo")
+  for i = 1, 5 do
+    ws:send("message " .. i)
+    local data, kind = ws:receive(5)
+    assert(data == "message " .. i and kind == "text", tostring(data))
+  end
+  ws:send_binary("\0\1\2\3")
+  local data, kind = ws:receive(5)
+  assert(data == "\0\1\2\3" and kind == "binary")
+  ws:ping()
+  ws:close()
+  assert(ws.closed)
+end)
+'''
+
+
+def messages(rep):
+    q = [v for k, v in rep["requests"].items() if k.startswith("WS ")]
+    return (sum(v.get("messages_sent", 0) for v in q), sum(v.get("messages_received", 0) for v in q),
+            sum(v.get("bytes_sent", 0) for v in q), sum(v["count"] for v in q))
+
+
+class WebSockets(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="molotov-ws-")
+
+    def run_ws(self, server, text, args=("-r", "1"), env=None):
+        out = os.path.join(self.tmp, "r.json")
+        res = harness.run_molotov([*args, "--json", out], scenario_text=text,
+                                  env=dict(env or {}, WSU=server.url))
+        return res, json.load(open(out))
+
+    def test_many_workers_counted_like_the_server(self):
+        with harness.WsEcho() as srv:
+            res, rep = self.run_ws(srv, ECHO, args=("-w", "20", "-d", "3"))
+            stats = srv.stats()
+        self.assertEqual(res.rc, 0, res)
+        ok, failed = harness.assert_summary_counts(res.stdout)
+        self.assertEqual(failed, 0, res)
+        self.assertGreater(ok, 20)
+        sent, received, sent_bytes, handshakes = messages(rep)
+        self.assertEqual(sent, stats["received"])  # what we sent, it saw
+        self.assertEqual(received, stats["sent"])
+        self.assertEqual(sent_bytes, stats["received_bytes"])
+        self.assertEqual(handshakes, stats["connections"])
+        self.assertEqual(sent, 6 * ok)
+        self.assertEqual(rep["requests"]["WS /echo"]["status"], {"101": handshakes})
+        self.assertRegex(res.stdout, r"WS /echo\s+\d+\s+0\s")
+        self.assertIn(f"messages: sent {sent} (", res.stdout)
+
+    def test_wss_with_a_certificate_of_the_test(self):
+        d = tempfile.mkdtemp(prefix="molotov-wss-")
+        ca, cert, key = make_certificates(d)
+        with harness.WsEcho(tls=(cert, key)) as srv:
+            res, rep = self.run_ws(srv, ECHO, args=("-w", "4", "-r", "3", "--cacert", ca))
+            stats = srv.stats()
+            bad, _ = self.run_ws(srv, "molotov.scenario('x', 1, function(s)\n"
+                                 "  s:ws_connect(os.getenv('WSU') .. '/echo')\nend)\n")
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (12, 0), res)
+        sent, received, _, handshakes = messages(rep)
+        self.assertEqual((sent, received, handshakes), (stats["received"], stats["sent"], 12))
+        self.assertIn("tls error: wss://127.0.0.1:", bad.stdout)  # without --cacert
+
+    def test_handshake_carries_the_session(self):
+        text = r'''
+        local U = os.getenv("WSU")
+        molotov.setup(function() return { headers = { ["X-Team"] = "load" }, auth = { "u", "pw" } } end)
+        molotov.scenario("h", 1, function(s)
+          s:set_cookie("sid", "42", { domain = "127.0.0.1" })
+          local ws = s:ws_connect(U .. "/echo", { headers = { ["X-Req"] = "1" } })
+          ws:close()
+        end)
+        '''
+        with harness.WsEcho() as srv:
+            res, rep = self.run_ws(srv, text)
+            h = srv.stats()["headers"]
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0), res)
+        self.assertEqual(h.get("X-Team"), "load")
+        self.assertEqual(h.get("X-Req"), "1")
+        self.assertEqual(h.get("Cookie"), "sid=42")
+        self.assertEqual(h.get("Authorization"), "Basic dTpwdw==")
+
+    def test_fragments_server_close_and_failures(self):
+        text = r'''
+        local U = os.getenv("WSU")
+        molotov.scenario("f", 1, function(s)
+          local ws = s:ws_connect(U .. "/frag")
+          local data, kind = ws:receive(5)
+          assert(data == "abcdefghi" and kind == "text", "reassembled: " .. tostring(data))
+          ws:close()
+          ws = s:ws_connect(U .. "/close")
+          ws:send("x")
+          local reason, k, code = ws:receive(5)
+          assert(k == "close" and code == 4001 and reason == "bye", tostring(reason))
+          assert(ws.closed)
+          local ok, err = pcall(s.ws_connect, s, U .. "/refuse")
+          assert(not ok and err:find("upgrade refused: ws://", 1, true), err)
+          assert(err:find("(status 404)", 1, true), err)
+          ws = s:ws_connect(U .. "/broken")
+          ok, err = pcall(ws.receive, ws, 5)
+          assert(not ok and err:find("malformed response: ws://", 1, true), err)
+          ws = s:ws_connect(U .. "/echo")
+          ok, err = pcall(ws.receive, ws, 0.2)
+          assert(not ok and err:find("timeout: ws://", 1, true), err)
+          ws:send("still usable")
+          assert(ws:receive(5) == "still usable")
+          ws:close()
+          ok, err = pcall(s.ws_connect, s, "ws://127.0.0.1:" .. os.getenv("DEAD") .. "/x")
+          assert(not ok and err:find("connection refused: ws://", 1, true), err)
+        end)
+        '''
+        with harness.WsEcho() as srv:
+            res, rep = self.run_ws(srv, text, env={"DEAD": str(harness.free_port())})
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0), res)
+        # two origins (the dead port's): the labels carry them
+        q = {k.rsplit("/", 1)[1]: v for k, v in rep["requests"].items()}
+        self.assertEqual(q["refuse"]["failed_4xx"], 1)
+        self.assertEqual(q["refuse"]["status"], {"404": 1})
+        self.assertEqual(q["x"]["errors_by_kind"], {"connection refused": 1})
+        self.assertEqual(q["frag"]["messages_received"], 1)
+
+    @unittest.skipIf(harness.sanitized_build() or not shutil.which("valgrind"),
+                     "valgrind with a plain build")
+    def test_valgrind_clean(self):
+        script = os.path.join(self.tmp, "ws.lua")
+        with open(script, "w") as f:
+            f.write(ECHO + "\nlocal kept = {}\nmolotov.scenario('open', 1, function(s)\n"
+                    "  kept[#kept + 1] = s:ws_connect(os.getenv('WSU') .. '/push/2')\nend)\n")
+        with harness.WsEcho() as srv:
+            p = subprocess.run(["valgrind", "--leak-check=full", "--error-exitcode=42",
+                                "--errors-for-leak-kinds=definite,indirect", "-q",
+                                harness.molotov_bin(), "-w", "4", "-d", "2", "-q", script],
+                               env=dict(os.environ, WSU=srv.url), capture_output=True,
+                               text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr[-4000:])
+
+
+if __name__ == "__main__":
+    harness.main()
