@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,6 +73,62 @@ static void test_url_host_and_path(void **state)
     assert_string_equal(out, "/");
     mt_http_url_path("http://h/0123456789abcdefghij", out, sizeof(out));
     assert_string_equal(out, "/0123456789abcd");
+}
+
+static void test_origin_redirects_and_reasons(void **state)
+{
+    (void)state;
+    char o[128];
+    mt_http_url_origin("HTTPS://u:p@Host.example:8443/a?b", o, sizeof o);
+    assert_string_equal(o, "https://Host.example:8443");
+    mt_http_url_origin("ws://h/x", o, sizeof o);
+    assert_string_equal(o, "ws://h");
+    static const struct {
+        long status;
+        const char *method, *want;
+        bool body;
+    } r[] = {
+        {301, "GET", "GET", true},   {301, "POST", "GET", false}, {302, "POST", "GET", false},
+        {302, "PUT", "PUT", true},   {303, "POST", "GET", false}, {303, "DELETE", "GET", false},
+        {303, "HEAD", "HEAD", true}, {307, "POST", "POST", true}, {308, "PATCH", "PATCH", true},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++) {
+        bool keep;
+        assert_true(mt_http_is_redirect(r[i].status));
+        assert_string_equal(mt_http_redirect_method(r[i].status, r[i].method, &keep), r[i].want);
+        assert_int_equal(keep, r[i].body);
+    }
+    assert_false(mt_http_is_redirect(304));
+    assert_false(mt_http_is_redirect(300));
+    assert_string_equal(mt_http_reason(404), "Not Found");
+    assert_string_equal(mt_http_reason(299), "");
+}
+
+static void test_cookies_parse_and_match(void **state)
+{
+    (void)state;
+    char line[] = "#HttpOnly_.example.com\tTRUE\t/app\tTRUE\t4102444800\tsid\tabc";
+    mt_cookie c;
+    assert_true(mt_http_cookie_parse(line, &c));
+    assert_string_equal(c.domain, "example.com");
+    assert_true(c.subdomains && c.secure && c.http_only);
+    assert_string_equal(c.path, "/app");
+    assert_string_equal(c.name, "sid");
+    assert_string_equal(c.value, "abc");
+    long long now = 1795992000;
+    assert_true(mt_http_cookie_matches(&c, "https://www.example.com/app/x", now));
+    assert_true(mt_http_cookie_matches(&c, "https://example.com/app", now));
+    assert_false(mt_http_cookie_matches(&c, "http://example.com/app", now));    /* secure */
+    assert_false(mt_http_cookie_matches(&c, "https://example.com/apple", now)); /* path */
+    assert_false(mt_http_cookie_matches(&c, "https://badexample.com/app", now));
+    assert_false(mt_http_cookie_matches(&c, "https://example.com/app", 4102444801LL)); /* expired */
+    char host_only[] = "127.0.0.1\tFALSE\t/\tFALSE\t0\ta\t1";
+    assert_true(mt_http_cookie_parse(host_only, &c));
+    assert_true(mt_http_cookie_matches(&c, "http://127.0.0.1:8080/x", now));
+    assert_false(mt_http_cookie_matches(&c, "http://x.127.0.0.1/", now));
+    char comment[] = "# Netscape HTTP Cookie File", short_line[] = "a\tb";
+    assert_false(mt_http_cookie_parse(comment, &c));
+    assert_false(mt_http_cookie_parse(short_line, &c));
 }
 
 static void test_error_kinds_by_code(void **state)
@@ -354,6 +411,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_urlencode),
         cmocka_unit_test(test_url_host_and_path),
+        cmocka_unit_test(test_origin_redirects_and_reasons),
+        cmocka_unit_test(test_cookies_parse_and_match),
         cmocka_unit_test(test_error_kinds_by_code),
         cmocka_unit_test(test_error_kinds_from_real_failures),
         cmocka_unit_test(test_error_kind_non_http_reply),
