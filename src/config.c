@@ -100,6 +100,7 @@ static const char *as_arg(const cJSON *v)
 static int set_thresholds(mt_options *o, const char *where, const cJSON *v, char *err,
                           size_t errlen)
 {
+    o->nthresholds = 0; /* the file's list replaces the command line's */
     if (cJSON_IsString(v)) return mt_options_set(o, "threshold", as_arg(v), err, errlen);
     if (!cJSON_IsArray(v))
         return fail(err, errlen, MT_EINVAL, "%s.threshold: expected a string or a list", where);
@@ -135,10 +136,13 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
     }
     if (!strcmp(name, "threshold") || !strcmp(name, "thresholds"))
         return set_thresholds(o, where, v, err, errlen);
+    if (!strcmp(name, "env")) return MT_OK; /* apply_tree exported it, ahead of the file's */
+    if (!strcmp(name, "requirements")) return MT_OK; /* Python packages: nothing for Lua */
     if (!strcmp(name, "verbose") && cJSON_IsNumber(v)) {
         if (!(v->valuedouble >= 0 && v->valuedouble <= 2))
             return fail(err, errlen, MT_EINVAL, "%s.verbose: 0, 1 or 2", where);
         o->verbose = (int)v->valuedouble;
+        if (o->verbose) mt_options_file_wins(o, name);
         return MT_OK;
     }
     int flag = reserved(name) ? -1 : mt_options_is_flag(name);
@@ -149,10 +153,14 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
     if (!flag && !arg)
         return fail(err, errlen, MT_EINVAL, "%s.%s: expected a number or a string", where,
                     v->string);
-    if (flag && cJSON_IsFalse(v)) return MT_OK;
+    if (flag && cJSON_IsFalse(v)) {
+        mt_options_clear(o, name);
+        return MT_OK;
+    }
     char why[512];
     if (mt_options_set(o, name, arg, why, sizeof(why)))
         return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, v->string, why);
+    mt_options_file_wins(o, name);
     return MT_OK;
 }
 
@@ -160,20 +168,20 @@ static int apply_env(const char *path, const cJSON *env, bool export, char *err,
 {
     if (!env) return MT_OK;
     if (!cJSON_IsObject(env))
-        return fail(err, errlen, MT_EINVAL, "%s: molotov.env: expected an object", path);
+        return fail(err, errlen, MT_EINVAL, "%s: env: expected an object", path);
     const cJSON *v;
     cJSON_ArrayForEach(v, env)
     {
         const char *s = cJSON_IsString(v) ? v->valuestring : as_arg(v);
         if (!s)
-            return fail(err, errlen, MT_EINVAL, "%s: molotov.env.%s: expected a string", path,
-                        v->string);
+            return fail(err, errlen, MT_EINVAL, "%s: env.%s: expected a string", path, v->string);
         if (export) setenv(v->string, s, 0); /* the environment, when set, wins */
     }
     return MT_OK;
 }
 
-/* The test named `test`, or the only one. */
+/* The test named `test`; without a name Molotov's default, "test" (or the
+ * only test there is). */
 static const cJSON *pick_test(const char *path, const cJSON *tests, const char *test, char *err,
                               size_t errlen)
 {
@@ -181,6 +189,7 @@ static const cJSON *pick_test(const char *path, const cJSON *tests, const char *
         fail(err, errlen, MT_EINVAL, "%s: molotov.tests: expected an object of tests", path);
         return NULL;
     }
+    if (!test && cJSON_GetObjectItemCaseSensitive(tests, "test")) test = "test";
     if (!test && !tests->child->next) return tests->child;
     const cJSON *t = test ? cJSON_GetObjectItemCaseSensitive(tests, test) : NULL;
     if (t) return t;
@@ -233,8 +242,15 @@ static int apply_tree(mt_options *o, const char *path, cJSON *j, const char *tes
         rc ? NULL
            : pick_test(path, cJSON_GetObjectItemCaseSensitive(m, "tests"), test, err, errlen);
     if (!rc && !t) rc = MT_EINVAL;
-    if (!rc) rc = apply_env(path, cJSON_GetObjectItemCaseSensitive(m, "env"), export, err, errlen);
-    if (!rc) rc = apply_test(o, path, t, err, errlen);
+    char where[256];
+    snprintf(where, sizeof where, "%s: molotov", path);
+    char twhere[300];
+    snprintf(twhere, sizeof twhere, "%s: tests.%s", path, t ? t->string : "");
+    /* the test's env first: the file's (like the environment) does not replace it */
+    if (!rc && cJSON_IsObject(t))
+        rc = apply_env(twhere, cJSON_GetObjectItemCaseSensitive(t, "env"), export, err, errlen);
+    if (!rc) rc = apply_env(where, cJSON_GetObjectItemCaseSensitive(m, "env"), export, err, errlen);
+    if (!rc) rc = apply_test(o, path, t, err, errlen); /* its own env after the file's */
     o->config_test = t ? keep(mt_strdup(t->string)) : test;
     cJSON_Delete(j);
     return rc;

@@ -194,6 +194,9 @@ static int outcome(const mt_runner *r, int failed, int n, char *why, size_t len)
                  "no scenario run succeeded (%" PRIu64 " failed, %" PRIu64 " cancelled, %" PRIu64
                  " of %" PRIu64 " requests failed)",
                  s->failures, s->cancelled, s->failed_requests, s->requests);
+    else if (code && r->opt->fail && s->failures >= (uint64_t)r->opt->fail)
+        snprintf(why, len, "%" PRIu64 " scenario runs failed, -f %ld allowed fewer", s->failures,
+                 r->opt->fail);
     else if (code)
         snprintf(why, len, "%" PRIu64 " scenario runs failed", s->failures);
     else if (failed)
@@ -239,7 +242,8 @@ static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, in
 
 static double planned_duration(const mt_options *o)
 {
-    return o->single_run || o->max_runs ? -1 : o->duration;
+    if (o->single_run || o->max_runs) return -1;
+    return o->duration + (o->ramp_up > 0 && o->rate <= 0 && !o->sizing ? o->ramp_up : 0);
 }
 
 static int run(const mt_options *o, mt_script *script, int argc, char **argv)

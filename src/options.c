@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,6 +22,9 @@ enum {
     OPT_DELAY,
     OPT_RAMP_UP,
     OPT_FORCE_SHUTDOWN,
+    OPT_ABORT_AFTER,
+    OPT_DISABLE_DNS,
+    OPT_USE_EXTENSION,
     OPT_SIZING,
     OPT_SIZING_TOL,
     OPT_SIZING_P99,
@@ -57,6 +61,10 @@ static const struct option long_opts[] = {
     {"exception", no_argument, NULL, 'x'},
     {"fail", required_argument, NULL, 'f'},
     {"force-shutdown", no_argument, NULL, OPT_FORCE_SHUTDOWN},
+    {"abort-after", required_argument, NULL, OPT_ABORT_AFTER},
+    {"console", no_argument, NULL, 'c'},
+    {"disable-dns-resolve", no_argument, NULL, OPT_DISABLE_DNS},
+    {"use-extension", required_argument, NULL, OPT_USE_EXTENSION},
     {"sizing", no_argument, NULL, OPT_SIZING},
     {"sizing-tolerance", required_argument, NULL, OPT_SIZING_TOL},
     {"sizing-p99", required_argument, NULL, OPT_SIZING_P99},
@@ -228,6 +236,17 @@ static int apply(mt_options *o, int c, const char *arg, char *err, size_t errlen
         break;
     case OPT_DELAY: rc = set_num(arg, &o->delay, name, err, errlen); break;
     case OPT_FORCE_SHUTDOWN: o->force_shutdown = true; break;
+    case OPT_ABORT_AFTER: rc = set_int(arg, 1, 1L << 40, &o->abort_after, name, err, errlen); break;
+    case 'c': break;             /* Molotov's console: the default, and the only one */
+    case OPT_DISABLE_DNS: break; /* libcurl resolves per connection: nothing is resolved ahead */
+    case OPT_USE_EXTENSION:
+        if (o->nextensions == MT_MAX_EXTENSIONS)
+            rc = fail(err, errlen, "%s: at most %d extensions", name, MT_MAX_EXTENSIONS);
+        else if (access(arg, R_OK) != 0)
+            rc = fail(err, errlen, "%s: cannot read '%s': %s", name, arg, strerror(errno));
+        else
+            o->extensions[o->nextensions++] = arg;
+        break;
     case OPT_SIZING: o->sizing = true; break;
     case OPT_SIZING_TOL: rc = set_num(arg, &o->sizing_tolerance, name, err, errlen); break;
     case OPT_SIZING_P99: rc = set_num(arg, &o->sizing_p99, name, err, errlen); break;
@@ -308,7 +327,7 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
     optind = 0; /* full reinitialisation, so the parser can run more than once */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":w:p:d:r:s:xf:qvh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":w:p:d:r:s:xf:qvhc", long_opts, NULL)) != -1) {
         char tmp[64];
         if (c == '?') {
             /* getopt also answers '?' (optopt = its value) for a long flag
@@ -333,40 +352,82 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
     return MT_OK;
 }
 
-/* Where the file set an option that contradicts one the command line gives
- * (-q and -v, --single-run and -r/-s, --sizing and --rate), the command
- * line's wins instead of the pair being refused. */
-static void command_line_wins(mt_options *o, const mt_options *cl)
-{
-    if (cl->verbose && !cl->quiet) o->quiet = false;
-    if (cl->quiet && !cl->verbose) o->verbose = 0;
-    if ((cl->max_runs || cl->single_mode) && !cl->single_run) o->single_run = false;
-    if (cl->single_run && !cl->max_runs) o->max_runs = 0;
-    if (cl->single_run && !cl->single_mode) o->single_mode = NULL;
-    if (cl->rate > 0 && !cl->sizing) o->sizing = false;
-    if (cl->sizing && cl->rate <= 0) o->rate = 0;
-}
-
-/* --config FILE [TEST]: defaults, then the file's test, then the command
- * line again, so that what is given explicitly wins. */
+/* --config FILE [TEST]: the command line, then the file's test over it,
+ * as Molotov does (it sets the test's keys on the parsed arguments). */
 static int apply_config(mt_options *o, int argc, char **argv, char *err, size_t errlen)
 {
-    const mt_options cl = *o; /* the command line alone */
-    const char *path = o->config, *test = o->config_test;
-    mt_options_defaults(o);
-    int rc = mt_config_apply(o, path, test, err, errlen);
-    if (rc) return rc;
-    if (cl.nthresholds) o->nthresholds = 0; /* the command line's list replaces the file's */
-    if (cl.verbose) o->verbose = 0;         /* and so does its -v count */
-    const char *scenario = o->scenario;
-    rc = parse_argv(o, argc, argv, err, errlen);
-    o->scenario = scenario;
-    command_line_wins(o, &cl);
-    return rc;
+    (void)argc;
+    (void)argv;
+    return mt_config_apply(o, o->config, o->config_test, err, errlen);
+}
+
+void mt_options_file_wins(mt_options *o, const char *name)
+{
+    if (!strcmp(name, "quiet")) o->verbose = 0;
+    if (!strcmp(name, "verbose")) o->quiet = false;
+    if (!strcmp(name, "max-runs") || !strcmp(name, "single-mode")) o->single_run = false;
+    if (!strcmp(name, "single-run")) o->max_runs = 0, o->single_mode = NULL;
+    if (!strcmp(name, "rate")) o->sizing = false;
+    if (!strcmp(name, "sizing")) o->rate = 0;
+}
+
+int mt_options_clear(mt_options *o, const char *name)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } flags[] = {
+        {"single-run", offsetof(mt_options, single_run)},
+        {"exception", offsetof(mt_options, exception)},
+        {"force-shutdown", offsetof(mt_options, force_shutdown)},
+        {"sizing", offsetof(mt_options, sizing)},
+        {"http2", offsetof(mt_options, http2)},
+        {"insecure", offsetof(mt_options, insecure)},
+        {"statsd", offsetof(mt_options, statsd)},
+        {"quiet", offsetof(mt_options, quiet)},
+        {"trust-env", offsetof(mt_options, trust_env)},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        if (strcmp(flags[i].name, name) != 0) continue;
+        *(bool *)((char *)o + flags[i].off) = false;
+        return MT_OK;
+    }
+    return MT_ENOENT; /* a flag that only counts or does nothing: unchanged */
+}
+
+static bool is_lua_file(const char *s)
+{
+    size_t n = strlen(s);
+    return s[0] != '-' && n > 4 && strcmp(s + n - 4, ".lua") == 0;
+}
+
+/* Molotov's --use-extension takes several files: "--use-extension a b"
+ * becomes "--use-extension a --use-extension b" (the last argument stays
+ * the scenario). The new argv (kept) points into argv. */
+static char **expand_extensions(int argc, char **argv, int *out_argc)
+{
+    static char flag[] = "--use-extension";
+    char **v = mt_calloc((size_t)argc * 2 + 1, sizeof(char *));
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        v[n++] = argv[i];
+        if (strcmp(argv[i], flag) != 0 || i + 1 >= argc) continue;
+        v[n++] = argv[++i];
+        while (i + 2 < argc && is_lua_file(argv[i + 1])) {
+            v[n++] = flag;
+            v[n++] = argv[++i];
+        }
+    }
+    *out_argc = n;
+    return v;
 }
 
 int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t errlen)
 {
+    static char **expanded; /* the options point into it for the whole run */
+    free(expanded);
+    expanded = expand_extensions(argc, argv, &argc);
+    argv = expanded;
     int rc = parse_argv(o, argc, argv, err, errlen);
     if (rc || o->show_help || o->show_version) return rc;
     if (o->config && (rc = apply_config(o, argc, argv, err, errlen))) return rc;
@@ -482,7 +543,14 @@ const char *mt_options_usage(void)
            "      --ramp-up S        start the workers progressively over S seconds\n"
            "      --delay S          sleep S seconds after every scenario run\n"
            "  -x, --exception        stop the whole run at the first failure\n"
-           "  -f, --fail N           the run fails (exit 1) once failures reach N\n"
+           "  -f, --fail N           the run fails (exit 1) when it ends with N failures or more\n"
+           "      --abort-after N    stop the run (exit 1) as soon as failures reach N\n"
+           "  -c, --console          accepted for Molotov's command lines (the console is the "
+           "default)\n"
+           "      --disable-dns-resolve  accepted (libcurl resolves per connection: nothing "
+           "ahead)\n"
+           "      --use-extension FILE...  Lua files run before the scenario (listeners, "
+           "fixtures)\n"
            "      --force-shutdown   at the deadline, cancel requests in flight\n"
            "      --rate R           open model: start R scenarios per second in total\n"
            "                         (-w per process is the pool; --ramp-up ramps the rate)\n"

@@ -375,9 +375,9 @@ static void merge_stats(mt_pool *p, child *c, const cJSON *j)
     p->runner->remote_workers += workers - c->workers;
     c->workers = workers;
     const mt_options *o = p->opt;
-    if (o->fail && s->failures >= (uint64_t)o->fail) {
+    if (o->abort_after && s->failures >= (uint64_t)o->abort_after) {
         char why[64];
-        snprintf(why, sizeof(why), "%ld failures reached (-f)", o->fail);
+        snprintf(why, sizeof(why), "%ld failures reached (--abort-after)", o->abort_after);
         mt_runner_fatal(p->runner, MT_STOP_FAIL_REACHED, why);
     }
 }

@@ -167,7 +167,7 @@ const char *mt_stop_reason_name(mt_stop_reason r)
         [MT_STOP_COMPLETED] = "completed",
         [MT_STOP_INTERRUPTED] = "interrupted",
         [MT_STOP_FIRST_FAILURE] = "first failure (-x)",
-        [MT_STOP_FAIL_REACHED] = "--fail reached",
+        [MT_STOP_FAIL_REACHED] = "--abort-after reached",
         [MT_STOP_SIZING] = "sizing stop",
         [MT_STOP_NO_SUCCESS] = "no success",
         [MT_STOP_ABORTED] = "aborted",
@@ -264,12 +264,21 @@ int mt_runner_exit_code(const mt_runner *r)
     if (r->interrupted) return MT_EXIT_INTERRUPTED;
     if (r->fatal) return 1;
     if ((o->single_run || o->single_mode) && r->stats.failures) return 1;
+    if (o->fail && r->stats.failures >= (uint64_t)o->fail) return 1; /* Molotov's -f */
     if (r->stats.successes == 0) return 1; /* nothing the run set out to do worked */
     return 0;
 }
 
+/* With --ramp-up, each worker runs -d seconds from its own start, as in
+ * Molotov; the run ends when the last one is done. */
+static bool per_worker_duration(const mt_options *o)
+{
+    return o->ramp_up > 0 && o->rate <= 0 && !o->sizing;
+}
+
 static void worker_begin(mt_worker *w)
 {
+    if (per_worker_duration(w->runner->opt)) w->deadline_at = mt_now_s() + w->runner->opt->duration;
     w->phase = PH_SETUP;
     lua_settop(w->co, 0);
     if (!has_fixture(w, MT_FIX_SETUP)) {
@@ -330,6 +339,7 @@ static bool should_stop(mt_worker *w)
     mt_runner *r = w->runner;
     const mt_options *o = r->opt;
     if (r->stopping) return true;
+    if (w->deadline_at > 0 && mt_now_s() >= w->deadline_at) return true; /* its own -d is over */
     if (mt_now_s() >= r->deadline_at) {
         mt_runner_stop(r);
         return true;
@@ -362,7 +372,7 @@ static int pick_by_picker(mt_worker *w)
     char msg[1024];
     lua_rawgeti(co, LUA_REGISTRYINDEX, s->picker_ref);
     lua_pushinteger(co, w->id);
-    lua_pushinteger(co, w->step);
+    lua_pushinteger(co, w->step + 1); /* Molotov counts steps from 1 */
     lua_enter(w);
     int rc = lua_pcall(co, 2, 1, 0);
     lua_leave(w);
@@ -550,9 +560,9 @@ static void scenario_failed(mt_worker *w, const char *msg)
     mt_stats_add_scenario_message(&r->stats, w->scenario, msg, 1);
     emit_scenario(w, "scenario_failure", msg);
     if (r->opt->exception) fatal(r, MT_STOP_FIRST_FAILURE, msg);
-    if (r->opt->fail && !r->is_child && r->stats.failures >= (uint64_t)r->opt->fail) {
+    if (r->opt->abort_after && !r->is_child && r->stats.failures >= (uint64_t)r->opt->abort_after) {
         char why[64];
-        snprintf(why, sizeof(why), "%ld failures reached (-f)", r->opt->fail);
+        snprintf(why, sizeof(why), "%ld failures reached (--abort-after)", r->opt->abort_after);
         fatal(r, MT_STOP_FAIL_REACHED, why);
     }
     double backoff = runaway(w, msg, (double)took_us / 1e6);
@@ -884,8 +894,9 @@ void mt_runner_begin(mt_runner *r, int workers)
     uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
     r->started_wall = mt_wall_now();
-    r->deadline_at = r->started_at + r->opt->duration;
-    uv_timer_start(&r->deadline, on_deadline, (uint64_t)(r->opt->duration * 1000 + 0.5), 0);
+    double span = r->opt->duration + (per_worker_duration(r->opt) ? r->opt->ramp_up : 0);
+    r->deadline_at = r->started_at + span;
+    uv_timer_start(&r->deadline, on_deadline, (uint64_t)(span * 1000 + 0.5), 0);
     if (!r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
     start_rate(r, workers);
     mt_runner_add_workers(r, workers);

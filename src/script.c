@@ -264,6 +264,7 @@ static void push_args_values(lua_State *L, const mt_options *o)
     set_num(L, "delay", o->delay);
     set_bool(L, "exception", o->exception);
     if (o->fail) set_num(L, "fail", (double)o->fail);
+    if (o->abort_after) set_num(L, "abort_after", (double)o->abort_after);
     set_bool(L, "force_shutdown", o->force_shutdown);
     set_num(L, "timeout", o->timeout);
     set_num(L, "connect_timeout", o->connect_timeout);
@@ -378,6 +379,17 @@ static int finish_load(mt_script *s, char *err, size_t errlen)
     return MT_OK;
 }
 
+/* Loads (text only) and runs one Lua file; its error, with file and line, in err. */
+static int run_file(lua_State *L, const char *path, char *err, size_t errlen)
+{
+    lua_pushcfunction(L, on_load_error);
+    int rc = luaL_loadfilex(L, path, "t");
+    if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, -2);
+    if (rc != LUA_OK) snprintf(err, errlen, "%s", luaL_tolstring(L, -1, NULL));
+    lua_settop(L, 0);
+    return rc == LUA_OK ? MT_OK : MT_ESCRIPT;
+}
+
 int mt_script_load(const mt_options *o, mt_script **out, char *err, size_t errlen)
 {
     FILE *f = fopen(o->scenario, "r");
@@ -389,6 +401,8 @@ int mt_script_load(const mt_options *o, mt_script **out, char *err, size_t errle
     mt_script *s = script_new(o);
     *out = s;
     lua_State *L = s->L;
+    for (int i = 0; i < o->nextensions; i++) /* Molotov's --use-extension: listeners, fixtures */
+        if (run_file(L, o->extensions[i], err, errlen)) return MT_ESCRIPT;
     lua_pushcfunction(L, on_load_error);
     if (luaL_loadfilex(L, o->scenario, "t") != LUA_OK) {
         snprintf(err, errlen, "%s", lua_tostring(L, -1));

@@ -1,7 +1,8 @@
 /* test_config.c: --config FILE [TEST] (src/config.c through options.c):
- * Molotov's molotov.json format, a test's options applied, the command line
- * winning over the file, env exported, and every kind of bad file refused
- * with the file and the key named. */
+ * Molotov's molotov.json format, a test's options applied over the command
+ * line (Molotov's order), the default test "test", env exported (a test's
+ * own first), and every kind of bad file refused with the file and the key
+ * named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,30 +94,51 @@ static void test_a_test_is_applied(void **state)
     mt_config_release();
 }
 
-static void test_the_command_line_wins(void **state)
+static void test_the_file_wins(void **state)
 {
     (void)state;
     mt_options o;
     write_config(SAMPLE);
-    assert_int_equal(PARSE(&o, "-w", "3", "--threshold", "p50<1s", "big", "-d", "5"), MT_OK);
-    assert_true(o.workers == 3 && o.duration == 5 && o.processes == 2);
-    assert_int_equal(o.nthresholds, 1); /* the command line's replace the file's */
-    assert_string_equal(o.thresholds[0], "p50<1s");
+    assert_int_equal(PARSE(&o, "-w", "3", "--threshold", "p50<1s", "big", "-d", "5", "-x"), MT_OK);
+    assert_true(o.workers == 10 && o.duration == 30 && o.processes == 2); /* as Molotov */
+    assert_int_equal(o.nthresholds, 2); /* the file's list replaces the command line's */
+    assert_false(o.exception);          /* "exception": false clears -x */
     assert_string_equal(o.scenario, "/abs/load.lua"); /* the argument is the test */
     mt_config_release();
+    assert_int_equal(PARSE(&o, "-w", "3", "smoke", "--delay", "0.5"), MT_OK);
+    assert_true(o.workers == 3 && o.delay == 0.5); /* what the file leaves alone stays */
+    mt_config_release();
 
-    /* options that contradict the file's: the command line's win */
-    write_config("{\"molotov\": {\"tests\": {\"t\": {\"quiet\": true, \"single_run\": true, "
-                 "\"sizing\": true}}}}");
-    assert_int_equal(PARSE(&o, "-v", "-r", "2", "--rate", "5"), MT_OK);
-    assert_true(!o.quiet && o.verbose == 1 && !o.single_run && o.max_runs == 2);
-    assert_true(!o.sizing && o.rate == 5);
+    /* options that contradict the file's give way to it */
+    write_config("{\"molotov\": {\"tests\": {\"t\": {\"quiet\": true, \"single_run\": true}}}}");
+    assert_int_equal(PARSE(&o, "-v", "-r", "2"), MT_OK);
+    assert_true(o.quiet && o.verbose == 0 && o.single_run && o.max_runs == 0);
     write_config("{\"molotov\": {\"tests\": {\"t\": {\"verbose\": 2, \"max_runs\": 3}}}}");
     assert_int_equal(PARSE(&o, "-q", "--single-run"), MT_OK);
-    assert_true(o.quiet && o.verbose == 0 && o.single_run && o.max_runs == 0);
+    assert_true(!o.quiet && o.verbose == 2 && !o.single_run && o.max_runs == 3);
+    write_config("{\"molotov\": {\"tests\": {\"t\": {\"rate\": 5}}}}");
+    assert_int_equal(PARSE(&o, "--sizing", "-d", "10"), MT_OK);
+    assert_true(!o.sizing && o.rate == 5);
     /* both on the command line: still refused */
     assert_int_equal(PARSE(&o, "-q", "-v"), MT_EINVAL);
     mt_config_release();
+}
+
+static void test_the_default_test_and_env(void **state)
+{
+    (void)state;
+    mt_options o;
+    unsetenv("MT_CONFIG_WHO");
+    write_config("{\"molotov\": {\"env\": {\"MT_CONFIG_WHO\": \"file\"}, \"tests\": {\n"
+                 " \"a\": {\"workers\": 2},\n"
+                 " \"test\": {\"workers\": 4, \"requirements\": \"r.txt\",\n"
+                 "          \"env\": {\"MT_CONFIG_WHO\": \"test\"}}}}}");
+    assert_int_equal(PARSE0(&o), MT_OK);
+    assert_int_equal(o.workers, 4); /* Molotov's default: the test named "test" */
+    assert_string_equal(o.config_test, "test");
+    assert_string_equal(getenv("MT_CONFIG_WHO"), "test"); /* the test's env over the file's */
+    mt_config_release();
+    unsetenv("MT_CONFIG_WHO");
 }
 
 static void test_the_only_test_is_the_default(void **state)
@@ -155,11 +177,10 @@ static void test_bad_files_are_named(void **state)
                  "unknown key 'extra'");
     expect_error("{\"molotov\": {\"tests\": {}}}", NULL, "molotov.tests", "object of tests");
     expect_error("{\"tests\": {}}", NULL, "molotov.json", "{\"molotov\"");
-    expect_error("{\"molotov\": {\"env\": [1], \"tests\": {\"t\": {}}}}", NULL, "molotov.env",
+    expect_error("{\"molotov\": {\"env\": [1], \"tests\": {\"t\": {}}}}", NULL, "molotov: env",
                  "object");
     expect_error("{\"molotov\":\n {\"tests\": \n{,}}}", NULL, "molotov.json:3", "not valid JSON");
-    expect_error("{\"molotov\": {\"tests\": {\"t\": {\"quiet\": true, \"verbose\": 1}}}}", NULL,
-                 "-q", "contradict");
+    /* the file's last word wins inside it too: {"quiet": true, "verbose": 1} is -v */
     mt_config_release();
 }
 
@@ -184,7 +205,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_test_is_applied),
-        cmocka_unit_test(test_the_command_line_wins),
+        cmocka_unit_test(test_the_file_wins),
+        cmocka_unit_test(test_the_default_test_and_env),
         cmocka_unit_test(test_the_only_test_is_the_default),
         cmocka_unit_test(test_bad_files_are_named),
     };

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "molotov/common.h"
 #include "molotov/options.h"
@@ -449,6 +451,34 @@ static void test_usage_mentions_options(void **state)
         if (!strstr(u, names[i])) fail_msg("usage does not mention %s", names[i]);
 }
 
+static void test_molotov_flags(void **state)
+{
+    (void)state;
+    mt_options o;
+    PARSE_OK(&o, "-c", "--disable-dns-resolve", "--console", "-f", "3", "--abort-after", "7",
+             "s.lua");
+    assert_int_equal(o.fail, 3);
+    assert_int_equal(o.abort_after, 7);
+    assert_string_equal(o.scenario, "s.lua");
+    /* --use-extension takes several files, as Molotov's; the last argument is the scenario */
+    char a[] = "/tmp/mt-ext-a-XXXXXX.lua", b[] = "/tmp/mt-ext-b-XXXXXX.lua";
+    close(mkstemps(a, 4));
+    close(mkstemps(b, 4));
+    PARSE_OK(&o, "--use-extension", a, b, "-w", "2", "--use-extension", a, "load.lua");
+    assert_int_equal(o.nextensions, 3);
+    assert_string_equal(o.extensions[0], a);
+    assert_string_equal(o.extensions[1], b);
+    assert_string_equal(o.scenario, "load.lua");
+    assert_int_equal(o.workers, 2);
+    PARSE_OK(&o, "--use-extension", a, b);
+    assert_int_equal(o.nextensions, 1); /* b is the scenario */
+    assert_string_equal(o.scenario, b);
+    unlink(a);
+    unlink(b);
+    expect_error((const char *const[]){"--use-extension", "/nonexistent.lua", "x.lua", NULL},
+                 (const char *const[]){"--use-extension", "cannot read", NULL});
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_start_at_forms),
         cmocka_unit_test(test_parse_twice),
         cmocka_unit_test(test_usage_mentions_options),
+        cmocka_unit_test(test_molotov_flags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

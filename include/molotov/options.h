@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #define MT_MAX_THRESHOLDS 64
+#define MT_MAX_EXTENSIONS 32
 
 typedef struct {
     const char *scenario; /* path, default "loadtest.lua" */
@@ -17,8 +18,11 @@ typedef struct {
     const char *single_mode; /* -s NAME or NULL */
     double ramp_up;
     double delay;
-    bool exception; /* -x */
-    long fail;      /* -f N, 0: none */
+    bool exception;   /* -x */
+    long fail;        /* -f N: the run fails when it ends with N failures or more; 0: none */
+    long abort_after; /* --abort-after N: stop once failures reach N; 0: none */
+    const char *extensions[MT_MAX_EXTENSIONS]; /* --use-extension FILE..., loaded first */
+    int nextensions;
     bool force_shutdown;
     double timeout;         /* seconds */
     double connect_timeout; /* seconds */
@@ -60,6 +64,14 @@ int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t err
  * file does. value is NULL for a flag. Returns MT_OK, MT_ENOENT when no
  * option has that name, or MT_EINVAL with one line in err. */
 int mt_options_set(mt_options *o, const char *name, const char *value, char *err, size_t errlen);
+
+/* A flag the config file sets to false: cleared (MT_ENOENT for a flag that
+ * has nothing to clear). */
+int mt_options_clear(mt_options *o, const char *name);
+
+/* The config file set option `name` over the command line: options that
+ * contradict it give way (-q/-v, --single-run/-r/-s, --sizing/--rate). */
+void mt_options_file_wins(mt_options *o, const char *name);
 
 /* 1 when the option named `name` is a flag, 0 when it takes a value, -1 when
  * there is no such option. */

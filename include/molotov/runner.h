@@ -26,7 +26,7 @@ typedef enum {
     MT_STOP_COMPLETED,     /* its duration, -r or --single-run: the planned end */
     MT_STOP_INTERRUPTED,   /* Ctrl-C or SIGTERM; in-flight work finished */
     MT_STOP_FIRST_FAILURE, /* -x */
-    MT_STOP_FAIL_REACHED,  /* -f N */
+    MT_STOP_FAIL_REACHED,  /* --abort-after N */
     MT_STOP_SIZING,        /* --sizing found its limit */
     MT_STOP_NO_SUCCESS,    /* runs kept failing before sending anything */
     MT_STOP_ABORTED,       /* in-flight work cancelled (second Ctrl-C, grace over) */
@@ -68,6 +68,7 @@ typedef struct mt_worker {
     int max_redirects, hops;
     int history_idx;      /* its resp.history on the coroutine's stack, or 0 */
     uint64_t first_t0;    /* when its first hop was sent (monotonic ns) */
+    double deadline_at;   /* --ramp-up: its own end (-d after its start), or 0 */
     int instant_failures; /* scenario runs in a row that failed before sending one */
     bool setup_ok;
     bool queued;

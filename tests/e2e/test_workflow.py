@@ -43,7 +43,7 @@ class Config(unittest.TestCase):
     def config(self, tests, env=None):
         write(self.cfg, json.dumps({"molotov": {"env": env or {}, "tests": tests}}))
 
-    def test_a_test_runs_and_the_command_line_wins(self):
+    def test_a_test_runs_and_the_file_wins_as_in_molotov(self):
         with harness.Nginx() as ng:
             # TARGET comes from the file's env; the scenario path from beside it
             self.config({"five": {"scenario": "count.lua", "workers": 2, "max_runs": 5,
@@ -55,12 +55,13 @@ class Config(unittest.TestCase):
             self.assertEqual(harness.assert_summary_counts(res.stdout), (10, 0))
             self.assertEqual(ng.wait_for_count(10, path="/"), 10)
             self.assertTrue(os.path.exists(os.path.join(self.tmp, "five.json")))
-            # given explicitly, -r and -w beat the file
-            res = harness.run_molotov(["--config", self.cfg, "-r", "3", "five", "-w", "1"],
-                                      env={"TARGET": None}, cwd=self.tmp)
+            # Molotov sets the test's keys over the parsed command line: the file
+            # wins where both say something (-r, -w), the command line elsewhere (-q)
+            res = harness.run_molotov(["--config", self.cfg, "-r", "3", "five", "-w", "1",
+                                       "--delay", "0.01"], env={"TARGET": None}, cwd=self.tmp)
             self.assertEqual(res.rc, 0, res)
-            self.assertEqual(harness.assert_summary_counts(res.stdout), (3, 0))
-            self.assertEqual(ng.wait_for_count(13, path="/"), 13)
+            self.assertEqual(harness.assert_summary_counts(res.stdout), (10, 0))
+            self.assertEqual(ng.wait_for_count(20, path="/"), 20)
 
     def test_bad_files_exit_2_before_any_load(self):
         with harness.Nginx() as ng:
