@@ -12,6 +12,7 @@
 #include "molotov/report_files.h"
 #include "molotov/runinfo.h"
 #include "molotov/sizing.h"
+#include "molotov/slave.h"
 #include "molotov/runner.h"
 #include "molotov/script.h"
 #include "molotov/statsd.h"
@@ -309,12 +310,25 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
     return code;
 }
 
+static int molotov_main(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
+    const char *self = strrchr(argv[0], '/');
+    self = self ? self + 1 : argv[0];
+    if (strcmp(self, "moloslave") == 0) return mt_slave_main(argc, argv, molotov_main);
+    if (argc > 1 && strcmp(argv[1], "slave") == 0)
+        return mt_slave_main(argc - 1, argv + 1, molotov_main);
     if (argc > 1 && strcmp(argv[1], "serve") == 0) return mt_serve_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "merge") == 0) return mt_merge_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "quickstart") == 0)
         return mt_quickstart_main(argc - 1, argv + 1);
+    return molotov_main(argc, argv);
+}
+
+/* The molotov command itself: options, script, run. */
+static int molotov_main(int argc, char **argv)
+{
     mt_options o;
     mt_options_defaults(&o);
     char err[1024];

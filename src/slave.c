@@ -1,0 +1,181 @@
+/* slave.c: `molotov slave` (slave.h). git clones the repository (shallow,
+ * a branch or tag after '#'), the test is checked in the clone's
+ * molotov.json, then the molotov command runs it from inside the clone as
+ * `molotov --config molotov.json TEST`, so the file's env, its scenario path
+ * and its options apply as they do for --config. The clone is removed
+ * afterwards unless --keep. Git is run with posix_spawnp, no shell. */
+#include "molotov/slave.h"
+#include "molotov/common.h"
+#include "molotov/config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char USAGE[] =
+    "usage: molotov slave [--keep] [--config FILE] REPO[#REF] [TEST] [-- molotov options]\n"
+    "       moloslave ...    (the same)\n"
+    "\n"
+    "Clones the git repository REPO (shallow; #REF picks a branch or tag), reads its\n"
+    "molotov.json (or FILE) and runs the test TEST (default: test) from inside the\n"
+    "clone, as `molotov --config molotov.json TEST`; options after `--` are added to\n"
+    "that command. The clone is removed afterwards unless --keep.\n"
+    "Exit codes: the run's; 2 when the clone fails or the file or the test is missing.\n";
+
+typedef struct {
+    bool keep, test_given;
+    const char *config, *repo, *test;
+    int extra; /* argv index of the first option after "--", or argc */
+} slave_args;
+
+static int parse(int argc, char **argv, slave_args *a)
+{
+    *a = (slave_args){.config = "molotov.json", .test = "test", .extra = argc};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--")) {
+            a->extra = i + 1;
+            break;
+        }
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) return 1;
+        if (!strcmp(s, "--keep")) {
+            a->keep = true;
+        } else if (!strcmp(s, "--config") && i + 1 < argc) {
+            a->config = argv[++i];
+        } else if (s[0] == '-') {
+            fprintf(stderr, "molotov slave: %s: unknown option (see --help)\n", s);
+            return MT_EINVAL;
+        } else if (!a->repo) {
+            a->repo = s;
+        } else if (!a->test_given) {
+            a->test = s;
+            a->test_given = true;
+        } else {
+            fprintf(stderr, "molotov slave: %s: unexpected argument\n", s);
+            return MT_EINVAL;
+        }
+    }
+    if (!a->repo) {
+        fprintf(stderr, "molotov slave: name the repository to clone (see --help)\n");
+        return MT_EINVAL;
+    }
+    return MT_OK;
+}
+
+/* git clone --depth 1 [--branch REF] URL DIR; returns git's exit code. */
+static int git_clone(const char *repo, const char *dir)
+{
+    char *url = mt_strdup(repo), *ref = strrchr(url, '#');
+    if (ref) *ref++ = '\0';
+    char *args[12];
+    int n = 0;
+    args[n++] = "git";
+    args[n++] = "-c";
+    args[n++] = "advice.detachedHead=false";
+    args[n++] = "clone";
+    args[n++] = "--quiet";
+    args[n++] = "--depth";
+    args[n++] = "1";
+    if (ref && *ref) {
+        args[n++] = "--branch";
+        args[n++] = ref;
+    }
+    args[n++] = url;
+    args[n++] = (char *)dir;
+    args[n] = NULL;
+    pid_t pid;
+    int status = -1;
+    int rc = posix_spawnp(&pid, "git", NULL, NULL, args, environ);
+    if (rc == 0 && waitpid(pid, &status, 0) == pid)
+        rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    else if (rc)
+        fprintf(stderr, "molotov slave: cannot run git: %s\n", strerror(rc));
+    free(url);
+    return rc;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)flag;
+    (void)f;
+    return remove(path);
+}
+
+/* The test must be in the file before anything runs. */
+static int check_test(const char *config, const char *test)
+{
+    char err[1024];
+    cJSON *j = mt_config_read_json(config, err, sizeof err);
+    if (!j) {
+        fprintf(stderr, "molotov slave: %s\n", err);
+        return MT_EINVAL;
+    }
+    const cJSON *tests =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "molotov"), "tests");
+    bool found = cJSON_GetObjectItemCaseSensitive(tests, test) != NULL;
+    if (!found) fprintf(stderr, "molotov slave: %s: no test named '%s'\n", config, test);
+    cJSON_Delete(j);
+    return found ? MT_OK : MT_EINVAL;
+}
+
+static int run_in(const char *dir, const slave_args *a, int argc, char **argv,
+                  int (*run)(int, char **))
+{
+    char here[4096];
+    if (!getcwd(here, sizeof here) || chdir(dir) != 0) {
+        fprintf(stderr, "molotov slave: cannot enter %s: %s\n", dir, strerror(errno));
+        return MT_EXIT_USAGE;
+    }
+    int code = MT_EXIT_USAGE;
+    if (check_test(a->config, a->test) == MT_OK) {
+        int n = 0;
+        char **args = mt_calloc((size_t)(argc - a->extra) + 5, sizeof(char *));
+        args[n++] = "molotov";
+        args[n++] = "--config";
+        args[n++] = (char *)a->config;
+        args[n++] = (char *)a->test;
+        for (int i = a->extra; i < argc; i++) args[n++] = argv[i];
+        printf("Running: molotov --config %s %s\n", a->config, a->test);
+        fflush(stdout);
+        code = run(n, args);
+        free(args);
+    }
+    if (chdir(here) != 0) fprintf(stderr, "molotov slave: cannot return to %s\n", here);
+    return code;
+}
+
+int mt_slave_main(int argc, char **argv, int (*run)(int argc, char **argv))
+{
+    slave_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc == 1) fputs(USAGE, stdout);
+    if (rc) return rc == 1 ? 0 : MT_EXIT_USAGE;
+    char dir[] = "/tmp/molotov-slave-XXXXXX";
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "molotov slave: cannot make a directory: %s\n", strerror(errno));
+        return MT_EXIT_USAGE;
+    }
+    printf("Working directory is %s\n", dir);
+    fflush(stdout);
+    int code = MT_EXIT_USAGE;
+    int git = git_clone(a.repo, dir);
+    if (git)
+        fprintf(stderr, "molotov slave: git clone %s failed (exit %d)\n", a.repo, git);
+    else
+        code = run_in(dir, &a, argc, argv, run);
+    if (a.keep)
+        printf("The clone stays in %s (--keep)\n", dir);
+    else
+        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    return code;
+}
