@@ -253,7 +253,8 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
     uv_read_start((uv_stream_t *)&wp->ctl, on_alloc, on_ctl_read);
     uv_timer_init(&wp->loop, &wp->report);
     wp->report.data = wp;
-    uv_timer_start(&wp->report, on_report, REPORT_EVERY_MS, REPORT_EVERY_MS);
+    int every = o->sizing ? REPORT_EVERY_MS / 2 : REPORT_EVERY_MS; /* sizing: as results arrive */
+    uv_timer_start(&wp->report, on_report, every, every);
     if (!o->quiet) {
         printf("[%d] Preparing %d worker%s...\n[%d] OK\n", (int)getpid(), o->workers,
                o->workers > 1 ? "s" : "", (int)getpid());

@@ -1,6 +1,8 @@
-/* sizing.c: the --sizing controller (see sizing.h). Once a second it looks
- * at the last minute of scenario results across all processes; the load
- * steps of the capacity table are every tenth of the ramp (or 5 s). */
+/* sizing.c: the --sizing controller (see sizing.h). Every CHECK_MS it looks
+ * at the last minute of scenario results across all processes, the second
+ * still filling included (a pool's children report every 100 ms in sizing
+ * mode), so it stops within a worker of the limit; the load steps of the
+ * capacity table are every tenth of the ramp (or 5 s). */
 #include "molotov/sizing.h"
 #include "molotov/common.h"
 #include "molotov/console.h"
@@ -40,11 +42,14 @@ static void record_step(mt_sizing *z)
     begin_step(z);
 }
 
-static void over(mt_sizing *z, mt_sizing_end why)
+#define CHECK_MS 100
+
+static void over(mt_sizing *z, mt_sizing_end why, mt_window minute)
 {
     record_step(z); /* the step in which it ended */
     z->end = why;
-    z->workers = mt_runner_active_workers(z->runner);
+    z->minute = minute;
+    z->workers = mt_runner_active_workers(z->runner); /* running when it was passed */
     mt_runner_set_stop_reason(z->runner, MT_STOP_SIZING);
     mt_runner_stop(z->runner);
     uv_timer_stop(&z->timer);
@@ -55,8 +60,7 @@ static void on_second(uv_timer_t *t)
     mt_sizing *z = t->data;
     mt_runner *r = z->runner;
     int64_t now = mt_wall_s();
-    /* the current second is still filling: the window is the minute before it */
-    mt_window w = mt_stats_window(&r->stats, now - MT_SIZING_WINDOW_S, now);
+    mt_window w = mt_stats_window(&r->stats, now - MT_SIZING_WINDOW_S + 1, now + 1);
     uint64_t results = w.successes + w.failures;
     int active = mt_runner_active_workers(r);
     if (active > z->workers) z->workers = active;
@@ -64,11 +68,12 @@ static void on_second(uv_timer_t *t)
     if (mt_now_s() - z->step_started >= z->step_s) record_step(z);
     const mt_options *o = r->opt;
     if (results >= MT_SIZING_MIN_RESULTS && z->error_pct > o->sizing_tolerance) {
-        over(z, MT_SIZING_ERRORS);
+        over(z, MT_SIZING_ERRORS, w);
     } else if (o->sizing_p99 > 0 && z->nsteps &&
                (double)z->steps[z->nsteps - 1].p99_us / 1e3 > o->sizing_p99) {
-        over(z, MT_SIZING_P99);
+        over(z, MT_SIZING_P99, w);
     }
+    z->minute = w;
 }
 
 void mt_sizing_start(mt_sizing *z, mt_runner *r)
@@ -81,7 +86,7 @@ void mt_sizing_start(mt_sizing *z, mt_runner *r)
     begin_step(z);
     uv_timer_init(r->loop, &z->timer);
     z->timer.data = z;
-    uv_timer_start(&z->timer, on_second, 1000, 1000);
+    uv_timer_start(&z->timer, on_second, CHECK_MS, CHECK_MS);
 }
 
 void mt_sizing_finish(mt_sizing *z)
@@ -92,9 +97,14 @@ void mt_sizing_finish(mt_sizing *z)
 
 void mt_sizing_print(const mt_sizing *z, FILE *out)
 {
-    if (z->end == MT_SIZING_ERRORS)
-        fprintf(out, "Sizing is over! Error ratio %.2f%% obtained with %d workers.\n", z->error_pct,
-                z->workers);
+    const mt_stats *s = &z->runner->stats;
+    if (z->end == MT_SIZING_ERRORS) /* Molotov's own text, line for line */
+        fprintf(out,
+                "\nSizing is over!\n\nError Ratio %.2f %% obtained with %d workers.\n\n"
+                "OVERALL: SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n"
+                "LAST MINUTE: SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n\n",
+                z->error_pct, z->workers, s->successes, s->failures, z->minute.successes,
+                z->minute.failures);
     else if (z->end == MT_SIZING_P99)
         fprintf(out, "Sizing is over! p99 above %.0f ms with %d workers (error ratio %.2f%%).\n",
                 z->runner->opt->sizing_p99, z->workers, z->error_pct);

@@ -35,6 +35,7 @@ typedef struct {
     int nsteps;
     mt_sizing_end end;
     double error_pct; /* at the end (or the last evaluation) */
+    mt_window minute; /* the last minute's results then */
     int workers;      /* running when it ended, or the most reached */
 } mt_sizing;
 

@@ -38,14 +38,15 @@ class Sizing(unittest.TestCase):
                                        "--json", report], scenario_text=LIMITED,
                                       env={"TARGET": srv.url, "K": "16"}, timeout=90)
         self.assertEqual(res.rc, 0, res)
-        m = re.search(r"Sizing is over! Error ratio ([\d.]+)% obtained with (\d+) workers\.",
-                      res.stdout)
+        # Molotov's own text, line for line
+        m = re.search(r"\nSizing is over!\n\nError Ratio ([\d.]+) % obtained with (\d+) workers\."
+                      r"\n\nOVERALL: SUCCESSES: (\d+) \| FAILURES: (\d+)\n"
+                      r"LAST MINUTE: SUCCESSES: (\d+) \| FAILURES: (\d+)\n", res.stdout)
         self.assertIsNotNone(m, res)
         self.assertGreater(float(m.group(1)), 5.0)
         workers = int(m.group(2))
         self.assertGreaterEqual(workers, 16, res)  # capacity 16: errors start at 17
-        # within a few workers of it (the error window may close a second late)
-        self.assertLessEqual(workers, 22, res)
+        self.assertLessEqual(workers, 19, res)     # checked as results arrive
         self.assertLess(res.duration, 15, res)     # well before the 60 s
         self.assertRegex(res.stdout, r"Capacity\s+workers\s+requests/s\s+errors\s+p99")
         rep = load(report)
@@ -54,6 +55,19 @@ class Sizing(unittest.TestCase):
         self.assertGreaterEqual(len(z["steps"]), 3)  # a row every 2 s for about 8 s
         self.assertEqual(z["steps"][0]["error_pct"], 0)
         self.assertTrue(all(a["workers"] <= b["workers"] for a, b in zip(z["steps"], z["steps"][1:])))
+
+    def test_sizing_is_accurate_to_a_worker(self):
+        # the case: capacity 10, a ramp of 5 workers a second, in a pool too
+        for extra in ([], ["-p", "2"]):
+            with harness.MolotovServe() as srv:
+                res = harness.run_molotov(["--sizing", "-w", "50", "--ramp-up", "10", "-d", "30",
+                                           *extra], scenario_text=LIMITED.replace("/100", "/50"),
+                                          env={"TARGET": srv.url, "K": "10"}, timeout=60)
+            self.assertEqual(res.rc, 0, res)
+            m = re.search(r"Error Ratio [\d.]+ % obtained with (\d+) workers\.", res.stdout)
+            self.assertIsNotNone(m, res)
+            self.assertGreaterEqual(int(m.group(1)), 10, (extra, res))
+            self.assertLessEqual(int(m.group(1)), 12, (extra, res))
 
     def test_tolerance_never_passed_says_so(self):
         with harness.MolotovServe() as srv:
