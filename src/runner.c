@@ -22,7 +22,8 @@ enum phase {
     PH_SETUP_SESSION,
     PH_SCENARIO,
     PH_PAUSE,
-    PH_IDLE, /* --rate: waiting for a start */
+    PH_AFTER, /* its run ended; its scenario_success/failure listeners run */
+    PH_IDLE,  /* --rate: waiting for a start */
     PH_TEARDOWN_SESSION,
     PH_TEARDOWN,
     PH_DONE,
@@ -118,6 +119,7 @@ static mt_worker *worker_new(mt_runner *r, int id)
     w->runner = r;
     w->session_ref = LUA_NOREF;
     w->co_ref = LUA_NOREF;
+    w->lco_ref = LUA_NOREF;
     new_coroutine(w);
     if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt)) {
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
@@ -404,10 +406,102 @@ static int pick(mt_worker *w)
     return pick_weighted(s);
 }
 
-static void emit_scenario(mt_worker *w, const char *event, const char *exception)
+/* ---- listeners, in a coroutine of the worker's own (they may wait) ---- */
+
+static void report_listener(const char *event, lua_State *L)
+{
+    static int reported;
+    if (reported++ < 20)
+        fprintf(stderr, "molotov: event listener failed on %s: %s\n", event,
+                luaL_tolstring(L, -1, NULL));
+    lua_pop(L, 1);
+}
+
+/* Calls every listener with (event, info) = the two arguments; one that
+ * waits suspends this coroutine, and the loop goes on from the next. */
+static int listeners_k(lua_State *L, int status, lua_KContext next)
+{
+    mt_script *s = lua_touserdata(L, lua_upvalueindex(1));
+    if (status != LUA_OK && status != LUA_YIELD) report_listener(lua_tostring(L, 1), L);
+    while (next < s->nlisteners) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->listeners[next++]);
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, 2);
+        if (lua_pcallk(L, 2, 0, 0, next, listeners_k) != LUA_OK)
+            report_listener(lua_tostring(L, 1), L);
+    }
+    return 0;
+}
+
+static int listeners(lua_State *L)
+{
+    return listeners_k(L, LUA_OK, 0);
+}
+
+static void listeners_done(mt_worker *w)
+{
+    luaL_unref(w->runner->script->L, LUA_REGISTRYINDEX, w->lco_ref);
+    w->lco = NULL;
+    w->lco_ref = LUA_NOREF;
+    void (*then)(mt_worker *) = w->after_listeners;
+    w->after_listeners = NULL;
+    if (then) then(w);
+}
+
+/* Resumes the listeners' coroutine; true while they wait. */
+static bool resume_listeners(mt_worker *w, int nargs)
+{
+    int nres = 0;
+    int st = lua_resume(w->lco, w->runner->script->L, nargs, &nres);
+    if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return true;
+    if (st == LUA_YIELD) {
+        lua_pushliteral(w->lco, "coroutine.yield() cannot suspend a listener");
+        report_listener("an event", w->lco);
+    } else if (st != LUA_OK) {
+        report_listener("an event", w->lco);
+    }
+    listeners_done(w);
+    return false;
+}
+
+/* Scenario events: the info on the worker's coroutine, then the listeners,
+ * then `then` (at once without listeners). */
+static void emit_scenario(mt_worker *w, const char *event, const char *exception,
+                          void (*then)(mt_worker *));
+
+/* Runs the listeners for event, info on top of `from` (moved); then(w)
+ * once they are done. Inside a listener, nothing fires events. */
+static void emit_then(mt_worker *w, lua_State *from, const char *event, void (*then)(mt_worker *))
 {
     mt_script *s = w->runner->script;
-    if (!s->nlisteners) return;
+    if (!s->nlisteners || w->lco) {
+        lua_pop(from, 1);
+        then(w);
+        return;
+    }
+    lua_State *L = s->L;
+    w->lco = lua_newthread(L);
+    *(mt_worker **)lua_getextraspace(w->lco) = w;
+    w->lco_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    w->after_listeners = then;
+    lua_pushlightuserdata(w->lco, s);
+    lua_pushcclosure(w->lco, listeners, 1);
+    lua_pushstring(w->lco, event);
+    lua_xmove(from, w->lco, 1);
+    resume_listeners(w, 2);
+}
+
+static void cancel_listeners(mt_worker *w)
+{
+    if (!w->lco) return;
+    w->after_listeners = NULL;
+    listeners_done(w);
+}
+
+/* The info table of a scenario event, on top of the worker's coroutine. */
+static void push_scenario_info(mt_worker *w, const char *exception)
+{
+    mt_script *s = w->runner->script;
     lua_State *co = w->co;
     lua_createtable(co, 0, 3);
     lua_rawgeti(co, LUA_REGISTRYINDEX, s->scenarios[w->scenario].info_ref);
@@ -418,10 +512,36 @@ static void emit_scenario(mt_worker *w, const char *event, const char *exception
         lua_pushstring(co, exception);
         lua_setfield(co, -2, "exception");
     }
-    lua_enter(w);
-    mt_script_emit(s, co, event, -1);
-    lua_leave(w);
-    lua_pop(co, 1);
+}
+
+static void emit_scenario(mt_worker *w, const char *event, const char *exception,
+                          void (*then)(mt_worker *))
+{
+    if (!w->runner->script->nlisteners) {
+        then(w);
+        return;
+    }
+    push_scenario_info(w, exception);
+    emit_then(w, w->co, event, then);
+}
+
+static void resume_main(mt_worker *w)
+{
+    w->wait = MT_WAIT_NONE;
+    resume(w, 0);
+}
+
+int mt_worker_emit(lua_State *L, mt_worker *w, const char *event, lua_KFunction k, lua_KContext ctx)
+{
+    emit_then(w, L, event, NULL);
+    if (!w->lco) return k(L, LUA_OK, ctx); /* they did not wait */
+    w->after_listeners = resume_main;      /* their wait (HTTP, sleep) is the worker's meanwhile */
+    return lua_yieldk(L, 0, ctx, k);
+}
+
+static void start_run(mt_worker *w)
+{
+    resume(w, 1); /* the scenario and its session are on the coroutine */
 }
 
 static void on_rate(uv_timer_t *t);
@@ -462,10 +582,9 @@ static void next_scenario(mt_worker *w)
     w->reached_network = false;
     mt_stats_scenario_start(&w->runner->stats, i);
     w->scenario_t0 = r->rate > 0 ? w->intended_ns : mt_now_ns(); /* no coordinated omission */
-    emit_scenario(w, "scenario_start", NULL);
     lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
     lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
-    resume(w, 1);
+    emit_scenario(w, "scenario_start", NULL, start_run);
 }
 
 static void on_pause_over(uv_timer_t *t)
@@ -484,6 +603,12 @@ static void pause_then_next(mt_worker *w, double delay)
     }
 }
 
+static void after_success(mt_worker *w)
+{
+    mt_runner *r = w->runner;
+    pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
+}
+
 static void scenario_succeeded(mt_worker *w)
 {
     mt_runner *r = w->runner;
@@ -491,8 +616,8 @@ static void scenario_succeeded(mt_worker *w)
                           mt_wall_s());
     w->instant_failures = 0;
     r->runaway_n = 0;
-    emit_scenario(w, "scenario_success", NULL);
-    pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
+    w->phase = PH_AFTER;
+    emit_scenario(w, "scenario_success", NULL, after_success);
 }
 
 /* Runaway failures: a run that failed at once (within INSTANT_S) before
@@ -511,7 +636,8 @@ static bool all_streaking(const mt_runner *r)
 {
     for (int i = 0; i < r->nworkers; i++) {
         const mt_worker *x = r->workers[i];
-        if ((x->phase == PH_SCENARIO || x->phase == PH_PAUSE) && !x->instant_failures) return false;
+        bool active = x->phase == PH_SCENARIO || x->phase == PH_PAUSE || x->phase == PH_AFTER;
+        if (active && !x->instant_failures) return false;
     }
     return true;
 }
@@ -551,6 +677,20 @@ static double runaway(mt_worker *w, const char *msg, double took)
     return ldexp(0.001, k) < 1.0 ? ldexp(0.001, k) : 1.0;
 }
 
+static void after_failure(mt_worker *w)
+{
+    mt_runner *r = w->runner;
+    const char *msg = w->fail_msg;
+    if (r->opt->exception) fatal(r, MT_STOP_FIRST_FAILURE, msg);
+    if (r->opt->abort_after && !r->is_child && r->stats.failures >= (uint64_t)r->opt->abort_after) {
+        char why[64];
+        snprintf(why, sizeof(why), "%ld failures reached (--abort-after)", r->opt->abort_after);
+        fatal(r, MT_STOP_FAIL_REACHED, why);
+    }
+    double backoff = runaway(w, msg, w->fail_took);
+    pause_then_next(w, r->opt->delay + backoff);
+}
+
 static void scenario_failed(mt_worker *w, const char *msg)
 {
     mt_runner *r = w->runner;
@@ -558,15 +698,10 @@ static void scenario_failed(mt_worker *w, const char *msg)
     mt_stats_scenario_end(&r->stats, w->scenario, false, took_us, mt_wall_s());
     mt_stats_add_message(&r->stats, msg, 1);
     mt_stats_add_scenario_message(&r->stats, w->scenario, msg, 1);
-    emit_scenario(w, "scenario_failure", msg);
-    if (r->opt->exception) fatal(r, MT_STOP_FIRST_FAILURE, msg);
-    if (r->opt->abort_after && !r->is_child && r->stats.failures >= (uint64_t)r->opt->abort_after) {
-        char why[64];
-        snprintf(why, sizeof(why), "%ld failures reached (--abort-after)", r->opt->abort_after);
-        fatal(r, MT_STOP_FAIL_REACHED, why);
-    }
-    double backoff = runaway(w, msg, (double)took_us / 1e6);
-    pause_then_next(w, r->opt->delay + backoff);
+    snprintf(w->fail_msg, sizeof w->fail_msg, "%s", msg);
+    w->fail_took = (double)took_us / 1e6;
+    w->phase = PH_AFTER;
+    emit_scenario(w, "scenario_failure", msg, after_failure);
 }
 
 static void global_setup_over(mt_worker *w, const char *err)
@@ -631,8 +766,14 @@ static void failed(mt_worker *w, const char *msg)
 }
 
 /* nargs < 0: the phase's result is already on the stack (no fixture ran). */
+static bool resume_listeners(mt_worker *w, int nargs);
+
 static void resume(mt_worker *w, int nargs)
 {
+    if (w->lco) { /* its listeners were waiting */
+        resume_listeners(w, nargs);
+        return;
+    }
     int nres = 0, st = LUA_OK;
     lua_enter(w);
     if (nargs >= 0) st = lua_resume(w->co, w->runner->script->L, nargs, &nres);
@@ -933,6 +1074,8 @@ void mt_runner_stop(mt_runner *r)
     }
 }
 
+static void cancel_listeners(mt_worker *w);
+
 static void abort_worker(mt_runner *r, mt_worker *w)
 {
     if (w->wait == MT_WAIT_OTHER && w->cancel_wait) w->cancel_wait(w);
@@ -942,6 +1085,12 @@ static void abort_worker(mt_runner *r, mt_worker *w)
     w->busy = NULL;
     w->wait = MT_WAIT_NONE;
     uv_timer_stop(&w->timer);
+    cancel_listeners(w);
+    if (w->req_unsent) { /* built, waiting on its sending_request listeners */
+        curl_slist_free_all(w->pending.req.headers);
+        curl_mime_free(w->pending.req.mime);
+        w->req_unsent = false;
+    }
     if (lua_status(w->co) != LUA_OK || lua_gettop(w->co)) lua_resetthread(w->co);
 }
 
@@ -974,7 +1123,7 @@ int mt_runner_active_workers(const mt_runner *r)
     int n = r->remote_workers;
     for (int i = 0; i < r->nworkers; i++) {
         int ph = r->workers[i]->phase;
-        if (ph == PH_SCENARIO || ph == PH_PAUSE || ph == PH_SETUP_SESSION) n++;
+        if (ph == PH_SCENARIO || ph == PH_PAUSE || ph == PH_AFTER || ph == PH_SETUP_SESSION) n++;
     }
     return n;
 }

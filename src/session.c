@@ -375,9 +375,10 @@ static void build(lua_State *L, req_ctx *c, const char *method, const char *url,
     if (c->files) r->mime = mt_multipart_build(L, c->h->xfer.easy, c->files, c->form);
 }
 
+/* The sending_request info table, pushed: session, request. */
 static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req *r)
 {
-    mt_script *s = w->runner->script;
+    (void)w;
     lua_createtable(L, 0, 2);
     int info = lua_gettop(L);
     if (self) {
@@ -404,7 +405,6 @@ static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req
         lua_pushnil(L);
     lua_setfield(L, -2, "body");
     lua_setfield(L, info, "request");
-    mt_script_emit(s, L, "sending_request", info);
 }
 
 /* Whether an answer with `code` failed: not one `expect` listed, or >= 400. */
@@ -502,6 +502,14 @@ static bool follow_next(lua_State *L, mt_worker *w, mt_http *h, long code)
     return true;
 }
 
+/* After the response_received listeners: the response (at ctx) again. */
+static int give_response(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)status;
+    lua_pushvalue(L, (int)ctx);
+    return 1;
+}
+
 static int finish(lua_State *L, int status, lua_KContext info)
 {
     (void)status;
@@ -534,10 +542,11 @@ static int finish(lua_State *L, int status, lua_KContext info)
         lua_pushvalue(L, w->history_idx);
         mt_response_set_history(L, -2);
     }
-    if (info) {
+    if (info && !w->lco) {
         lua_pushvalue(L, -1);
         lua_setfield(L, (int)info, "response");
-        mt_script_emit(w->runner->script, L, "response_received", (int)info);
+        lua_pushvalue(L, (int)info);
+        return mt_worker_emit(L, w, "response_received", give_response, lua_gettop(L) - 1);
     }
     return 1;
 }
@@ -564,6 +573,72 @@ static void set_label(mt_worker *w, const char *name, const char *method, const 
     mt_http_url_path(url, end, 200);
 }
 
+/* Sends the request the worker holds (w->req on w->slot), then waits for it. */
+static int send_request(lua_State *L, int status, lua_KContext info)
+{
+    (void)status;
+    mt_worker *w = mt_worker_of(L);
+    mt_http *h = w->slot;
+    w->req_t0 = w->first_t0 = mt_now_ns();
+    w->hops = 0;
+    w->history_idx = 0;
+    if (mt_http_send(h, w->runner->engine, &w->req))
+        luaL_error(L, "libcurl refused %s %s", w->req.method, w->req.url);
+    w->req_method = w->req.method;
+    w->req_url = w->req.url;
+    w->busy = h;
+    w->wait = MT_WAIT_HTTP;
+    return lua_yieldk(L, 0, info, finish);
+}
+
+/* After the sending_request listeners (which may have made requests of
+ * their own): the request they were told about, back, and sent. */
+static int send_pending(lua_State *L, int status, lua_KContext info)
+{
+    mt_worker *w = mt_worker_of(L);
+    mt_reqstate *p = &w->pending;
+    w->req = p->req;
+    w->slot = p->slot;
+    memcpy(w->label, p->label, sizeof w->label);
+    memcpy(w->origin, p->origin, sizeof w->origin);
+    w->named = p->named;
+    w->follow = p->follow;
+    w->max_redirects = p->max_redirects;
+    w->nexpect = p->nexpect;
+    memcpy(w->expect, p->expect, sizeof w->expect);
+    w->req_unsent = false;
+    return send_request(L, status, info);
+}
+
+/* Before the sending_request listeners: the request's state kept, and its
+ * strings that live in the slot's scratch buffers (which a listener's own
+ * request on that slot reuses) copied onto the coroutine's stack. */
+static void keep_pending(lua_State *L, mt_worker *w)
+{
+    mt_http_req *r = &w->req;
+    lua_pushstring(L, r->url);
+    r->url = lua_tostring(L, -1);
+    if (r->has_body) {
+        lua_pushlstring(L, r->body, r->body_len);
+        r->body = lua_tostring(L, -1);
+    }
+    if (r->cookie) {
+        lua_pushstring(L, r->cookie);
+        r->cookie = lua_tostring(L, -1);
+    }
+    mt_reqstate *p = &w->pending;
+    p->req = *r;
+    p->slot = w->slot;
+    memcpy(p->label, w->label, sizeof p->label);
+    memcpy(p->origin, w->origin, sizeof p->origin);
+    p->named = w->named;
+    p->follow = w->follow;
+    p->max_redirects = w->max_redirects;
+    p->nexpect = w->nexpect;
+    memcpy(p->expect, w->expect, sizeof p->expect);
+    w->req_unsent = true;
+}
+
 static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, int url_idx,
                    req_ctx *c, int self)
 {
@@ -574,24 +649,17 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
     c->h = h;
     c->opt = w->runner->opt;
     build(L, c, method, url, &r);
-    int info = 0;
-    if (w->runner->script->nlisteners) {
-        emit_request(L, w, self, &r);
-        info = lua_gettop(L);
-    }
-    w->req_t0 = w->first_t0 = mt_now_ns();
     w->req = r;
-    w->hops = 0;
-    w->history_idx = 0;
-    if (mt_http_send(h, w->runner->engine, &r)) luaL_error(L, "libcurl refused %s %s", method, url);
-    w->req_method = method;
-    w->req_url = r.url;
+    w->slot = h;
     set_label(w, c->label, method, r.url);
     w->named = c->label != NULL;
     mt_http_url_origin(r.url, w->origin, sizeof(w->origin));
-    w->busy = h;
-    w->wait = MT_WAIT_HTTP;
-    return lua_yieldk(L, 0, (lua_KContext)info, finish);
+    if (!w->runner->script->nlisteners || w->lco) return send_request(L, LUA_OK, 0);
+    emit_request(L, w, self, &r);
+    int info = lua_gettop(L);
+    keep_pending(L, w);
+    lua_pushvalue(L, info);
+    return mt_worker_emit(L, w, "sending_request", send_pending, (lua_KContext)info);
 }
 
 static const char *upper_method(lua_State *L, int idx)

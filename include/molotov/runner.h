@@ -36,6 +36,17 @@ typedef enum {
 
 const char *mt_stop_reason_name(mt_stop_reason r);
 
+/* What a request in flight keeps besides its mt_http_req: saved while its
+ * sending_request listeners run (their own requests use the live copy). */
+typedef struct {
+    mt_http_req req;
+    mt_http *slot;
+    char label[256], origin[200];
+    bool named, follow;
+    short expect[MT_MAX_EXPECT];
+    int nexpect, max_redirects;
+} mt_reqstate;
+
 typedef struct mt_worker {
     int id; /* unique across the run; -1 for the fixture worker */
     mt_runner *runner;
@@ -64,11 +75,19 @@ typedef struct mt_worker {
     int nexpect;
     bool reached_network; /* the scenario run has sent a request (runaway check) */
     mt_http_req req;      /* the request in flight, as its next redirect hop would send it */
+    mt_http *slot;        /* the slot it goes on */
     bool follow;          /* follow its redirects */
     int max_redirects, hops;
-    int history_idx;      /* its resp.history on the coroutine's stack, or 0 */
-    uint64_t first_t0;    /* when its first hop was sent (monotonic ns) */
-    double deadline_at;   /* --ramp-up: its own end (-d after its start), or 0 */
+    int history_idx;    /* its resp.history on the coroutine's stack, or 0 */
+    uint64_t first_t0;  /* when its first hop was sent (monotonic ns) */
+    double deadline_at; /* --ramp-up: its own end (-d after its start), or 0 */
+    lua_State *lco;     /* the listeners' coroutine while they run (they may wait) */
+    int lco_ref;
+    void (*after_listeners)(struct mt_worker *w); /* what the worker does once they are done */
+    bool req_unsent;      /* pending is built, its listeners run, not yet sent */
+    mt_reqstate pending;  /* that request */
+    char fail_msg[1024];  /* the failure a scenario_failure listener is told about */
+    double fail_took;     /* how long that run took, s */
     int instant_failures; /* scenario runs in a row that failed before sending one */
     bool setup_ok;
     bool queued;
@@ -182,6 +201,14 @@ mt_worker *mt_worker_of(lua_State *L);
 /* Resumes a worker that waited (MT_WAIT_OTHER) on something of another
  * module's; from the loop, never from inside a curl callback. */
 void mt_worker_wake(mt_worker *w);
+
+/* From a C function of the worker's coroutine L: runs the listeners of
+ * `event` with the info table on top of L (popped) in a coroutine of the
+ * worker's own, so they may sleep and make requests (which fire no events
+ * themselves). Returns k(L, LUA_OK, ctx) when they are done at once, else
+ * suspends L until they are, then continues with k. */
+int mt_worker_emit(lua_State *L, mt_worker *w, const char *event, lua_KFunction k,
+                   lua_KContext ctx);
 
 /* Yield points used by the Lua API (session.c): suspend the running worker
  * until its HTTP transfer ends or its sleep is over. */
