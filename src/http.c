@@ -437,7 +437,7 @@ bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now)
     size_t pn = strlen(c->path);
     bool in_path = strncmp(path, c->path, pn) == 0 &&
                    (pn == 0 || c->path[pn - 1] == '/' || path[pn] == '\0' || path[pn] == '/');
-    bool https = strncasecmp(url, "https:", 6) == 0;
+    bool https = strncasecmp(url, "https:", 6) == 0 || strncasecmp(url, "wss:", 4) == 0;
     return domain && in_path && (!c->secure || https) && (c->expires == 0 || c->expires > now);
 }
 

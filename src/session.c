@@ -159,6 +159,23 @@ static struct curl_slist *append_header(lua_State *L, struct curl_slist *l, int 
     return n;
 }
 
+/* The checks append_header makes, on a whole table, before anything is
+ * allocated (a Lua error then leaks nothing). */
+static void check_headers(lua_State *L, int t)
+{
+    if (!t) return;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        const char *name = key_text(L, -2, "a header name");
+        if (!(lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+            const char *value = text(L, -1, "a header value");
+            if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n: "))
+                luaL_error(L, "header '%s' contains a line break or a bad name", name);
+        }
+        lua_pop(L, 1);
+    }
+}
+
 /* Session headers not overridden by the request's, then the request's. */
 static struct curl_slist *build_headers(lua_State *L, int sh, int rh, struct curl_slist *l)
 {
@@ -362,6 +379,8 @@ static void build(lua_State *L, req_ctx *c, const char *method, const char *url,
     set_auth(L, c, r);
     set_cookies(L, c, r);
     if (opt(L, c->o, c->d, "name") != LUA_TNIL) c->label = text(L, -1, "name");
+    check_headers(L, c->sh);
+    check_headers(L, c->rh);
     struct curl_slist *l = NULL;
     if (ctype && !has_key_ci(L, c->sh, "content-type") && !has_key_ci(L, c->rh, "content-type")) {
         mt_buf line;
@@ -416,8 +435,18 @@ static bool status_failed(const mt_worker *w, long code)
     return true;
 }
 
+/* Whether the answer on h is a redirect the request will follow. */
+static bool will_follow(const mt_worker *w, mt_http *h, long code)
+{
+    char *loc = NULL;
+    if (!w->follow || !mt_http_is_redirect(code) || w->hops >= w->max_redirects) return false;
+    curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &loc);
+    return loc != NULL;
+}
+
 /* Counts the request that ended on h: in the run's statistics, or apart
- * for global_setup/global_teardown's. Returns its status. */
+ * for global_setup/global_teardown's. A hop that is followed is never a
+ * failed request: `expect` judges the final answer. Returns its status. */
 static long record(mt_worker *w, mt_http *h, const char *kind, uint64_t *us_out)
 {
     long code = 0;
@@ -432,7 +461,8 @@ static long record(mt_worker *w, mt_http *h, const char *kind, uint64_t *us_out)
                         .named = w->named,
                         .status = kind ? 0 : code,
                         .error_kind = kind,
-                        .failed = kind != NULL || status_failed(w, code),
+                        .failed =
+                            kind != NULL || (status_failed(w, code) && !will_follow(w, h, code)),
                         .latency_us = (uint64_t)us,
                         .t = mt_wall_s()};
     mt_stats_request(w->id < 0 ? &r->fixture_stats : &r->stats, &q);
@@ -864,10 +894,13 @@ static mt_http *session_slot(lua_State *L, int idx)
     return &s->w->http;
 }
 
-/* Pushes the session's headers and defaults (nil when it has none). */
-static void session_options(lua_State *L, int idx)
+/* For ws_connect: the session's seed cookies put in the jar for url, then
+ * its headers and defaults pushed (nil when it has none). */
+static void session_options(lua_State *L, int idx, const char *url)
 {
     session *s = luaL_checkudata(L, idx, SESSION_MT);
+    if (s->w != mt_worker_of(L)) luaL_error(L, "this session belongs to worker %d", s->w->id);
+    seed_for_host(L, s, url);
     lua_getiuservalue(L, idx, UV_HEADERS);
     if (s->has_defaults)
         lua_getiuservalue(L, idx, UV_DEFAULTS);

@@ -57,7 +57,7 @@ typedef struct mt_ws {
 } mt_ws;
 
 static mt_http *(*session_slot)(lua_State *L, int idx);
-static void (*session_options)(lua_State *L, int idx);
+static void (*session_options)(lua_State *L, int idx, const char *url);
 
 /* ---- life cycle ---- */
 
@@ -102,14 +102,14 @@ static void shut(mt_ws *ws)
     ws->state = ST_DONE;
     if (ws->ctx) wslay_event_context_free(ws->ctx);
     ws->ctx = NULL;
-    mt_engine_xfer_free(ws->runner->engine, &ws->xfer);
-    unlink_ws(ws);
-    if (ws->poll_on) {
+    if (ws->poll_on) { /* before libcurl closes the descriptor */
         uv_poll_stop(&ws->poll);
         uv_close((uv_handle_t *)&ws->poll, on_closed);
     } else {
         ws->handles--;
     }
+    mt_engine_xfer_free(ws->runner->engine, &ws->xfer);
+    unlink_ws(ws);
     uv_timer_stop(&ws->timer);
     uv_close((uv_handle_t *)&ws->timer, on_closed);
 }
@@ -145,7 +145,7 @@ static void fail(mt_ws *ws, const char *kind)
 static void cancel_wait(mt_worker *w)
 {
     mt_ws *ws = w->waiting_on;
-    if (!ws) return;
+    if (!ws || ws->w != w) return;
     ws->waiting = WAIT_NONE;
     ws->w = NULL;
     uv_timer_stop(&ws->timer);
@@ -184,6 +184,9 @@ static void on_timeout(uv_timer_t *t)
 static int wait_on(lua_State *L, mt_ws *ws, int what, long timeout_ms, lua_KFunction k)
 {
     mt_worker *w = mt_worker_of(L);
+    if (ws->w && ws->w != w)
+        return luaL_error(L, "%s is waited on by worker %d: one worker at a time", ws->url,
+                          ws->w->id);
     ws->w = w;
     ws->waiting = what;
     w->wait = MT_WAIT_OTHER;
@@ -284,13 +287,14 @@ static void watch(mt_ws *ws)
     uv_poll_start(&ws->poll, ev, on_poll);
 }
 
-static void record_handshake(mt_ws *ws, long status, bool failed)
+static void record_handshake(mt_ws *ws, long status, const char *kind)
 {
     mt_request_rec q = {.label = ws->label,
                         .origin = ws->origin,
                         .named = ws->named,
                         .status = status,
-                        .failed = failed,
+                        .error_kind = status ? NULL : kind, /* no answer: a transport error */
+                        .failed = kind != NULL,
                         .latency_us = (mt_now_ns() - ws->t0) / 1000,
                         .t = mt_wall_s()};
     mt_stats_request(&ws->runner->stats, &q);
@@ -303,7 +307,7 @@ static void open_frames(mt_ws *ws, size_t header_len)
     wslay_event_context_client_init(&ws->ctx, &cb, ws);
     ws->in_off = header_len; /* what followed the answer is the first frames */
     ws->state = ST_OPEN;
-    record_handshake(ws, 101, false);
+    record_handshake(ws, 101, NULL);
     wake(ws);
 }
 
@@ -335,7 +339,7 @@ static void handshake(mt_ws *ws)
     const char *kind = got == 1 ? "empty response"
                        : status ? "upgrade refused"
                                 : "malformed response";
-    record_handshake(ws, status, true);
+    record_handshake(ws, status, kind);
     if (status && status != 101)
         snprintf(ws->err, sizeof ws->err, "upgrade refused: %s (status %ld)", ws->url, status);
     fail(ws, kind);
@@ -375,6 +379,7 @@ static void on_poll(uv_poll_t *h, int status, int events)
     (void)events;
     mt_ws *ws = h->data;
     if (status < 0) {
+        if (ws->state == ST_HANDSHAKE) record_handshake(ws, 0, "connection reset");
         fail(ws, "connection reset");
         shut(ws);
         return;
@@ -402,6 +407,7 @@ static void on_connected(mt_xfer *x)
     curl_socket_t fd = CURL_SOCKET_BAD;
     curl_easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &fd);
     if (fd == CURL_SOCKET_BAD || uv_poll_init_socket(ws->runner->loop, &ws->poll, fd) != 0) {
+        record_handshake(ws, 0, "connection reset");
         fail(ws, "connection reset");
         shut(ws);
         return;
@@ -542,6 +548,7 @@ static int l_close(lua_State *L)
     size_t n = 0;
     const char *reason = luaL_optlstring(L, 3, "", &n);
     luaL_argcheck(L, code >= 1000 && code < 5000, 2, "a close code from 1000 to 4999");
+    luaL_argcheck(L, n <= 123, 3, "a close reason of at most 123 bytes");
     if (ws->state != ST_OPEN) return 0;
     if (mt_worker_of(L) == NULL || !lua_isyieldable(L))
         return luaL_error(L, "WebSocket calls can only be made from a scenario or a fixture");
@@ -595,7 +602,36 @@ static const char *option(lua_State *L, int o, int d, const char *k)
     return NULL;
 }
 
-/* Header lines: the session's, then the request's over them. */
+/* Whether table t (0: none) has key name, compared case-insensitively. */
+static bool has_header(lua_State *L, int t, const char *name)
+{
+    bool found = false;
+    if (!t) return false;
+    lua_pushnil(L);
+    while (!found && lua_next(L, t)) {
+        found = lua_type(L, -2) == LUA_TSTRING && strcasecmp(lua_tostring(L, -2), name) == 0;
+        lua_pop(L, 1);
+    }
+    if (found) lua_pop(L, 1);
+    return found;
+}
+
+/* The handshake's own headers: the scenario's are not sent twice. */
+static bool reserved(const char *k)
+{
+    static const char *const names[] = {"host",
+                                        "upgrade",
+                                        "connection",
+                                        "sec-websocket-key",
+                                        "sec-websocket-version",
+                                        "sec-websocket-accept"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcasecmp(k, names[i]) == 0) return true;
+    return false;
+}
+
+/* Header lines: the session's not named by the request's (compared
+ * case-insensitively), then the request's; false sends nothing. */
 static void add_headers(lua_State *L, mt_buf *b, int sh, int rh)
 {
     for (int pass = 0; pass < 2; pass++) {
@@ -604,17 +640,29 @@ static void add_headers(lua_State *L, mt_buf *b, int sh, int rh)
         lua_pushnil(L);
         while (lua_next(L, t)) {
             const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-            bool overridden = false;
-            if (!pass && rh && k) {
-                lua_getfield(L, rh, k);
-                overridden = !lua_isnil(L, -1);
-                lua_pop(L, 1);
-            }
-            if (k && lua_isstring(L, -1) && !overridden && !strpbrk(k, "\r\n:") &&
+            bool skip = !k || reserved(k) || (!pass && has_header(L, rh, k));
+            if (!skip && lua_isstring(L, -1) && !strpbrk(k, "\r\n:") &&
                 !strpbrk(lua_tostring(L, -1), "\r\n"))
                 mt_buf_printf(b, "%s: %s\r\n", k, lua_tostring(L, -1));
             lua_pop(L, 1);
         }
+    }
+}
+
+static void check_options(lua_State *L, int o)
+{
+    static const char *const known[] = {"headers",    "timeout", "connect_timeout",
+                                        "auth",       "verify",  "proxy",
+                                        "proxy_auth", "name",    NULL};
+    if (!o) return;
+    lua_pushnil(L);
+    while (lua_next(L, o)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int i = 0;
+        while (k && known[i] && strcmp(known[i], k) != 0) i++;
+        if (!k || !known[i])
+            luaL_error(L, "unknown ws_connect option '%s'", luaL_tolstring(L, -1, NULL));
     }
 }
 
@@ -692,15 +740,30 @@ static void configure(mt_ws *ws, lua_State *L, int o, int d, const char *url)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)((t ? atof(t) : opt->connect_timeout) * 1000));
     bool verify = !opt->insecure;
-    if (o && lua_getfield(L, o, "verify") != LUA_TNIL) verify = lua_toboolean(L, -1);
+    if (o && lua_getfield(L, o, "verify") != LUA_TNIL)
+        verify = lua_toboolean(L, -1);
+    else if (d && lua_getfield(L, d, "verify") != LUA_TNIL)
+        verify = lua_toboolean(L, -1);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+    curl_easy_setopt(c, CURLOPT_PROXY_SSL_VERIFYPEER, verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_PROXY_SSL_VERIFYHOST, verify ? 2L : 0L);
     if (opt->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, opt->cacert);
     if (opt->cacert) curl_easy_setopt(c, CURLOPT_PROXY_CAINFO, opt->cacert);
     const char *proxy = option(L, o, d, "proxy");
     proxy = proxy ? proxy : opt->proxy ? opt->proxy : opt->trust_env ? NULL : "";
     curl_easy_setopt(c, CURLOPT_PROXY, proxy);
-    if (proxy && *proxy) curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L); /* CONNECT */
+    curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL,
+                     1L); /* any proxy, the environment's too: CONNECT */
+    int pa = 0;
+    if (o && lua_getfield(L, o, "proxy_auth") == LUA_TTABLE) pa = lua_gettop(L);
+    if (!pa && d && lua_getfield(L, d, "proxy_auth") == LUA_TTABLE) pa = lua_gettop(L);
+    if (pa) {
+        lua_rawgeti(L, pa, 1);
+        lua_rawgeti(L, pa, 2);
+        curl_easy_setopt(c, CURLOPT_PROXYUSERNAME, lua_tostring(L, -2));
+        curl_easy_setopt(c, CURLOPT_PROXYPASSWORD, lua_tostring(L, -1));
+    }
 }
 
 static mt_ws *ws_new(lua_State *L, mt_worker *w, const char *url, const char *name)
@@ -740,7 +803,8 @@ static int l_ws_connect(lua_State *L)
     int o = lua_istable(L, 3) ? 3 : 0;
     lua_settop(L, 3);
     luaL_checkstack(L, 20, "ws_connect");
-    session_options(L, 1); /* 4: session headers, 5: defaults */
+    check_options(L, o);
+    session_options(L, 1, url); /* 4: session headers, 5: defaults */
     int sh = lua_istable(L, 4) ? 4 : 0, d = lua_istable(L, 5) ? 5 : 0;
     int rh = o && lua_getfield(L, o, "headers") == LUA_TTABLE ? lua_gettop(L) : 0;
     const char *t = option(L, o, d, "timeout"), *name = option(L, o, d, "name");
@@ -748,7 +812,8 @@ static int l_ws_connect(lua_State *L)
     if (!(timeout > 0)) return luaL_error(L, "timeout must be a positive number of seconds");
     mt_buf extra;
     mt_buf_init(&extra);
-    add_auth(L, &extra, o, d);
+    if (!has_header(L, sh, "authorization") && !has_header(L, rh, "authorization"))
+        add_auth(L, &extra, o, d); /* an explicit Authorization header wins */
     add_headers(L, &extra, sh, rh);
     mt_buf cookie;
     mt_buf_init(&cookie);
@@ -779,7 +844,7 @@ static int l_ws_connect(lua_State *L)
 }
 
 void mt_ws_register(lua_State *L, mt_http *(*slot_of)(lua_State *L, int idx),
-                    void (*options_of)(lua_State *L, int idx))
+                    void (*options_of)(lua_State *L, int idx, const char *url))
 {
     session_slot = slot_of;
     session_options = options_of;

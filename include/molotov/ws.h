@@ -28,9 +28,10 @@ int mt_ws_handshake_parse(const char *buf, size_t len, const char *key, long *st
                           size_t *header_len);
 
 /* Adds ws_connect to the methods table on top of L; slot_of finds the
- * session's HTTP slot (its cookie jar) and options_of pushes the session's
- * headers and defaults tables (in that order) for the session at idx. */
+ * session's HTTP slot (its cookie jar) and options_of, for the session at
+ * idx and the URL, seeds the jar and pushes the session's headers and
+ * defaults tables (in that order). */
 void mt_ws_register(lua_State *L, mt_http *(*slot_of)(lua_State *L, int idx),
-                    void (*options_of)(lua_State *L, int idx));
+                    void (*options_of)(lua_State *L, int idx, const char *url));
 
 #endif

@@ -77,6 +77,12 @@ class Session(unittest.TestCase):
           eq(#r.history, 0, "no hops")
           local ok, err = pcall(s.get, s, T .. "/redirect/4", { max_redirects = 2 })
           assert(not ok and err:find("too many redirects: ", 1, true), err)
+          -- expect judges the final answer, not the hops followed on the way
+          r = s:get(T .. "/redirect/2", { expect = 200 })
+          eq(r.status, 200, "followed with expect")
+          -- a bad header raises before anything is built (nothing leaks)
+          ok, err = pcall(s.post, s, T .. "/post", { body = "x", headers = { ["X-Bad"] = {} } })
+          assert(not ok and err:find("a header value must be a string", 1, true), err)
         end)
         ''')
         with harness.Httpbin() as hb:  # its own: every line of its log is this test's
@@ -90,10 +96,12 @@ class Session(unittest.TestCase):
             # /redirect/4 with max_redirects = 2: its answer and two hops (/3, /2)
             self.assertEqual(hb.count(path="/relative-redirect/3"), 1)
             self.assertEqual(hb.count(path="/relative-redirect/2"), 2)  # /redirect/3's too
-            self.assertEqual(hb.count(path="/relative-redirect/1"), 1)  # only /redirect/3's
+            # /redirect/3's and /redirect/2's (with expect); /redirect/4 stopped before
+            self.assertEqual(hb.count(path="/relative-redirect/1"), 2)
         q = rep["requests"]
+        self.assertEqual(q["GET /redirect/2"]["errors"], 0)  # hops followed are not failures
         self.assertEqual(q["GET /redirect/3"]["status"], {"302": 1})
-        self.assertEqual(q["GET /relative-redirect/1"]["count"], 1)
+        self.assertEqual(q["GET /relative-redirect/1"]["count"], 2)
         self.assertEqual(q["GET /anything/a"]["count"], 1)  # the hop has its own label
         self.assertEqual(q["POST /anything/b"]["count"], 1)
 

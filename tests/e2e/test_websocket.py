@@ -141,6 +141,91 @@ class WebSockets(unittest.TestCase):
         self.assertEqual(q["x"]["errors_by_kind"], {"connection refused": 1})
         self.assertEqual(q["frag"]["messages_received"], 1)
 
+    def test_review_mends(self):
+        text = r'''
+        local U = os.getenv("WSU")
+        molotov.setup(function() return { headers = { ["X-Tok"] = "session" },
+                                          cookies = { seeded = "1" } } end)
+        molotov.scenario("m", 1, function(s)
+          s:set_cookie("sec", "2", { domain = "127.0.0.1", secure = true })
+          local ws = s:ws_connect(U .. "/echo", { headers = { ["x-tok"] = "request",
+                                                            Authorization = "Bearer t",
+                                                            Host = "evil" },
+                                                auth = { "u", "p" } })
+          ws:close()
+          local ok, err = pcall(s.ws_connect, s, U .. "/echo", { nope = 1 })
+          assert(not ok and err:find("unknown ws_connect option 'nope'", 1, true), err)
+          ok, err = pcall(ws.close, ws, 1000, string.rep("x", 124))
+          assert(not ok and err:find("at most 123 bytes", 1, true), err)
+        end)
+        '''
+        with harness.WsEcho() as srv:
+            res, rep = self.run_ws(srv, text)
+            h = srv.stats()["headers"]
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0), res)
+        self.assertEqual(h.get("x-tok") or h.get("X-Tok"), "request")  # once, the request's
+        self.assertNotIn("X-Tok", h) if "x-tok" in h else None
+        self.assertEqual(h.get("Authorization"), "Bearer t")  # the explicit header wins
+        self.assertEqual(h.get("Host"), f"127.0.0.1:{srv.port}")
+        self.assertEqual(h.get("Cookie"), "seeded=1")  # not the secure one over ws://
+
+    def test_handshakes_without_an_upgrade_are_recorded_by_kind(self):
+        import socket
+        import threading
+        srv = socket.socket()
+        srv.bind((harness.LOOPBACK, 0))
+        srv.listen(8)
+        port = srv.getsockname()[1]
+
+        def serve():  # first connection: closed at once; second: garbage
+            for answer in (b"", b"garbage\r\n\r\n"):
+                c, _ = srv.accept()
+                c.recv(4096)
+                if answer:
+                    c.sendall(answer)
+                c.close()
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        text = r'''
+        molotov.scenario("h", 1, function(s)
+          local U = "ws://127.0.0.1:" .. os.getenv("PORT")
+          local ok, err = pcall(s.ws_connect, s, U .. "/a")
+          assert(not ok and err:find("empty response: ws://", 1, true), err)
+          ok, err = pcall(s.ws_connect, s, U .. "/b")
+          assert(not ok and err:find("malformed response: ws://", 1, true), err)
+        end)
+        '''
+        out = os.path.join(self.tmp, "h.json")
+        res = harness.run_molotov(["-r", "1", "--json", out], scenario_text=text,
+                                  env={"PORT": str(port)})
+        t.join(10)
+        srv.close()
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0), res)
+        q = json.load(open(out))["requests"]
+        self.assertEqual(q["WS /a"]["errors_by_kind"], {"empty response": 1})
+        self.assertEqual(q["WS /b"]["errors_by_kind"], {"malformed response": 1})
+        self.assertEqual(q["WS /b"]["transport_errors"], 1)
+
+    def test_one_waiter_at_a_time(self):
+        text = r'''
+        local U = os.getenv("WSU")
+        molotov.scenario("share", 1, function(s)
+          if s.worker_id == 0 then
+            shared = s:ws_connect(U .. "/echo")
+            local ok, err = pcall(shared.receive, shared, 1)
+            assert(not ok and err:find("timeout", 1, true), err)
+          else
+            molotov.sleep(0.3)
+            local ok, err = pcall(shared.receive, shared, 1)
+            assert(not ok and err:find("waited on by worker 0", 1, true), err)
+          end
+        end)
+        '''
+        with harness.WsEcho() as srv:
+            res, _ = self.run_ws(srv, text, args=("-w", "2", "-r", "1"))
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (2, 0), res)
+        self.assertLess(res.duration, 10, res)
+
     @unittest.skipIf(harness.sanitized_build() or not shutil.which("valgrind"),
                      "valgrind with a plain build")
     def test_valgrind_clean(self):
