@@ -98,20 +98,25 @@ end)
         self.assertIn("worker 4 broke", res.stdout)
         self.assertEqual(self.web.wait_for_count(ok + failed), ok + failed)
 
-    def test_fail_threshold_counts_all_processes(self):
+    def test_abort_after_counts_all_processes(self):
         text = """
 local T = os.getenv("TARGET")
 molotov.scenario("bad", 1, function(s)
   assert(s:get(T .. "/status/500").status == 200, "server error")
 end)
 """
-        res = self.run_m(["-p", "3", "-w", "1", "-d", "30", "-f", "20", "--delay", "0.02"], text)
+        res = self.run_m(["-p", "3", "-w", "1", "-d", "30", "--abort-after", "20", "--delay",
+                          "0.02"], text)
         self.assertEqual(res.rc, 1, res)
         self.assertLess(res.duration, 8, res)
         ok, failed = harness.assert_summary_counts(res.stdout)
         self.assertGreaterEqual(failed, 20)
-        self.assertIn("20 failures reached (-f)", res.stdout)
+        self.assertIn("20 failures reached (--abort-after)", res.stdout)
         self.assertEqual(self.web.wait_for_count(failed), failed)
+        # -f: the failures of every process count, at the end
+        res = self.run_m(["-p", "3", "-w", "1", "-r", "4", "-f", "12"], text)
+        self.assertEqual(res.rc, 1, res)
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 12))
 
     def test_delay_and_ramp_up_apply_in_every_process(self):
         res = self.run_m(["-p", "2", "-w", "2", "-d", "2", "--delay", "0.5",
