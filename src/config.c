@@ -137,7 +137,20 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
     if (!strcmp(name, "threshold") || !strcmp(name, "thresholds"))
         return set_thresholds(o, where, v, err, errlen);
     if (!strcmp(name, "env")) return MT_OK; /* apply_tree exported it, ahead of the file's */
-    if (!strcmp(name, "requirements")) return MT_OK; /* Python packages: nothing for Lua */
+    if (!strcmp(name, "requirements") || !strcmp(name, "uvloop") || !strcmp(name, "debug"))
+        return MT_OK; /* Python's packages, event loop and asyncio debug: nothing for Lua */
+    if (!strcmp(name, "use-extension") && cJSON_IsArray(v)) { /* Molotov's list of modules */
+        const cJSON *x;
+        cJSON_ArrayForEach(x, v)
+        {
+            char why[512];
+            if (!cJSON_IsString(x))
+                return fail(err, errlen, MT_EINVAL, "%s.use_extension: expected strings", where);
+            if (mt_options_set(o, name, scenario_path(path, x->valuestring), why, sizeof why))
+                return fail(err, errlen, MT_EINVAL, "%s.use_extension: %s", where, why);
+        }
+        return MT_OK;
+    }
     if (!strcmp(name, "verbose") && cJSON_IsNumber(v)) {
         if (!(v->valuedouble >= 0 && v->valuedouble <= 2))
             return fail(err, errlen, MT_EINVAL, "%s.verbose: 0, 1 or 2", where);

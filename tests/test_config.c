@@ -135,6 +135,18 @@ static void test_the_default_test_and_env(void **state)
                  "          \"env\": {\"MT_CONFIG_WHO\": \"test\"}}}}}");
     assert_int_equal(PARSE0(&o), MT_OK);
     assert_int_equal(o.workers, 4); /* Molotov's default: the test named "test" */
+    mt_config_release();
+    char ext[128];
+    snprintf(ext, sizeof ext, "%s/ext.lua", dir);
+    FILE *f = fopen(ext, "w");
+    fclose(f);
+    write_config("{\"molotov\": {\"tests\": {\"test\": {\"use_extension\": [\"ext.lua\"], "
+                 "\"uvloop\": true, \"debug\": false, \"console\": true, "
+                 "\"disable_dns_resolve\": true}}}}");
+    assert_int_equal(PARSE0(&o), MT_OK);
+    assert_int_equal(o.nextensions, 1);
+    assert_string_equal(o.extensions[0], ext); /* beside the file, like the scenario */
+    unlink(ext);
     assert_string_equal(o.config_test, "test");
     assert_string_equal(getenv("MT_CONFIG_WHO"), "test"); /* the test's env over the file's */
     mt_config_release();
