@@ -1,422 +1,20 @@
-/* ws.c: WebSocket connections of scenarios (ws.h). A connection goes
- * CONNECT (libcurl, CONNECT_ONLY, on the engine like any transfer) ->
- * HANDSHAKE (our upgrade request and its answer, over curl_easy_send/recv)
- * -> OPEN (wslay's event API: masking, fragments, pings answered, close
- * handshake) -> DONE. The socket is watched by a uv_poll_t of ours; a
- * worker waiting on the connection is resumed from the loop. The handshake
- * is one request in the statistics (label "WS /path"); messages and their
- * bytes are counted on that row. */
-#include "molotov/ws.h"
+/* ws.c: WebSockets as scripts see them (ws.h): session:ws_connect(url,
+ * opts) (the session's headers, cookies, auth, TLS and proxy options in the
+ * handshake) and the ws object: send, send_binary, receive, ping, close,
+ * url, closed. The connection itself is ws_conn.c's. */
+#include "ws_int.h"
 #include "molotov/mask.h"
 
 #include <lauxlib.h>
 #include <openssl/evp.h>
-#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
-#include <wslay/wslay.h>
-
-#define WS_MT "molotov.websocket"
-
-enum { ST_CONNECT, ST_HANDSHAKE, ST_OPEN, ST_DONE };
-enum { WAIT_NONE, WAIT_OPEN, WAIT_RECV, WAIT_FLUSH, WAIT_CLOSE };
-
-typedef struct msg {
-    struct msg *next;
-    int opcode; /* WSLAY_TEXT_FRAME, WSLAY_BINARY_FRAME or WSLAY_CONNECTION_CLOSE */
-    uint16_t code;
-    size_t len;
-    char data[];
-} msg;
-
-typedef struct mt_ws {
-    mt_runner *runner;
-    mt_worker *w; /* the worker waiting on it, while one does */
-    mt_xfer xfer;
-    uv_poll_t poll;
-    uv_timer_t timer;
-    int handles;  /* uv handles not yet closed */
-    bool poll_on; /* poll initialised */
-    bool gc;      /* its Lua object was collected */
-    int state, waiting;
-    wslay_event_context_ptr ctx;
-    mt_buf out, in; /* handshake bytes to send; bytes read not yet parsed */
-    size_t out_off, in_off;
-    char key[32];
-    char url[1024]; /* as given, without userinfo */
-    char label[256], origin[200];
-    bool named;
-    msg *head, *tail;
-    char err[1200]; /* what the next call raises, once set */
-    bool timed_out; /* the last receive waited in vain */
-    uint64_t t0;
-    long timeout_ms;
-    struct mt_ws *next;
-} mt_ws;
 
 static mt_http *(*session_slot)(lua_State *L, int idx);
 static void (*session_options)(lua_State *L, int idx, const char *url);
-
-/* ---- life cycle ---- */
-
-static void free_msgs(mt_ws *ws)
-{
-    while (ws->head) {
-        msg *m = ws->head;
-        ws->head = m->next;
-        free(m);
-    }
-    ws->tail = NULL;
-}
-
-static void ws_free(mt_ws *ws)
-{
-    free_msgs(ws);
-    mt_buf_free(&ws->out);
-    mt_buf_free(&ws->in);
-    free(ws);
-}
-
-static void on_closed(uv_handle_t *h)
-{
-    mt_ws *ws = h->data;
-    if (--ws->handles == 0 && ws->gc) ws_free(ws);
-}
-
-static void unlink_ws(mt_ws *ws)
-{
-    for (mt_ws **p = (mt_ws **)&ws->runner->websockets; *p; p = &(*p)->next) {
-        if (*p == ws) {
-            *p = ws->next;
-            break;
-        }
-    }
-}
-
-/* Ends the connection: its transfer leaves the engine, its handles close. */
-static void shut(mt_ws *ws)
-{
-    if (ws->state == ST_DONE) return;
-    ws->state = ST_DONE;
-    if (ws->ctx) wslay_event_context_free(ws->ctx);
-    ws->ctx = NULL;
-    if (ws->poll_on) { /* before libcurl closes the descriptor */
-        uv_poll_stop(&ws->poll);
-        uv_close((uv_handle_t *)&ws->poll, on_closed);
-    } else {
-        ws->handles--;
-    }
-    mt_engine_xfer_free(ws->runner->engine, &ws->xfer);
-    unlink_ws(ws);
-    uv_timer_stop(&ws->timer);
-    uv_close((uv_handle_t *)&ws->timer, on_closed);
-}
-
-static void close_all(mt_runner *r)
-{
-    while (r->websockets) {
-        mt_ws *ws = r->websockets;
-        ws->w = NULL;
-        ws->waiting = WAIT_NONE;
-        shut(ws);
-    }
-}
-
-/* ---- the waiting worker ---- */
-
-static void wake(mt_ws *ws)
-{
-    mt_worker *w = ws->w;
-    if (ws->waiting == WAIT_NONE || !w) return;
-    ws->waiting = WAIT_NONE;
-    ws->w = NULL;
-    uv_timer_stop(&ws->timer);
-    mt_worker_wake(w);
-}
-
-static void fail(mt_ws *ws, const char *kind)
-{
-    if (!ws->err[0]) snprintf(ws->err, sizeof ws->err, "%s: %s", kind, ws->url);
-    wake(ws);
-}
-
-static void cancel_wait(mt_worker *w)
-{
-    mt_ws *ws = w->waiting_on;
-    if (!ws || ws->w != w) return;
-    ws->waiting = WAIT_NONE;
-    ws->w = NULL;
-    uv_timer_stop(&ws->timer);
-}
-
-static void on_timeout(uv_timer_t *t)
-{
-    mt_ws *ws = t->data;
-    if (ws->state == ST_HANDSHAKE || ws->state == ST_CONNECT) {
-        mt_request_rec q = {.label = ws->label,
-                            .origin = ws->origin,
-                            .named = ws->named,
-                            .error_kind = "timeout",
-                            .failed = true,
-                            .latency_us = (mt_now_ns() - ws->t0) / 1000,
-                            .t = mt_wall_s()};
-        mt_stats_request(&ws->runner->stats, &q);
-        fail(ws, "timeout");
-        shut(ws);
-        return;
-    }
-    if (ws->waiting == WAIT_CLOSE) { /* the peer did not answer our close: done anyway */
-        shut(ws);
-        wake(ws);
-        return;
-    }
-    if (ws->waiting == WAIT_RECV) { /* the connection stays usable */
-        ws->timed_out = true;
-        wake(ws);
-        return;
-    }
-    fail(ws, "timeout");
-}
-
-/* Suspends the running worker on ws until wake(); k continues. */
-static int wait_on(lua_State *L, mt_ws *ws, int what, long timeout_ms, lua_KFunction k)
-{
-    mt_worker *w = mt_worker_of(L);
-    if (ws->w && ws->w != w)
-        return luaL_error(L, "%s is waited on by worker %d: one worker at a time", ws->url,
-                          ws->w->id);
-    ws->w = w;
-    ws->waiting = what;
-    w->wait = MT_WAIT_OTHER;
-    w->cancel_wait = cancel_wait;
-    w->waiting_on = ws;
-    if (timeout_ms > 0) uv_timer_start(&ws->timer, on_timeout, (uint64_t)timeout_ms, 0);
-    return lua_yieldk(L, 0, 0, k);
-}
-
-/* ---- wslay over curl_easy_send / curl_easy_recv ---- */
-
-static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *data)
-{
-    (void)flags;
-    mt_ws *ws = data;
-    if (ws->in_off < ws->in.len) { /* frames that came with the handshake's answer */
-        size_t n = ws->in.len - ws->in_off < len ? ws->in.len - ws->in_off : len;
-        memcpy(buf, ws->in.data + ws->in_off, n);
-        ws->in_off += n;
-        return (ssize_t)n;
-    }
-    size_t n = 0;
-    CURLcode rc = curl_easy_recv(ws->xfer.easy, buf, len, &n);
-    if (rc == CURLE_AGAIN) {
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-        return -1;
-    }
-    if (rc != CURLE_OK || n == 0) { /* reset, or closed without a close frame */
-        if (!ws->err[0]) snprintf(ws->err, sizeof ws->err, "connection reset: %s", ws->url);
-        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-        return -1;
-    }
-    return (ssize_t)n;
-}
-
-static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *p, size_t len, int flags,
-                       void *data)
-{
-    (void)flags;
-    mt_ws *ws = data;
-    size_t n = 0;
-    CURLcode rc = curl_easy_send(ws->xfer.easy, p, len, &n);
-    if (rc == CURLE_AGAIN) {
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-        return -1;
-    }
-    if (rc != CURLE_OK) {
-        if (!ws->err[0]) snprintf(ws->err, sizeof ws->err, "connection reset: %s", ws->url);
-        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-        return -1;
-    }
-    return (ssize_t)n;
-}
-
-static int on_mask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *data)
-{
-    (void)ctx;
-    (void)data;
-    return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -1;
-}
-
-static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *a,
-                       void *data)
-{
-    (void)ctx;
-    mt_ws *ws = data;
-    if (a->opcode != WSLAY_TEXT_FRAME && a->opcode != WSLAY_BINARY_FRAME &&
-        a->opcode != WSLAY_CONNECTION_CLOSE)
-        return; /* pings are answered by wslay, pongs are nothing to say */
-    msg *m = mt_malloc(sizeof(*m) + a->msg_length + 1);
-    m->next = NULL;
-    m->opcode = a->opcode;
-    m->code = a->status_code;
-    size_t skip = a->opcode == WSLAY_CONNECTION_CLOSE && a->msg_length >= 2 ? 2 : 0; /* the code */
-    m->len = a->msg_length - skip;
-    memcpy(m->data, a->msg + skip, m->len);
-    m->data[m->len] = '\0';
-    if (ws->tail)
-        ws->tail->next = m;
-    else
-        ws->head = m;
-    ws->tail = m;
-    if (a->opcode != WSLAY_CONNECTION_CLOSE)
-        mt_stats_ws_message(&ws->runner->stats, ws->label, ws->origin, false, a->msg_length);
-}
-
-/* ---- driving the connection ---- */
-
-static void on_poll(uv_poll_t *h, int status, int events);
-
-static void watch(mt_ws *ws)
-{
-    if (ws->state == ST_DONE || !ws->poll_on) return;
-    int ev = UV_READABLE;
-    if ((ws->state == ST_HANDSHAKE && ws->out_off < ws->out.len) ||
-        (ws->ctx && wslay_event_want_write(ws->ctx)))
-        ev |= UV_WRITABLE;
-    uv_poll_start(&ws->poll, ev, on_poll);
-}
-
-static void record_handshake(mt_ws *ws, long status, const char *kind)
-{
-    mt_request_rec q = {.label = ws->label,
-                        .origin = ws->origin,
-                        .named = ws->named,
-                        .status = status,
-                        .error_kind = status ? NULL : kind, /* no answer: a transport error */
-                        .failed = kind != NULL,
-                        .latency_us = (mt_now_ns() - ws->t0) / 1000,
-                        .t = mt_wall_s()};
-    mt_stats_request(&ws->runner->stats, &q);
-}
-
-static void open_frames(mt_ws *ws, size_t header_len)
-{
-    static const struct wslay_event_callbacks cb = {on_recv, on_send, on_mask,   NULL,
-                                                    NULL,    NULL,    on_message};
-    wslay_event_context_client_init(&ws->ctx, &cb, ws);
-    ws->in_off = header_len; /* what followed the answer is the first frames */
-    ws->state = ST_OPEN;
-    record_handshake(ws, 101, NULL);
-    wake(ws);
-}
-
-/* Sends the rest of the upgrade request, reads its answer. */
-static void handshake(mt_ws *ws)
-{
-    while (ws->out_off < ws->out.len) {
-        size_t n = 0;
-        CURLcode rc = curl_easy_send(ws->xfer.easy, ws->out.data + ws->out_off,
-                                     ws->out.len - ws->out_off, &n);
-        if (rc == CURLE_AGAIN) return;
-        if (rc != CURLE_OK) break;
-        ws->out_off += n;
-    }
-    char buf[4096];
-    size_t n = 0;
-    CURLcode rc;
-    while ((rc = curl_easy_recv(ws->xfer.easy, buf, sizeof buf, &n)) == CURLE_OK && n)
-        mt_buf_append(&ws->in, buf, n);
-    long status = 0;
-    size_t hlen = 0;
-    int got =
-        mt_ws_handshake_parse(ws->in.data ? ws->in.data : "", ws->in.len, ws->key, &status, &hlen);
-    if (got == 0) {
-        open_frames(ws, hlen);
-        return;
-    }
-    if (got == 1 && rc == CURLE_AGAIN) return;
-    const char *kind = got == 1 ? "empty response"
-                       : status ? "upgrade refused"
-                                : "malformed response";
-    record_handshake(ws, status, kind);
-    if (status && status != 101)
-        snprintf(ws->err, sizeof ws->err, "upgrade refused: %s (status %ld)", ws->url, status);
-    fail(ws, kind);
-    shut(ws);
-}
-
-static void frames(mt_ws *ws)
-{
-    if (wslay_event_recv(ws->ctx) != 0 || wslay_event_send(ws->ctx) != 0) {
-        fail(ws, "connection reset");
-        shut(ws);
-        return;
-    }
-    if (wslay_event_get_status_code_sent(ws->ctx) == WSLAY_CODE_PROTOCOL_ERROR) {
-        fail(ws, "malformed response");
-        shut(ws);
-        return;
-    }
-    bool closed = wslay_event_get_close_received(ws->ctx) && wslay_event_get_close_sent(ws->ctx) &&
-                  !wslay_event_want_write(ws->ctx);
-    bool ready = (ws->waiting == WAIT_RECV && ws->head) ||
-                 (ws->waiting == WAIT_FLUSH && !wslay_event_want_write(ws->ctx)) ||
-                 (ws->waiting == WAIT_CLOSE && closed);
-    if (closed) shut(ws); /* before the worker goes on: it sees the connection closed */
-    if (ready) wake(ws);
-}
-
-static void pump(mt_ws *ws)
-{
-    if (ws->state == ST_HANDSHAKE) handshake(ws);
-    if (ws->state == ST_OPEN) frames(ws);
-    watch(ws);
-}
-
-static void on_poll(uv_poll_t *h, int status, int events)
-{
-    (void)events;
-    mt_ws *ws = h->data;
-    if (status < 0) {
-        if (ws->state == ST_HANDSHAKE) record_handshake(ws, 0, "connection reset");
-        fail(ws, "connection reset");
-        shut(ws);
-        return;
-    }
-    pump(ws);
-}
-
-static void on_connected(mt_xfer *x)
-{
-    mt_ws *ws = x->data;
-    if (x->result != CURLE_OK) {
-        const char *kind = mt_http_error_kind(x->result, x->easy);
-        mt_request_rec q = {.label = ws->label,
-                            .origin = ws->origin,
-                            .named = ws->named,
-                            .error_kind = kind,
-                            .failed = true,
-                            .latency_us = (mt_now_ns() - ws->t0) / 1000,
-                            .t = mt_wall_s()};
-        mt_stats_request(&ws->runner->stats, &q);
-        fail(ws, kind);
-        shut(ws);
-        return;
-    }
-    curl_socket_t fd = CURL_SOCKET_BAD;
-    curl_easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &fd);
-    if (fd == CURL_SOCKET_BAD || uv_poll_init_socket(ws->runner->loop, &ws->poll, fd) != 0) {
-        record_handshake(ws, 0, "connection reset");
-        fail(ws, "connection reset");
-        shut(ws);
-        return;
-    }
-    ws->poll.data = ws;
-    ws->poll_on = true;
-    ws->state = ST_HANDSHAKE;
-    pump(ws);
-}
 
 /* ---- Lua: the ws object ---- */
 
@@ -463,11 +61,11 @@ static int send_msg(lua_State *L, uint8_t opcode)
     if (wslay_event_queue_msg(ws->ctx, &m) != 0) luaL_error(L, "cannot send on %s", ws->url);
     if (opcode != WSLAY_PING)
         mt_stats_ws_message(&ws->runner->stats, ws->label, ws->origin, true, n);
-    pump(ws);
+    mt_ws_pump(ws);
     if (ws->err[0]) return raise_pending(L, ws);
     if (ws->state != ST_OPEN || !wslay_event_want_write(ws->ctx)) return 0;
     lua_settop(L, 1);
-    return wait_on(L, ws, WAIT_FLUSH, ws->timeout_ms, k_flushed);
+    return mt_ws_wait_on(L, ws, WAIT_FLUSH, ws->timeout_ms, k_flushed);
 }
 
 static int l_send(lua_State *L)
@@ -528,7 +126,7 @@ static int l_receive(lua_State *L)
     if (ws->head) return pop(L, ws);
     usable(L, ws);
     lua_settop(L, 1);
-    return wait_on(L, ws, WAIT_RECV, (long)(t * 1000 + 0.5), k_received);
+    return mt_ws_wait_on(L, ws, WAIT_RECV, (long)(t * 1000 + 0.5), k_received);
 }
 
 static int k_closed(lua_State *L, int status, lua_KContext ctx)
@@ -553,10 +151,10 @@ static int l_close(lua_State *L)
     if (mt_worker_of(L) == NULL || !lua_isyieldable(L))
         return luaL_error(L, "WebSocket calls can only be made from a scenario or a fixture");
     wslay_event_queue_close(ws->ctx, (uint16_t)code, (const uint8_t *)reason, n);
-    pump(ws);
+    mt_ws_pump(ws);
     if (ws->state != ST_OPEN) return 0;
     lua_settop(L, 1);
-    return wait_on(L, ws, WAIT_CLOSE, ws->timeout_ms, k_closed);
+    return mt_ws_wait_on(L, ws, WAIT_CLOSE, ws->timeout_ms, k_closed);
 }
 
 static int l_index(lua_State *L)
@@ -579,8 +177,8 @@ static int l_gc(lua_State *L)
     if (!ws) return 0;
     *box = NULL;
     ws->gc = true;
-    if (ws->state != ST_DONE) shut(ws);
-    if (ws->handles == 0) ws_free(ws);
+    if (ws->state != ST_DONE) mt_ws_shut(ws);
+    if (ws->handles == 0) mt_ws_free(ws);
     return 0;
 }
 
@@ -787,7 +385,7 @@ static mt_ws *ws_new(lua_State *L, mt_worker *w, const char *url, const char *na
     }
     ws->next = w->runner->websockets;
     w->runner->websockets = ws;
-    w->runner->close_websockets = close_all;
+    w->runner->close_websockets = mt_ws_close_all;
     return ws;
 }
 
@@ -827,8 +425,8 @@ static int l_ws_connect(lua_State *L)
     new_key(ws->key);
     mt_ws_handshake_request(&ws->out, url, ws->key, extra.data);
     mt_buf_free(&extra);
-    if (mt_engine_xfer_init(w->runner->engine, &ws->xfer, on_connected, ws)) {
-        shut(ws);
+    if (mt_engine_xfer_init(w->runner->engine, &ws->xfer, mt_ws_on_connected, ws)) {
+        mt_ws_shut(ws);
         return luaL_error(L, "libcurl could not create a handle");
     }
     ws->xfer.keep = true;
@@ -836,11 +434,11 @@ static int l_ws_connect(lua_State *L)
     ws->t0 = mt_now_ns();
     w->reached_network = true;
     if (mt_engine_start(w->runner->engine, &ws->xfer)) {
-        shut(ws);
+        mt_ws_shut(ws);
         return luaL_error(L, "libcurl refused %s", ws->url);
     }
     lua_pushvalue(L, self); /* on top for k_opened */
-    return wait_on(L, ws, WAIT_OPEN, ws->timeout_ms, k_opened);
+    return mt_ws_wait_on(L, ws, WAIT_OPEN, ws->timeout_ms, k_opened);
 }
 
 void mt_ws_register(lua_State *L, mt_http *(*slot_of)(lua_State *L, int idx),
