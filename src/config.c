@@ -151,6 +151,17 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
         }
         return MT_OK;
     }
+    if (!strcmp(name, "verbose") && cJSON_IsBool(v)) { /* Molotov's flag: 1 or 0 */
+        o->verbose = cJSON_IsTrue(v);
+        if (o->verbose) mt_options_file_wins(o, name);
+        return MT_OK;
+    }
+    if (!strcmp(name, "use-extension") && cJSON_IsString(v)) {
+        char why[512];
+        if (mt_options_set(o, name, scenario_path(path, v->valuestring), why, sizeof why))
+            return fail(err, errlen, MT_EINVAL, "%s.use_extension: %s", where, why);
+        return MT_OK;
+    }
     if (!strcmp(name, "verbose") && cJSON_IsNumber(v)) {
         if (!(v->valuedouble >= 0 && v->valuedouble <= 2))
             return fail(err, errlen, MT_EINVAL, "%s.verbose: 0, 1 or 2", where);

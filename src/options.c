@@ -422,6 +422,15 @@ static char **expand_extensions(int argc, char **argv, int *out_argc)
     return v;
 }
 
+static int override_argc;
+static char **override_argv;
+
+void mt_options_set_overrides(int argc, char **argv)
+{
+    override_argc = argc;
+    override_argv = argv;
+}
+
 int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     static char **expanded; /* the options point into it for the whole run */
@@ -431,6 +440,13 @@ int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t err
     int rc = parse_argv(o, argc, argv, err, errlen);
     if (rc || o->show_help || o->show_version) return rc;
     if (o->config && (rc = apply_config(o, argc, argv, err, errlen))) return rc;
+    if (override_argc > 1) { /* molotov slave's options after --: over the file's test */
+        const char *scenario = o->scenario, *test = o->config_test;
+        rc = parse_argv(o, override_argc, override_argv, err, errlen);
+        o->scenario = scenario;
+        o->config_test = test;
+        if (rc) return rc;
+    }
     sizing_defaults(o);
     return validate(o, err, errlen);
 }

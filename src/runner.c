@@ -83,7 +83,7 @@ static void lua_leave(mt_worker *w)
 static void on_instructions(lua_State *L, lua_Debug *ar)
 {
     mt_worker *w = mt_worker_of(L);
-    if (!w || w->co != L || !w->entered_ns ||
+    if (!w || (w->co != L && w->lco != L) || !w->entered_ns ||
         mt_now_ns() - w->entered_ns <= BUSY_LIMIT_S * 1000000000ull)
         return;
     lua_getinfo(L, "Sl", ar);
@@ -451,14 +451,23 @@ static void listeners_done(mt_worker *w)
 /* Resumes the listeners' coroutine; true while they wait. */
 static bool resume_listeners(mt_worker *w, int nargs)
 {
-    int nres = 0;
-    int st = lua_resume(w->lco, w->runner->script->L, nargs, &nres);
+    int nres = 0, st, bare = 0;
+    do { /* a bare coroutine.yield() in a listener: reported, and it goes on */
+        if (bare) {
+            lua_pushliteral(w->lco, "coroutine.yield() cannot suspend a listener");
+            report_listener(w->event, w->lco);
+        }
+        lua_enter(w);
+        st = lua_resume(w->lco, w->runner->script->L, nargs, &nres);
+        lua_leave(w);
+        nargs = 0;
+    } while (st == LUA_YIELD && w->wait == MT_WAIT_NONE && !w->busy_expired && ++bare < 100);
     if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return true;
-    if (st == LUA_YIELD) {
-        lua_pushliteral(w->lco, "coroutine.yield() cannot suspend a listener");
-        report_listener("an event", w->lco);
-    } else if (st != LUA_OK) {
-        report_listener("an event", w->lco);
+    if (st == LUA_YIELD && w->busy_expired) { /* an endless loop: the listeners are dropped */
+        lua_pushstring(w->lco, busy_msg);
+        report_listener(w->event, w->lco);
+    } else if (st != LUA_OK && st != LUA_YIELD) {
+        report_listener(w->event, w->lco);
     }
     listeners_done(w);
     return false;
@@ -482,6 +491,8 @@ static void emit_then(mt_worker *w, lua_State *from, const char *event, void (*t
     lua_State *L = s->L;
     w->lco = lua_newthread(L);
     *(mt_worker **)lua_getextraspace(w->lco) = w;
+    lua_sethook(w->lco, on_instructions, LUA_MASKCOUNT, HOOK_EVERY); /* the busy check too */
+    snprintf(w->event, sizeof w->event, "%s", event);
     w->lco_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     w->after_listeners = then;
     lua_pushlightuserdata(w->lco, s);
@@ -927,9 +938,10 @@ static void cancel_scenarios(mt_runner *r)
 {
     for (int i = 0; i < r->nworkers; i++) {
         mt_worker *w = r->workers[i];
-        if (w->phase != PH_SCENARIO || w->wait == MT_WAIT_NONE) continue;
+        if (w->wait == MT_WAIT_NONE || (w->phase != PH_SCENARIO && w->phase != PH_AFTER)) continue;
+        bool counted = w->phase == PH_AFTER; /* its run ended; its listeners were waiting */
         abort_worker(r, w);
-        mt_stats_scenario_cancelled(&r->stats, w->scenario);
+        if (!counted) mt_stats_scenario_cancelled(&r->stats, w->scenario);
         teardown_session(w);
     }
 }

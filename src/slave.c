@@ -7,6 +7,7 @@
 #include "molotov/slave.h"
 #include "molotov/common.h"
 #include "molotov/config.h"
+#include "molotov/options.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -74,7 +75,7 @@ static int parse(int argc, char **argv, slave_args *a)
 /* git clone --depth 1 [--branch REF] URL DIR; returns git's exit code. */
 static int git_clone(const char *repo, const char *dir)
 {
-    char *url = mt_strdup(repo), *ref = strrchr(url, '#');
+    char *url = mt_strdup(repo), *ref = strchr(url, '#'); /* a ref may hold '#' itself */
     if (ref) *ref++ = '\0';
     char *args[12];
     int n = 0;
@@ -128,6 +129,59 @@ static int check_test(const char *config, const char *test)
     return found ? MT_OK : MT_EINVAL;
 }
 
+/* Report paths after -- are the caller's, not the clone's (it is removed):
+ * a relative one is made absolute from here. */
+static char *outside(const char *here, const char *path)
+{
+    mt_buf b;
+    mt_buf_init(&b);
+    if (path[0] == '/')
+        mt_buf_appends(&b, path);
+    else
+        mt_buf_printf(&b, "%s/%s", here, path);
+    return b.data;
+}
+
+static bool takes_path(const char *opt)
+{
+    return !strcmp(opt, "--json") || !strcmp(opt, "--html") || !strcmp(opt, "--junit");
+}
+
+/* "molotov" then the options after --, report paths made absolute. */
+static char **overrides(int argc, char **argv, int from, const char *here, int *n, char ***owned,
+                        int *nowned)
+{
+    char **v = mt_calloc((size_t)(argc - from) + 2, sizeof(char *));
+    *owned = mt_calloc((size_t)(argc - from) + 1, sizeof(char *));
+    *nowned = 0;
+    int k = 0;
+    v[k++] = "molotov";
+    for (int i = from; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (takes_path(argv[i]) && i + 1 < argc) {
+            v[k++] = argv[i++];
+            v[k++] = (*owned)[(*nowned)++] = outside(here, argv[i]);
+        } else if (eq && argv[i][0] == '-' && eq[1]) {
+            char opt[32];
+            snprintf(opt, sizeof opt, "%.*s", (int)(eq - argv[i]), argv[i]);
+            if (!takes_path(opt)) {
+                v[k++] = argv[i];
+                continue;
+            }
+            char *path = outside(here, eq + 1);
+            mt_buf b;
+            mt_buf_init(&b);
+            mt_buf_printf(&b, "%s=%s", opt, path);
+            free(path);
+            v[k++] = (*owned)[(*nowned)++] = b.data;
+        } else {
+            v[k++] = argv[i];
+        }
+    }
+    *n = k;
+    return v;
+}
+
 static int run_in(const char *dir, const slave_args *a, int argc, char **argv,
                   int (*run)(int, char **))
 {
@@ -138,17 +192,19 @@ static int run_in(const char *dir, const slave_args *a, int argc, char **argv,
     }
     int code = MT_EXIT_USAGE;
     if (check_test(a->config, a->test) == MT_OK) {
-        int n = 0;
-        char **args = mt_calloc((size_t)(argc - a->extra) + 5, sizeof(char *));
-        args[n++] = "molotov";
-        args[n++] = "--config";
-        args[n++] = (char *)a->config;
-        args[n++] = (char *)a->test;
-        for (int i = a->extra; i < argc; i++) args[n++] = argv[i];
-        printf("Running: molotov --config %s %s\n", a->config, a->test);
+        int n, nowned;
+        char **owned, **extra = overrides(argc, argv, a->extra, here, &n, &owned, &nowned);
+        char *args[] = {"molotov", "--config", (char *)a->config, (char *)a->test, NULL};
+        printf("Running: molotov --config %s %s", a->config, a->test);
+        for (int i = 1; i < n; i++) printf(" %s", extra[i]);
+        printf("\n");
         fflush(stdout);
-        code = run(n, args);
-        free(args);
+        mt_options_set_overrides(n, extra); /* over the file's test, as given */
+        code = run(4, args);
+        mt_options_set_overrides(0, NULL);
+        for (int i = 0; i < nowned; i++) free(owned[i]);
+        free(owned);
+        free(extra);
     }
     if (chdir(here) != 0) fprintf(stderr, "molotov slave: cannot return to %s\n", here);
     return code;

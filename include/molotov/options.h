@@ -65,6 +65,10 @@ int mt_options_parse(mt_options *o, int argc, char **argv, char *err, size_t err
  * option has that name, or MT_EINVAL with one line in err. */
 int mt_options_set(mt_options *o, const char *name, const char *value, char *err, size_t errlen);
 
+/* Options parsed after the config file's test, over it (molotov slave's
+ * options after --); argv[0] is a placeholder. */
+void mt_options_set_overrides(int argc, char **argv);
+
 /* A flag the config file sets to false: cleared (MT_ENOENT for a flag that
  * has nothing to clear). */
 int mt_options_clear(mt_options *o, const char *name);

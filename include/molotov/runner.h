@@ -82,6 +82,7 @@ typedef struct mt_worker {
     uint64_t first_t0;  /* when its first hop was sent (monotonic ns) */
     double deadline_at; /* --ramp-up: its own end (-d after its start), or 0 */
     lua_State *lco;     /* the listeners' coroutine while they run (they may wait) */
+    char event[32];     /* the event they run for */
     int lco_ref;
     void (*after_listeners)(struct mt_worker *w); /* what the worker does once they are done */
     bool req_unsent;      /* pending is built, its listeners run, not yet sent */

@@ -66,6 +66,28 @@ end)
         self.assertIsNotNone(m, res)
         self.assertGreaterEqual(float(m.group(1)) * (1000 if m.group(2) == "s" else 1), 50)
 
+    def test_listeners_that_misbehave(self):
+        text = """
+molotov.events(function(ev) if ev == "scenario_start" then coroutine.yield() end end)
+molotov.events(function(ev) if ev == "scenario_start" then print("SECOND") end end)
+molotov.scenario("a", 1, function(s) end)
+"""
+        res = self.run_m(["-r", "2"], text)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(res.stdout.count("SECOND"), 2)  # a bare yield skips no listener
+        self.assertIn("coroutine.yield() cannot suspend a listener", res.stderr)
+        loop = ("molotov.events(function(ev) if ev == 'scenario_start' then "
+                "while true do end end end)\nmolotov.scenario('a', 1, function(s) end)\n")
+        res = self.run_m(["-w", "1", "-d", "1"], loop, timeout=30)
+        self.assertEqual(res.rc, 0, res)  # the listener was dropped after 5 s; the run went on
+        self.assertIn("without yielding", res.stderr)
+        self.assertLess(res.duration, 15, res)
+        slow = ("molotov.events(function(ev) if ev == 'scenario_success' then molotov.sleep(5) "
+                "end end)\nmolotov.scenario('a', 1, function(s) end)\n")
+        res = self.run_m(["-w", "2", "-d", "1", "--force-shutdown"], slow)
+        self.assertLess(res.duration, 3, res)  # waiting listeners end at the deadline too
+        self.assertEqual(harness.assert_summary_counts(res.stdout), (2, 0))
+
     def test_use_extension_flags_and_console(self):
         d = tempfile.mkdtemp(prefix="molotov-ext-")
         ext = os.path.join(d, "ext.lua")

@@ -71,12 +71,12 @@ class Slave(unittest.TestCase):
         cls.daemon.wait(timeout=10)
         cls.web.stop()
 
-    def slave(self, *args, name=None):
+    def slave(self, *args, name=None, cwd=None):
         binary = harness.molotov_bin()
         argv = [os.path.join(os.path.dirname(binary), name), *args] if name else \
                [binary, "slave", *args]
         start = time.monotonic()
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=120,
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=cwd,
                            env={k: v for k, v in os.environ.items()
                                 if k not in ("TARGET", "WHO")})
         p.duration = time.monotonic() - start
@@ -94,6 +94,17 @@ class Slave(unittest.TestCase):
         self.assertEqual(json.load(open(out))["totals"]["requests"], 6)
         self.assertIn("Running: molotov --config molotov.json test", p.stdout)
         self.assertFalse(os.path.exists(p.workdir))  # the clone is gone
+
+    def test_options_after_the_separator_win_over_the_file(self):
+        before = self.web.count()
+        here = tempfile.mkdtemp(prefix="molotov-slave-here-")
+        p = self.slave(f"file://{self.repo}", "--", "-r", "1", "--json", "rel.json", cwd=here)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(harness.assert_summary_counts(p.stdout), (2, 0))  # -r 1 over max_runs 3
+        self.assertEqual(self.web.wait_for_count(before + 2) - before, 2)
+        # the report is the caller's, not the removed clone's
+        self.assertEqual(json.load(open(os.path.join(here, "rel.json")))["totals"]["requests"], 2)
+        self.assertIn("Running: molotov --config molotov.json test -r 1 --json " + here, p.stdout)
 
     def test_moloslave_file_url_a_tag_a_test_and_keep(self):
         before = self.web.count()
