@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -95,11 +96,27 @@ static int git_clone(const char *repo, const char *dir)
     args[n] = NULL;
     pid_t pid;
     int status = -1;
-    int rc = posix_spawnp(&pid, "git", NULL, NULL, args, environ);
+    /* Ctrl-C stops git, not us: the clone is then removed (git gets the
+     * default handlers back) */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_term;
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGTERM, &ign, &old_term);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t def;
+    sigemptyset(&def);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    int rc = posix_spawnp(&pid, "git", NULL, &attr, args, environ);
     if (rc == 0 && waitpid(pid, &status, 0) == pid)
-        rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+        rc = WIFEXITED(status) ? WEXITSTATUS(status) : MT_EXIT_INTERRUPTED;
     else if (rc)
         fprintf(stderr, "molotov slave: cannot run git: %s\n", strerror(rc));
+    posix_spawnattr_destroy(&attr);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     free(url);
     return rc;
 }
@@ -225,6 +242,7 @@ int mt_slave_main(int argc, char **argv, int (*run)(int argc, char **argv))
     fflush(stdout);
     int code = MT_EXIT_USAGE;
     int git = git_clone(a.repo, dir);
+    if (git == MT_EXIT_INTERRUPTED) code = MT_EXIT_INTERRUPTED; /* git was stopped by a signal */
     if (git)
         fprintf(stderr, "molotov slave: git clone %s failed (exit %d)\n", a.repo, git);
     else
