@@ -96,7 +96,9 @@ class Faults(unittest.TestCase):
 
     def test_unresolvable_names_are_dns_failures(self):
         with harness.MolotovServe() as srv:
-            _, rep = self.run_mixed(srv, "http://no-such-host.invalid/")
+            # the machine's resolver may take seconds to say so (seen: 4.8 s in CI), during
+            # which a worker waits: one good run proves the others go on
+            _, rep = self.run_mixed(srv, "http://no-such-host.invalid/", min_good=1)
         self.assert_kind(rep, "dns failure")
 
     def test_huge_bodies_are_cut_and_memory_stays_bounded(self):
