@@ -214,6 +214,11 @@ static void set_http_version(CURL *c, const mt_http_req *r)
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, forbid_reuse ? 1L : 0L);
 }
 
+const char *mt_http_default_proxy(const mt_options *o)
+{
+    return o->proxy ? o->proxy : o->trust_env ? NULL : "";
+}
+
 /* The proxy: none ("", not even the environment's, as Molotov's aiohttp
  * without trust_env), the request's, or the environment's (NULL). */
 static void set_proxy(mt_http *h, const mt_http_req *r, bool fresh)
@@ -389,16 +394,6 @@ mt_respbuf *mt_http_take(mt_http *h)
     return r;
 }
 
-void mt_http_add_cookie(mt_http *h, const char *host, const char *name, const char *value)
-{
-    /* Netscape format: host, subdomains, path, secure, expiry, name, value */
-    mt_buf line;
-    mt_buf_init(&line);
-    mt_buf_printf(&line, "%s\tFALSE\t/\tFALSE\t0\t%s\t%s", host, name, value);
-    curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
-    mt_buf_free(&line);
-}
-
 bool mt_http_cookie_parse(char *line, mt_cookie *c)
 {
     char *f[7];
@@ -455,6 +450,7 @@ void mt_http_each_cookie(mt_http *h, void (*fn)(const mt_cookie *, void *), void
 void mt_http_set_cookie(mt_http *h, const char *domain, const char *path, const char *name,
                         const char *value, bool secure)
 {
+    /* Netscape format: host, subdomains, path, secure, expiry, name, value */
     mt_buf line;
     mt_buf_init(&line);
     mt_buf_printf(&line, "%s\tFALSE\t%s\t%s\t0\t%s\t%s", domain, path ? path : "/",

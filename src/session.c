@@ -277,7 +277,7 @@ static lua_Integer count(lua_State *L, req_ctx *c, const char *k, lua_Integer df
 static void set_proxy(lua_State *L, req_ctx *c, mt_http_req *r)
 {
     const mt_options *o = c->opt;
-    r->proxy = o->proxy ? o->proxy : o->trust_env ? NULL : "";
+    r->proxy = mt_http_default_proxy(o);
     if (opt(L, c->o, c->d, "proxy") != LUA_TNIL) r->proxy = text(L, -1, "proxy");
     if (opt(L, c->o, c->d, "proxy_auth") == LUA_TNIL) return;
     int t = lua_gettop(L);
@@ -328,9 +328,9 @@ static void expect_one(lua_State *L, mt_worker *w, int idx)
     lua_Integer code = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : 0;
     if (code < 100 || code > 599)
         luaL_error(L, "expect: status codes are integers from 100 to 599");
-    if (w->nexpect == MT_MAX_EXPECT)
+    if (w->cur.nexpect == MT_MAX_EXPECT)
         luaL_error(L, "expect: at most %d status codes", MT_MAX_EXPECT);
-    w->expect[w->nexpect++] = (short)code;
+    w->cur.expect[w->cur.nexpect++] = (short)code;
 }
 
 /* The `expect` option: the statuses that are not failures (a code or a
@@ -338,7 +338,7 @@ static void expect_one(lua_State *L, mt_worker *w, int idx)
 static void set_expect(lua_State *L, req_ctx *c)
 {
     mt_worker *w = c->w;
-    w->nexpect = 0;
+    w->cur.nexpect = 0;
     int t = opt(L, c->o, c->d, "expect");
     if (t == LUA_TNIL) return;
     int idx = lua_gettop(L);
@@ -370,8 +370,8 @@ static void build(lua_State *L, req_ctx *c, const char *method, const char *url,
     /* everything that may raise, before the header list and the mime body exist */
     r->timeout_ms = (long)(seconds(L, c, "timeout", o->timeout) * 1000);
     r->connect_timeout_ms = (long)(seconds(L, c, "connect_timeout", o->connect_timeout) * 1000);
-    c->w->follow = flag(L, c, "follow_redirects", true);
-    c->w->max_redirects = (int)count(L, c, "max_redirects", 10, 1000);
+    c->w->cur.follow = flag(L, c, "follow_redirects", true);
+    c->w->cur.max_redirects = (int)count(L, c, "max_redirects", 10, 1000);
     r->compress = flag(L, c, "compress", true);
     r->verify = flag(L, c, "verify", !o->insecure);
     set_proxy(L, c, r);
@@ -429,9 +429,9 @@ static void emit_request(lua_State *L, mt_worker *w, int self, const mt_http_req
 /* Whether an answer with `code` failed: not one `expect` listed, or >= 400. */
 static bool status_failed(const mt_worker *w, long code)
 {
-    if (!w->nexpect) return mt_stats_status_failed(code);
-    for (int i = 0; i < w->nexpect; i++)
-        if (w->expect[i] == code) return false;
+    if (!w->cur.nexpect) return mt_stats_status_failed(code);
+    for (int i = 0; i < w->cur.nexpect; i++)
+        if (w->cur.expect[i] == code) return false;
     return true;
 }
 
@@ -439,7 +439,8 @@ static bool status_failed(const mt_worker *w, long code)
 static bool will_follow(const mt_worker *w, mt_http *h, long code)
 {
     char *loc = NULL;
-    if (!w->follow || !mt_http_is_redirect(code) || w->hops >= w->max_redirects) return false;
+    if (!w->cur.follow || !mt_http_is_redirect(code) || w->hops >= w->cur.max_redirects)
+        return false;
     curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &loc);
     return loc != NULL;
 }
@@ -456,9 +457,9 @@ static long record(mt_worker *w, mt_http *h, const char *kind, uint64_t *us_out)
     if (us <= 0) us = (curl_off_t)((mt_now_ns() - w->req_t0) / 1000); /* failed before curl timed */
     mt_runner *r = w->runner;
     if (r->statsd) mt_statsd_request(r->statsd, w->req_method, w->req_url, code, (double)us / 1e3);
-    mt_request_rec q = {.label = w->label,
-                        .origin = w->origin,
-                        .named = w->named,
+    mt_request_rec q = {.label = w->cur.label,
+                        .origin = w->cur.origin,
+                        .named = w->cur.named,
                         .status = kind ? 0 : code,
                         .error_kind = kind,
                         .failed =
@@ -500,33 +501,33 @@ static void add_history(lua_State *L, mt_worker *w, long code, mt_http *h)
 static bool follow_next(lua_State *L, mt_worker *w, mt_http *h, long code)
 {
     char *loc = NULL;
-    if (!w->follow || !mt_http_is_redirect(code)) return false;
+    if (!w->cur.follow || !mt_http_is_redirect(code)) return false;
     curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &loc);
     if (!loc) return false; /* a 3xx without a Location is the answer itself */
     luaL_checkstack(L, 4, "redirects");
-    if (w->hops >= w->max_redirects) {
+    if (w->hops >= w->cur.max_redirects) {
         mt_respbuf_put(mt_http_take(h));
-        luaL_error(L, "too many redirects: %s (more than %d)", w->req_url, w->max_redirects);
+        luaL_error(L, "too many redirects: %s (more than %d)", w->req_url, w->cur.max_redirects);
     }
     add_history(L, w, code, h);
     w->hops++;
     lua_pushstring(L, loc); /* anchored on the stack for the hop's life */
-    mt_http_req *r = &w->req;
+    mt_http_req *r = &w->cur.req;
     bool keep_body;
     r->method = mt_http_redirect_method(code, r->method, &keep_body);
     if (!keep_body) r->has_body = false, r->body = NULL, r->body_len = 0, r->mime = NULL;
     r->url = lua_tostring(L, -1);
-    char origin[sizeof w->origin];
+    char origin[sizeof w->cur.origin];
     mt_http_url_origin(r->url, origin, sizeof origin);
-    bool other = strcmp(origin, w->origin) != 0;
+    bool other = strcmp(origin, w->cur.origin) != 0;
     if (other) r->user = r->password = NULL; /* credentials stay with their origin */
     w->req_t0 = mt_now_ns();
     if (mt_http_resend(h, w->runner->engine, r, other))
         luaL_error(L, "libcurl refused %s %s", r->method, r->url);
     w->req_method = r->method;
     w->req_url = r->url;
-    if (!w->named) set_label(w, NULL, r->method, r->url);
-    memcpy(w->origin, origin, sizeof origin);
+    if (!w->cur.named) set_label(w, NULL, r->method, r->url);
+    memcpy(w->cur.origin, origin, sizeof origin);
     w->busy = h;
     w->wait = MT_WAIT_HTTP;
     return true;
@@ -595,27 +596,28 @@ static mt_worker *running_worker(lua_State *L)
 static void set_label(mt_worker *w, const char *name, const char *method, const char *url)
 {
     if (name) {
-        mt_strlcpyn(w->label, sizeof(w->label), name, strlen(name));
+        mt_strlcpyn(w->cur.label, sizeof(w->cur.label), name, strlen(name));
         return;
     }
-    char *end = w->label + mt_strlcpyn(w->label, 16, method, strlen(method)); /* "METHOD " */
+    char *end =
+        w->cur.label + mt_strlcpyn(w->cur.label, 16, method, strlen(method)); /* "METHOD " */
     *end++ = ' ';
     mt_http_url_path(url, end, 200);
 }
 
-/* Sends the request the worker holds (w->req on w->slot), then waits for it. */
+/* Sends the request the worker holds (w->cur.req on w->cur.slot), then waits for it. */
 static int send_request(lua_State *L, int status, lua_KContext info)
 {
     (void)status;
     mt_worker *w = mt_worker_of(L);
-    mt_http *h = w->slot;
+    mt_http *h = w->cur.slot;
     w->req_t0 = w->first_t0 = mt_now_ns();
     w->hops = 0;
     w->history_idx = 0;
-    if (mt_http_send(h, w->runner->engine, &w->req))
-        luaL_error(L, "libcurl refused %s %s", w->req.method, w->req.url);
-    w->req_method = w->req.method;
-    w->req_url = w->req.url;
+    if (mt_http_send(h, w->runner->engine, &w->cur.req))
+        luaL_error(L, "libcurl refused %s %s", w->cur.req.method, w->cur.req.url);
+    w->req_method = w->cur.req.method;
+    w->req_url = w->cur.req.url;
     w->busy = h;
     w->wait = MT_WAIT_HTTP;
     return lua_yieldk(L, 0, info, finish);
@@ -626,16 +628,7 @@ static int send_request(lua_State *L, int status, lua_KContext info)
 static int send_pending(lua_State *L, int status, lua_KContext info)
 {
     mt_worker *w = mt_worker_of(L);
-    mt_reqstate *p = &w->pending;
-    w->req = p->req;
-    w->slot = p->slot;
-    memcpy(w->label, p->label, sizeof w->label);
-    memcpy(w->origin, p->origin, sizeof w->origin);
-    w->named = p->named;
-    w->follow = p->follow;
-    w->max_redirects = p->max_redirects;
-    w->nexpect = p->nexpect;
-    memcpy(w->expect, p->expect, sizeof w->expect);
+    w->cur = w->pending;
     w->req_unsent = false;
     return send_request(L, status, info);
 }
@@ -645,7 +638,7 @@ static int send_pending(lua_State *L, int status, lua_KContext info)
  * request on that slot reuses) copied onto the coroutine's stack. */
 static void keep_pending(lua_State *L, mt_worker *w)
 {
-    mt_http_req *r = &w->req;
+    mt_http_req *r = &w->cur.req;
     lua_pushstring(L, r->url);
     r->url = lua_tostring(L, -1);
     if (r->has_body) {
@@ -656,16 +649,7 @@ static void keep_pending(lua_State *L, mt_worker *w)
         lua_pushstring(L, r->cookie);
         r->cookie = lua_tostring(L, -1);
     }
-    mt_reqstate *p = &w->pending;
-    p->req = *r;
-    p->slot = w->slot;
-    memcpy(p->label, w->label, sizeof p->label);
-    memcpy(p->origin, w->origin, sizeof p->origin);
-    p->named = w->named;
-    p->follow = w->follow;
-    p->max_redirects = w->max_redirects;
-    p->nexpect = w->nexpect;
-    memcpy(p->expect, w->expect, sizeof p->expect);
+    w->pending = w->cur;
     w->req_unsent = true;
 }
 
@@ -679,11 +663,11 @@ static int request(lua_State *L, mt_worker *w, mt_http *h, const char *method, i
     c->h = h;
     c->opt = w->runner->opt;
     build(L, c, method, url, &r);
-    w->req = r;
-    w->slot = h;
+    w->cur.req = r;
+    w->cur.slot = h;
     set_label(w, c->label, method, r.url);
-    w->named = c->label != NULL;
-    mt_http_url_origin(r.url, w->origin, sizeof(w->origin));
+    w->cur.named = c->label != NULL;
+    mt_http_url_origin(r.url, w->cur.origin, sizeof(w->cur.origin));
     if (!w->runner->script->nlisteners || w->lco) return send_request(L, LUA_OK, 0);
     emit_request(L, w, self, &r);
     int info = lua_gettop(L);
@@ -832,7 +816,8 @@ static void seed_for_host(lua_State *L, session *s, const char *url)
     s->hosts[s->nhosts++] = mt_strdup(host);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        mt_http_add_cookie(&s->w->http, host, lua_tostring(L, -2), lua_tostring(L, -1));
+        mt_http_set_cookie(&s->w->http, host, NULL, lua_tostring(L, -2), lua_tostring(L, -1),
+                           false);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);

@@ -349,7 +349,7 @@ static void configure(mt_ws *ws, lua_State *L, int o, int d, const char *url)
     if (opt->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, opt->cacert);
     if (opt->cacert) curl_easy_setopt(c, CURLOPT_PROXY_CAINFO, opt->cacert);
     const char *proxy = option(L, o, d, "proxy");
-    proxy = proxy ? proxy : opt->proxy ? opt->proxy : opt->trust_env ? NULL : "";
+    proxy = proxy ? proxy : mt_http_default_proxy(opt);
     curl_easy_setopt(c, CURLOPT_PROXY, proxy);
     curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL,
                      1L); /* any proxy, the environment's too: CONNECT */

@@ -106,18 +106,26 @@ static void cancel_wait(mt_worker *w)
     uv_timer_stop(&ws->timer);
 }
 
+/* The handshake as one request of the statistics: a 101, another status,
+ * or (status 0) the transport error `kind`. */
+static void record_handshake(mt_ws *ws, long status, const char *kind)
+{
+    mt_request_rec q = {.label = ws->label,
+                        .origin = ws->origin,
+                        .named = ws->named,
+                        .status = status,
+                        .error_kind = status ? NULL : kind, /* no answer: a transport error */
+                        .failed = kind != NULL,
+                        .latency_us = (mt_now_ns() - ws->t0) / 1000,
+                        .t = mt_wall_s()};
+    mt_stats_request(&ws->runner->stats, &q);
+}
+
 static void on_timeout(uv_timer_t *t)
 {
     mt_ws *ws = t->data;
     if (ws->state == ST_HANDSHAKE || ws->state == ST_CONNECT) {
-        mt_request_rec q = {.label = ws->label,
-                            .origin = ws->origin,
-                            .named = ws->named,
-                            .error_kind = "timeout",
-                            .failed = true,
-                            .latency_us = (mt_now_ns() - ws->t0) / 1000,
-                            .t = mt_wall_s()};
-        mt_stats_request(&ws->runner->stats, &q);
+        record_handshake(ws, 0, "timeout");
         fail(ws, "timeout");
         mt_ws_shut(ws);
         return;
@@ -242,19 +250,6 @@ static void watch(mt_ws *ws)
     uv_poll_start(&ws->poll, ev, on_poll);
 }
 
-static void record_handshake(mt_ws *ws, long status, const char *kind)
-{
-    mt_request_rec q = {.label = ws->label,
-                        .origin = ws->origin,
-                        .named = ws->named,
-                        .status = status,
-                        .error_kind = status ? NULL : kind, /* no answer: a transport error */
-                        .failed = kind != NULL,
-                        .latency_us = (mt_now_ns() - ws->t0) / 1000,
-                        .t = mt_wall_s()};
-    mt_stats_request(&ws->runner->stats, &q);
-}
-
 static void open_frames(mt_ws *ws, size_t header_len)
 {
     static const struct wslay_event_callbacks cb = {on_recv, on_send, on_mask,   NULL,
@@ -347,14 +342,7 @@ void mt_ws_on_connected(mt_xfer *x)
     mt_ws *ws = x->data;
     if (x->result != CURLE_OK) {
         const char *kind = mt_http_error_kind(x->result, x->easy);
-        mt_request_rec q = {.label = ws->label,
-                            .origin = ws->origin,
-                            .named = ws->named,
-                            .error_kind = kind,
-                            .failed = true,
-                            .latency_us = (mt_now_ns() - ws->t0) / 1000,
-                            .t = mt_wall_s()};
-        mt_stats_request(&ws->runner->stats, &q);
+        record_handshake(ws, 0, kind);
         fail(ws, kind);
         mt_ws_shut(ws);
         return;

@@ -74,6 +74,11 @@ void mt_http_free(mt_http *h, mt_engine *e);
  * curl refused it (the headers are freed in both cases when it fails). */
 int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r);
 
+/* The proxy of a request that names none: --proxy, else "" (no proxy, not
+ * even the environment's, as Molotov's aiohttp), or NULL with --trust-env
+ * (libcurl reads http_proxy and friends). */
+const char *mt_http_default_proxy(const mt_options *o);
+
 /* A redirect's next hop on the same slot: the request r (its URL, method
  * and body as the redirect rules made them) with the headers of the hop
  * before, less Authorization when drop_auth (another origin) and less
@@ -94,9 +99,6 @@ const char *mt_http_redirect_method(long status, const char *method, bool *keep_
  * (the caller owns them, see mt_respbuf_put) and gives the slot fresh ones. */
 mt_respbuf *mt_http_take(mt_http *h);
 
-/* Puts one cookie for `host` (exact match, path /) in the slot's jar. */
-void mt_http_add_cookie(mt_http *h, const char *host, const char *name, const char *value);
-
 /* One cookie of a jar, pointing into a line of curl's cookie list. */
 typedef struct {
     const char *domain, *path, *name, *value; /* NUL-terminated */
@@ -115,7 +117,8 @@ bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now);
 /* Calls fn for every cookie in the slot's jar. */
 void mt_http_each_cookie(mt_http *h, void (*fn)(const mt_cookie *, void *), void *data);
 
-/* Sets a cookie (path "/" when NULL) / empties the jar. */
+/* Puts one cookie for `domain` (exact match; path "/" when NULL) in the
+ * slot's jar / empties the jar. */
 void mt_http_set_cookie(mt_http *h, const char *domain, const char *path, const char *name,
                         const char *value, bool secure);
 void mt_http_clear_cookies(mt_http *h);

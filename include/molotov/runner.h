@@ -36,14 +36,17 @@ typedef enum {
 
 const char *mt_stop_reason_name(mt_stop_reason r);
 
-/* What a request in flight keeps besides its mt_http_req: saved while its
- * sending_request listeners run (their own requests use the live copy). */
+/* A request in flight, as its next redirect hop would send it, and what its
+ * statistics need; a whole copy is kept aside while its sending_request
+ * listeners run (their own requests use the live one). */
 typedef struct {
     mt_http_req req;
-    mt_http *slot;
-    char label[256], origin[200];
-    bool named, follow;
-    short expect[MT_MAX_EXPECT];
+    mt_http *slot;               /* the slot it goes on */
+    char label[256];             /* its statistics label */
+    char origin[200];            /* its "scheme://host:port" */
+    bool named;                  /* its label is the request's name option */
+    bool follow;                 /* follow its redirects */
+    short expect[MT_MAX_EXPECT]; /* its `expect` statuses (nexpect of them) */
     int nexpect, max_redirects;
 } mt_reqstate;
 
@@ -62,27 +65,20 @@ typedef struct mt_worker {
     mt_http *busy;                            /* the slot a request is waiting on */
     const char *req_method, *req_url;         /* of that request (alive on the Lua stack) */
     uv_timer_t timer;
-    long step;                   /* scenarios started */
-    int scenario;                /* index of the scenario running */
-    uint64_t scenario_t0;        /* when it started (monotonic ns) */
-    uint64_t entered_ns;         /* when Lua was entered on its coroutine; 0 outside (busy check) */
-    bool busy_expired;           /* the busy check stopped its Lua (see runner.c) */
-    char label[256];             /* the statistics label of the request in flight */
-    char origin[200];            /* its "scheme://host:port" */
-    bool named;                  /* its label is the request's name option */
-    uint64_t req_t0;             /* when it was sent (monotonic ns) */
-    short expect[MT_MAX_EXPECT]; /* its `expect` statuses (nexpect of them) */
-    int nexpect;
+    long step;            /* scenarios started */
+    int scenario;         /* index of the scenario running */
+    uint64_t scenario_t0; /* when it started (monotonic ns) */
+    uint64_t entered_ns;  /* when Lua was entered on its coroutine; 0 outside (busy check) */
+    bool busy_expired;    /* the busy check stopped its Lua (see runner.c) */
+    mt_reqstate cur;      /* the request in flight */
+    uint64_t req_t0;      /* when it was sent (monotonic ns) */
     bool reached_network; /* the scenario run has sent a request (runaway check) */
-    mt_http_req req;      /* the request in flight, as its next redirect hop would send it */
-    mt_http *slot;        /* the slot it goes on */
-    bool follow;          /* follow its redirects */
-    int max_redirects, hops;
-    int history_idx;    /* its resp.history on the coroutine's stack, or 0 */
-    uint64_t first_t0;  /* when its first hop was sent (monotonic ns) */
-    double deadline_at; /* --ramp-up: its own end (-d after its start), or 0 */
-    lua_State *lco;     /* the listeners' coroutine while they run (they may wait) */
-    char event[32];     /* the event they run for */
+    int hops;             /* its redirects followed */
+    int history_idx;      /* its resp.history on the coroutine's stack, or 0 */
+    uint64_t first_t0;    /* when its first hop was sent (monotonic ns) */
+    double deadline_at;   /* --ramp-up: its own end (-d after its start), or 0 */
+    lua_State *lco;       /* the listeners' coroutine while they run (they may wait) */
+    char event[32];       /* the event they run for */
     int lco_ref;
     void (*after_listeners)(struct mt_worker *w); /* what the worker does once they are done */
     bool req_unsent;      /* pending is built, its listeners run, not yet sent */

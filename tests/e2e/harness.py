@@ -832,6 +832,21 @@ def main(**kwargs):
 # the project's own target: `molotov serve`
 # --------------------------------------------------------------------------
 
+def _stop_piped(proc):
+    """Terminates a server started with piped stdout/stderr (kills it after
+    10 s) and closes its pipes."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc:
+        proc.stdout.close()
+        proc.stderr.close()
+
+
 class MolotovServe:
     """`$MOLOTOV_BIN serve --port 0` as a context manager: .url, .port, .pid.
 
@@ -864,16 +879,7 @@ class MolotovServe:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self.proc.stdout.close()
-            self.proc.stderr.close()
+        _stop_piped(self.proc)
 
     def __enter__(self):
         return self.start()
@@ -934,16 +940,7 @@ class WsEcho:
             return json.loads(r.read())
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self.proc.stdout.close()
-            self.proc.stderr.close()
+        _stop_piped(self.proc)
 
     def __enter__(self):
         return self.start()
