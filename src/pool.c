@@ -243,6 +243,10 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
     if (mt_runner_init(r, &wp->loop, script, o)) _exit(3);
     r->is_child = true;
     r->first_id = index * o->workers;
+    /* with --ramp-up the pool's starts are evenly spaced: child k starts its
+     * workers k/P of a step after child 0's */
+    if (o->ramp_up > 0 && o->workers > 0)
+        r->ramp_offset = o->ramp_up / o->workers * index / o->processes;
     r->data = wp;
     r->on_finished = child_finished;
     r->on_fatal = child_fatal;
@@ -253,7 +257,7 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
     uv_read_start((uv_stream_t *)&wp->ctl, on_alloc, on_ctl_read);
     uv_timer_init(&wp->loop, &wp->report);
     wp->report.data = wp;
-    int every = o->sizing ? REPORT_EVERY_MS / 2 : REPORT_EVERY_MS; /* sizing: as results arrive */
+    int every = o->sizing ? REPORT_EVERY_MS / 4 : REPORT_EVERY_MS; /* sizing: as results arrive */
     uv_timer_start(&wp->report, on_report, every, every);
     if (!o->quiet) {
         printf("[%d] Preparing %d worker%s...\n[%d] OK\n", (int)getpid(), o->workers,

@@ -982,7 +982,8 @@ void mt_runner_add_workers(mt_runner *r, int n)
         mt_worker *w = worker_new(r, r->first_id + local);
         r->workers[r->nworkers++] = w;
         r->running++;
-        double at = o->ramp_up > 0 && o->rate <= 0 ? local * (o->ramp_up / o->workers) : 0;
+        double at =
+            o->ramp_up > 0 && o->rate <= 0 ? local * (o->ramp_up / o->workers) + r->ramp_offset : 0;
         if (at > 0) {
             w->phase = PH_WAIT_START;
             uv_timer_start(&w->timer, on_ramp, (uint64_t)(at * 1000 + 0.5), 0);

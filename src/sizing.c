@@ -1,6 +1,6 @@
 /* sizing.c: the --sizing controller (see sizing.h). Every CHECK_MS it looks
  * at the last minute of scenario results across all processes, the second
- * still filling included (a pool's children report every 100 ms in sizing
+ * still filling included (a pool's children report every 50 ms in sizing
  * mode), so it stops within a worker of the limit; the load steps of the
  * capacity table are every tenth of the ramp (or 5 s). */
 #include "molotov/sizing.h"
@@ -42,7 +42,7 @@ static void record_step(mt_sizing *z)
     begin_step(z);
 }
 
-#define CHECK_MS 100
+#define CHECK_MS 50
 
 static void over(mt_sizing *z, mt_sizing_end why, mt_window minute)
 {

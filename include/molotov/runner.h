@@ -105,6 +105,7 @@ struct mt_runner {
     mt_worker **workers;
     int nworkers, running;
     int first_id;       /* id of this process's first worker */
+    double ramp_offset; /* s: a pool's children interleave their ramps */
     mt_worker *fixture; /* runs global_setup / global_teardown */
     mt_worker *ready_head, *ready_tail;
     uv_idle_t ready_idle;

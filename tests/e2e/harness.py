@@ -467,10 +467,11 @@ class Nginx(_Server):
     # tab-separated; nginx escapes tabs/quotes/non-printables in values as \xXX
     LOG_FIELDS = ("method", "uri", "status", "request_time", "request_length",
                   "bytes_sent", "connection", "connection_requests", "user_agent",
-                  "remote_addr", "protocol")
+                  "remote_addr", "protocol", "msec")
     LOG_FORMAT = ("$request_method\\t$request_uri\\t$status\\t$request_time\\t"
                   "$request_length\\t$body_bytes_sent\\t$connection\\t"
-                  "$connection_requests\\t$http_user_agent\\t$remote_addr\\t$server_protocol")
+                  "$connection_requests\\t$http_user_agent\\t$remote_addr\\t$server_protocol\\t"
+                  "$msec")
 
     def __init__(self, locations: str = "", http_extra: str = "", main_extra: str = "",
                  keepalive_requests: int = 1000000, worker_connections: int = 4096,
@@ -593,6 +594,7 @@ http {{
                       "connection_requests"):
                 e[k] = int(e[k])
             e["request_time"] = float(e["request_time"])
+            e["msec"] = float(e["msec"])  # when the answer was logged (epoch s)
         except ValueError:
             return None
         if e["user_agent"] == "-":

@@ -57,11 +57,11 @@ class Sizing(unittest.TestCase):
         self.assertTrue(all(a["workers"] <= b["workers"] for a, b in zip(z["steps"], z["steps"][1:])))
 
     def test_sizing_is_accurate_to_a_worker(self):
-        # the case: capacity 10, a ramp of 5 workers a second, in a pool too
-        for extra in ([], ["-p", "2"]):
+        # the case: capacity 10, a ramp of 5 workers a second, in a pool
+        # too (25 workers in each of 2 processes, their starts interleaved)
+        for extra in (["-w", "50"], ["-w", "25", "-p", "2"]):
             with harness.MolotovServe() as srv:
-                res = harness.run_molotov(["--sizing", "-w", "50", "--ramp-up", "10", "-d", "30",
-                                           *extra], scenario_text=LIMITED.replace("/100", "/50"),
+                res = harness.run_molotov(["--sizing", "--ramp-up", "10", "-d", "30", *extra], scenario_text=LIMITED.replace("/100", "/50"),
                                           env={"TARGET": srv.url, "K": "10"}, timeout=60)
             self.assertEqual(res.rc, 0, res)
             m = re.search(r"Error Ratio [\d.]+ % obtained with (\d+) workers\.", res.stdout)

@@ -114,6 +114,24 @@ molotov.teardown(function(wid) print("RUNS " .. wid .. " " .. (runs[wid] or 0)) 
         self.assertGreaterEqual(res.duration, 4.4, res)
         self.assertLess(res.duration, 7, res)
 
+    def test_a_pools_ramp_is_evenly_spaced(self):
+        # -p 2 -w 2 --ramp-up 2: four workers over 2 s, one every 0.5 s across
+        # the pool (child 1 starts its workers half a step after child 0's)
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("once", 1, function(s) s:get(T .. "/?w=" .. s.worker_id) end)
+"""
+        res = self.run_m(["-p", "2", "-w", "2", "--ramp-up", "2", "-r", "1"], text)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(self.web.wait_for_count(4, path="/"), 4)
+        at = {int(e["query"][2:]): e["msec"] for e in self.web.access_log_lines()}
+        self.assertEqual(sorted(at), [0, 1, 2, 3], at)
+        starts = sorted(at.values())
+        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        for g in gaps:  # 0.5 s each; two starts at once would be a gap of 0
+            self.assertGreater(g, 0.3, gaps)
+            self.assertLess(g, 0.8, gaps)
+
     def test_exception_stops_at_first_failure(self):
         text = """
 local T = os.getenv("TARGET")
