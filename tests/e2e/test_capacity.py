@@ -107,6 +107,18 @@ class Rate(harness.NginxCase):
         rep = load(report)
         self.assertLessEqual(rep["rate"]["dropped"], 10, rep["rate"])
 
+    def test_a_start_is_issued_when_it_is_due(self):
+        # a run's time is counted from when its start was due: a start issued
+        # one period late (k+1)/R would make a 0.1 ms request read 100 ms
+        report = os.path.join(tempfile.mkdtemp(), "r.json")
+        res = self.run_m(["--rate", "10", "-w", "2", "-d", "2", "--json", report], HOME)
+        self.assertEqual(res.rc, 0, res)
+        sc = load(report)["scenarios"]
+        (name, one), = sc.items()
+        self.assertLess(one["latency_ms"]["p50"], 20, sc)
+        self.assertGreaterEqual(one["runs"], 19, sc)  # starts at 0, 0.1 ... 1.9 s: 20
+        self.assertLessEqual(one["runs"], 21, sc)
+
     def test_a_slow_setup_drops_no_starts(self):
         # every worker spends 0.5 s in setup_session: the schedule waits for
         # them instead of dropping the first half second of starts

@@ -105,6 +105,19 @@ class Session(unittest.TestCase):
         self.assertEqual(q["GET /anything/a"]["count"], 1)  # the hop has its own label
         self.assertEqual(q["POST /anything/b"]["count"], 1)
 
+    def test_a_get_with_a_body_is_a_get(self):
+        text = scenario(r'''
+        molotov.scenario("g", 1, function(s)
+          local r = s:get(T .. "/anything/g", { body = "x" })
+          eq(r:json().method, "GET", "a GET with a body")
+          eq(r:json().data, "x", "its body")
+          r = s:delete(T .. "/anything/d", { body = "y" })
+          eq(r:json().method, "DELETE", "a DELETE with a body")
+          eq(r:json().data, "y", "its body")
+        end)
+        ''')
+        self.assert_ok(self.run_s(text))
+
     def test_authorization_stays_with_its_origin(self):
         other = harness.Httpbin()
         with other:

@@ -70,6 +70,28 @@ class WebSockets(unittest.TestCase):
         self.assertRegex(res.stdout, r"WS /echo\s+\d+\s+0\s")
         self.assertIn(f"messages: sent {sent} (", res.stdout)
 
+    def test_a_named_connection_is_one_row(self):
+        # the handshake and the messages of ws_connect(url, {name=...}) are
+        # counted on the one row of that name
+        text = r'''
+local U = os.getenv("WSU")
+molotov.scenario("named", 1, function(s)
+  local ws = s:ws_connect(U .. "/echo", { name = "chat-ws" })
+  ws:send("hello")
+  assert(ws:receive(5) == "hello")
+  ws:close()
+end)
+'''
+        with harness.WsEcho() as srv:
+            res, rep = self.run_ws(srv, text)
+        self.assertEqual(res.rc, 0, res)
+        rows = rep["requests"]
+        self.assertEqual(list(rows), ["chat-ws"], rows)
+        row = rows["chat-ws"]
+        self.assertEqual((row["count"], row.get("messages_sent"), row.get("messages_received")),
+                         (1, 1, 1), row)
+        self.assertNotIn("#2", res.stdout)
+
     def test_wss_with_a_certificate_of_the_test(self):
         d = tempfile.mkdtemp(prefix="molotov-wss-")
         ca, cert, key = make_certificates(d)
