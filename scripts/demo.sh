@@ -5,8 +5,9 @@
 #
 # 1. installs the build dependencies (scripts/install-deps.sh; uses sudo when
 #    not root, does nothing when they are all there),
-# 2. configures and builds molotov in build/ (CMake, RelWithDebInfo: optimised, as test.sh builds it),
-# 3. starts the built-in target `molotov serve` on a free loopback port,
+# 2. configures and builds molotov in build/ (CMake, RelWithDebInfo: optimised, as test.sh builds it;
+#    the molotov target builds molotov-serve too),
+# 3. starts the built-in target `molotov serve` (it execs build/molotov-serve) on a free loopback port,
 # 4. runs scenarios/demo.lua against it: WORKERS workers for DURATION seconds,
 # 5. stops the target and exits with molotov's exit code.
 #

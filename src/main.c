@@ -1,6 +1,6 @@
 /* main.c: the molotov command: options, script, runner, console, signals,
- * exit codes; `molotov serve`, `merge` and `quickstart` are handed to their
- * modules. */
+ * exit codes; `merge` and `quickstart` are handed to their modules, `serve`
+ * to the molotov-serve executable beside this one. */
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
@@ -16,9 +16,10 @@
 #include "molotov/runner.h"
 #include "molotov/script.h"
 #include "molotov/statsd.h"
-#include "molotov/serve.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,24 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
 
 static int molotov_main(int argc, char **argv);
 
+/* `molotov serve ARGS...`: execs the molotov-serve beside this binary with
+ * ARGS; returns 2 after one line on stderr when it cannot. */
+static int exec_serve(char **argv)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path);
+    char *slash = n > 0 && n < (ssize_t)sizeof path ? memrchr(path, '/', (size_t)n) : NULL;
+    if (!slash || (size_t)(slash - path) + sizeof "/molotov-serve" > sizeof path) {
+        fprintf(stderr, "molotov serve: cannot find this binary's directory\n");
+        return MT_EXIT_USAGE;
+    }
+    memcpy(slash, "/molotov-serve", sizeof "/molotov-serve");
+    argv[0] = path;
+    execv(path, argv);
+    fprintf(stderr, "molotov serve: cannot run %s: %s\n", path, strerror(errno));
+    return MT_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     const char *self = strrchr(argv[0], '/');
@@ -319,7 +338,7 @@ int main(int argc, char **argv)
     if (strcmp(self, "moloslave") == 0) return mt_slave_main(argc, argv, molotov_main);
     if (argc > 1 && strcmp(argv[1], "slave") == 0)
         return mt_slave_main(argc - 1, argv + 1, molotov_main);
-    if (argc > 1 && strcmp(argv[1], "serve") == 0) return mt_serve_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "serve") == 0) return exec_serve(argv + 1);
     if (argc > 1 && strcmp(argv[1], "merge") == 0) return mt_merge_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "quickstart") == 0)
         return mt_quickstart_main(argc - 1, argv + 1);

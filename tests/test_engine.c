@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "molotov/engine.h"
-#include "molotov/serve.h"
+#include "serve/serve.h"
 
 typedef struct {
     mt_xfer x;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "molotov/runner.h"
-#include "molotov/serve.h"
+#include "serve/serve.h"
 
 typedef struct {
     uv_loop_t loop;

@@ -102,6 +102,15 @@ def molotov_bin() -> str:
                        "or set MOLOTOV_BIN to the built binary)")
 
 
+def molotov_serve_bin() -> str:
+    """Path of molotov-serve (MOLOTOV_SERVE_BIN, else the one beside
+    molotov_bin(), where the build puts it)."""
+    env = os.environ.get("MOLOTOV_SERVE_BIN")
+    if env:
+        return env
+    return str(Path(molotov_bin()).resolve().parent / "molotov-serve")
+
+
 # The simplest load: one scenario that GETs $TARGET/ and asserts a 200.
 GET_ROOT = """
 local T = os.getenv("TARGET")
@@ -831,7 +840,7 @@ def main(**kwargs):
 
 
 # --------------------------------------------------------------------------
-# the project's own target: `molotov serve`
+# the project's own target: molotov-serve (`molotov serve`)
 # --------------------------------------------------------------------------
 
 def _stop_piped(proc):
@@ -850,7 +859,7 @@ def _stop_piped(proc):
 
 
 class MolotovServe:
-    """`$MOLOTOV_BIN serve --port 0` as a context manager: .url, .port, .pid.
+    """`molotov-serve --port 0` as a context manager: .url, .port, .pid.
 
     Used where a test needs what nginx cannot do on demand (answers delayed
     by /delay/MS, large bodies from /bytes/N). Readiness is its
@@ -868,7 +877,7 @@ class MolotovServe:
         return self.proc.pid if self.proc else None
 
     def start(self):
-        self.proc = subprocess.Popen([molotov_bin(), "serve", "--port", "0", *self.extra_args],
+        self.proc = subprocess.Popen([molotov_serve_bin(), "--port", "0", *self.extra_args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True,
                                      preexec_fn=_child_setup_pdeathsig)

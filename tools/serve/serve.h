@@ -1,5 +1,6 @@
-/* serve.h: `molotov serve`, the built-in HTTP/1.1 target for the README demo
- * and for tests that need a server to misbehave on purpose.
+/* serve.h: molotov-serve (also run as `molotov serve`), the HTTP/1.1 target
+ * for the README demo and for tests that need a server to misbehave on
+ * purpose: the API of the molotov_serve library.
  *
  * Routes (the path is matched without its query string):
  *   GET  /              200 text/plain "Hello from molotov serve\n"
@@ -28,8 +29,8 @@
  * Content-Length, except that 204 and 304 carry no Content-Length (RFC 9110).
  * A malformed request gets 400, a request head over 16 KiB gets 431 and a
  * Transfer-Encoding request body gets 411; all three close the connection. */
-#ifndef MOLOTOV_SERVE_H
-#define MOLOTOV_SERVE_H
+#ifndef MOLOTOV_SERVE_SERVE_H
+#define MOLOTOV_SERVE_SERVE_H
 
 #include <stdint.h>
 #include <uv.h>
@@ -59,7 +60,8 @@ uint64_t mt_serve_requests(const mt_server *s);
  * NULL and a second call are ignored. */
 void mt_serve_stop(mt_server *s);
 
-/* The `molotov serve` subcommand: argv[0] is "serve". Options: --host H
+/* The molotov-serve command: argv[0] is its name ("molotov-serve", or "serve"
+ * when called as `molotov serve`) and is not read. Options: --host H
  * (default 127.0.0.1), --port N (default 8080, 0 = free port), --duration S
  * (stop after S seconds, S > 0; default: until SIGINT/SIGTERM), -h/--help.
  * `--opt=value` works too. Prints `molotov serve: listening on
