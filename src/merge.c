@@ -79,6 +79,13 @@ static const char *string(const cJSON *r, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* string(), or "-" where a printed table needs text (a part may lack it). */
+static const char *shown(const cJSON *r, const char *key)
+{
+    const char *s = string(r, key);
+    return s ? s : "-";
+}
+
 /* A process or worker count: 0 unless a number in [0, 1e7] (a report is a
  * file a user names: nothing in it may reach an undefined cast). */
 static int small_count(const cJSON *r, const char *key)
@@ -404,13 +411,13 @@ static void print_parts(const mt_merged *m)
            "requests", "errors", "p99");
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(m->merge, "parts"))
     {
-        char name[300], shown[35], p99[24] = "-";
-        snprintf(name, sizeof name, "%s: %s", string(p, "hostname"), string(p, "path"));
-        mt_console_shorten(name, 34, shown, sizeof shown);
+        char name[300], label[35], p99[24] = "-";
+        snprintf(name, sizeof name, "%s: %s", shown(p, "hostname"), shown(p, "path"));
+        mt_console_shorten(name, 34, label, sizeof label);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "p99_ms");
         if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 3.6e6) /* a user's file */
             mt_console_format_us((uint64_t)(v->valuedouble * 1e3), p99, 24);
-        printf("%-34s %-19.19s %7.1fs %9.0f %8.0f %9s\n", shown, string(p, "started_at"),
+        printf("%-34s %-19.19s %7.1fs %9.0f %8.0f %9s\n", label, shown(p, "started_at"),
                number(p, "duration_s"), number(p, "requests"), number(p, "errors"), p99);
     }
 }

@@ -447,6 +447,21 @@ class Merge(unittest.TestCase):
         res = harness.run_molotov(["merge", b, c, "--threshold", "failures<1"])
         self.assertEqual(res.rc, 0, res)
 
+    def test_a_part_without_its_identity_prints_dashes(self):
+        # a report a user edited: no hostname; the parts table says "-"
+        text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
+                "  assert(s:get(T .. '/').status == 200)\nend)\n")
+        with harness.Nginx() as web:
+            self.url = web.url
+            a, b = self.run_to("a", text), self.run_to("b", text)
+        rep = json.load(open(b))
+        del rep["hostname"]
+        json.dump(rep, open(b, "w"))
+        res = harness.run_molotov(["merge", a, b])
+        self.assertEqual(res.rc, 0, res)
+        self.assertNotIn("(null)", res.stdout)
+        self.assertRegex(res.stdout, r"\n-?: \S*b\.json\s+\d{4}-", res)
+
     def test_runs_with_seconds_without_requests_merge_and_pool(self):
         text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
                 "  s:get(T .. '/'); molotov.sleep(1.3)\nend)\n")
