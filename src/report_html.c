@@ -1,29 +1,8 @@
 /* report_html.c: the --html report (report_html.h). The page is a fixed
  * shell around the report JSON: assets/report/report.html with its slots
- * filled (the date in the title, report.css, the JSON, report.js; the three
- * files embedded at build time by cmake/embed.cmake). The script reads that
- * JSON back from its <script type="application/json"> element and builds
- * everything with the DOM: a header with the PASS/FAIL badge (FAIL on a
- * failed threshold or a non-zero exit code), a banner when the run stopped
- * early (stop_reason) or merge warned, headline figures (failed requests by
- * cause; latency over all requests, failed ones included, beside the
- * ok-only figures), three plots over time (requests and failed requests per
- * second, p50/p99 latency with gaps where no request ended, scenario runs
- * succeeded/failed per second), the latency distribution on a log axis with
- * its percentiles, and sortable tables of thresholds, merged parts,
- * scenarios, request labels (in the report's order), fixture requests and
- * failure messages, then the run itself (script and its hash, command line,
- * targets, times, ids); with --sizing, a capacity curve (requests/s and
- * error % by workers, p99 below, the stopping point) and its steps; with
- * --rate, the open-model figures.
- *
- * The plotting code is ours, into inline SVG: no library, no font, nothing
- * fetched, so the file opens anywhere (and prints). Every string from the
- * report reaches the page through textContent, never as markup. The charts
- * redraw on resize and share a hover guide (one second) with a tooltip.
- * Every field may be missing (older reports lack most of the run's fields):
- * the page shows a dash or leaves the part out, and a part that cannot be
- * drawn says so without taking the rest of the page with it. */
+ * filled (the date in the title, report.css, the JSON, report.js), the three
+ * files embedded at build time (cmake/embed.cmake). The script reads the
+ * JSON back and draws the page (what it shows: report.js). */
 #include "molotov/report_html.h"
 #include "molotov/common.h"
 

@@ -1,13 +1,33 @@
+/* report.js: the script of the --html report (src/report_html.c puts it
+   into report.html, after the report JSON). It reads that JSON back from
+   its element (id "report", of type application/json) and builds
+   everything with the DOM: a header with the PASS/FAIL badge (FAIL on a
+   failed threshold or a non-zero exit code), a banner when the run stopped
+   early (stop_reason) or merge warned, headline figures (failed requests
+   by cause; latency over all requests, failed ones included, beside the
+   ok-only figures), three plots over time (requests and failed requests
+   per second, p50/p99 latency with gaps where no request ended, scenario
+   runs succeeded/failed per second), the latency distribution on a log
+   axis with its percentiles, and sortable tables of thresholds, merged
+   parts, scenarios, request labels (in the report's order), fixture
+   requests and failure messages, then the run itself (script and its hash,
+   command line, targets, times, ids); with --sizing, a capacity curve
+   (requests/s and error % by workers, p99 below, the stopping point) and
+   its steps; with --rate, the open-model figures.
+
+   The plotting code is ours, into inline SVG: no library, no font, nothing
+   fetched, so the file opens anywhere (and prints). Every string from the
+   report reaches the page through textContent, never as markup. The charts
+   redraw on resize and share a hover guide (one second) with a tooltip.
+   Every field may be missing (older reports lack most of the run's
+   fields): the page shows a dash or leaves the part out, and a part that
+   cannot be drawn says so without taking the rest of the page with it.
+
+   The pure helpers come first (values, formatting, ticks, failure counts):
+   under node they are all there is (module.exports, for
+   tests/js/test_report.js); in a browser the page follows. */
 (function () {
   'use strict';
-  const app = document.getElementById('app');
-  let R;
-  try {
-    R = JSON.parse(document.getElementById('report').textContent || '{}');
-  } catch (e) {
-    app.textContent = 'The report data in this file cannot be read: ' + e.message;
-    return;
-  }
 
   /* ---- values: any field may be missing or of another type ---- */
   function isObj(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
@@ -16,7 +36,6 @@
   function N(v) { return typeof v === 'number' && isFinite(v) ? v : null; }
   function N0(v) { const n = N(v); return n === null ? 0 : n; }
   function Str(v) { return typeof v === 'string' ? v : null; }
-  if (!isObj(R)) R = {};
 
   /* ---- formatting ---- */
   const NF = [0, 1, 2, 3].map(d => new Intl.NumberFormat('en-US',
@@ -81,53 +100,6 @@
   }
   function plural(n, one, many) { return fInt(n) + ' ' + (n === 1 ? one : many || one + 's'); }
 
-  /* ---- DOM: every text goes in as text ---- */
-  function h(tag, props, ...kids) {
-    const e = document.createElement(tag);
-    for (const k in props || {}) {
-      const v = props[k];
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') e.className = v;
-      else if (k === 'text') e.textContent = v;
-      else if (k === 'style') e.style.cssText = v;
-      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v);
-    }
-    for (const c of kids.flat(3)) {
-      if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : String(c));
-    }
-    return e;
-  }
-  const SVGNS = (function () {
-    const d = document.createElement('div');
-    d.innerHTML = '<svg></svg>';
-    return d.firstChild.namespaceURI;
-  })();
-  function S(tag, attrs, parent) {
-    const e = document.createElementNS(SVGNS, tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v === null || v === undefined) continue;
-      if (k === 'text') e.textContent = v;
-      else if (k === 'style') e.style.cssText = v;
-      else e.setAttribute(k, v);
-    }
-    if (parent) parent.appendChild(e);
-    return e;
-  }
-  function swatch(color, kind) {
-    const style = kind === 'dash' ? 'border-color:var(' + color + ')' : 'background:var(' + color + ')';
-    return h('span', { class: 'sw' + (kind ? ' ' + kind : ''), style: style });
-  }
-  function legend(items) {
-    return h('div', { class: 'legend' },
-      items.map(it => h('span', null, swatch(it.color, it.kind), it.name)));
-  }
-  function pathRect(x, y0, y1, w) {
-    return 'M' + x.toFixed(1) + ' ' + y0.toFixed(1) + 'V' + y1.toFixed(1) + 'h' + w.toFixed(2) +
-      'V' + y0.toFixed(1) + 'Z';
-  }
-
   /* ---- ticks ---- */
   function niceStep(span, n) {
     const raw = span / Math.max(1, n);
@@ -177,7 +149,119 @@
     for (let t = 0; t <= n + 1e-9; t += step) ticks.push(t);
     return { ticks: ticks, fmt: t => fT(t, n) };
   }
+  /* a bar w wide at x, from y0 to y1, as an SVG path */
+  function pathRect(x, y0, y1, w) {
+    return 'M' + x.toFixed(1) + ' ' + y0.toFixed(1) + 'V' + y1.toFixed(1) + 'h' + w.toFixed(2) +
+      'V' + y0.toFixed(1) + 'Z';
+  }
 
+  /* ---- failed requests by cause, and the units of thresholds ---- */
+  function fUnit(v, unit) {
+    if (N(v) === null) return 'no data';
+    if (unit === 'ms') return fMs(v);
+    if (unit === '%') return fPct(v);
+    if (unit === '/s') return fRate(v) + '/s';
+    return fNum(v) + (unit ? ' ' + unit : '');
+  }
+  function fTime(v) {
+    const s = Str(v), d = s ? new Date(s) : null;
+    return d && !isNaN(d) ? fDate(d) : s;
+  }
+  /* Failed requests by cause: { all, t: transport, c4, c5, other }. Older
+     reports counted transport errors only: their statuses >= 400 add then. */
+  function fails(q, statuses) {
+    const f = { t: N0(q.transport_errors), c4: N0(q.failed_4xx), c5: N0(q.failed_5xx), other: N0(q.failed_other) };
+    if (N(q.failed_4xx) !== null || N(q.failed_requests) !== null) {
+      const all = N(q.failed_requests) !== null ? q.failed_requests : N(q.errors);
+      f.all = all !== null ? all : f.t + f.c4 + f.c5 + f.other;
+      return f;
+    }
+    if (N(q.transport_errors) === null) f.t = N0(q.errors);
+    for (const st of statuses) {
+      for (const code in O(st)) {
+        if (+code >= 500) f.c5 += N0(st[code]);
+        else if (+code >= 400) f.c4 += N0(st[code]);
+      }
+    }
+    f.all = f.t + f.c4 + f.c5;
+    return f;
+  }
+  function failParts(f) {
+    return [f.t ? plural(f.t, 'transport error') : null, f.c4 ? fInt(f.c4) + ' 4xx' : null,
+      f.c5 ? fInt(f.c5) + ' 5xx' : null, f.other ? plural(f.other, 'unexpected status', 'unexpected statuses') : null]
+      .filter(Boolean);
+  }
+  /* "8 transport · 34 4xx", wrapping between the parts only */
+  function nbJoin(parts) {
+    return parts.filter(Boolean).map(t => t.replace(/ /g, '\u00a0')).join('\u00a0\u00b7 ');
+  }
+  function failShort(f) {
+    return nbJoin([f.t ? fInt(f.t) + ' transport' : null, f.c4 ? fInt(f.c4) + ' 4xx' : null,
+      f.c5 ? fInt(f.c5) + ' 5xx' : null, f.other ? fInt(f.other) + ' other' : null]);
+  }
+
+  /* node loads the helpers above (tests/js/test_report.js); a browser
+     goes on and draws the page */
+  if (typeof module === 'object' && module.exports) {
+    module.exports = {
+      isObj, O, A, N, N0, Str, fInt, fNum, fRate, fMs, fTickMs, fPct, fPctT, fDur, fClock, fDate, fT, plural,
+      pathRect, niceStep, linTicks, logTicks, timeTicks, fUnit, fTime, fails, failParts, nbJoin, failShort,
+    };
+    return;
+  }
+
+  const app = document.getElementById('app');
+  let R;
+  try {
+    R = JSON.parse(document.getElementById('report').textContent || '{}');
+  } catch (e) {
+    app.textContent = 'The report data in this file cannot be read: ' + e.message;
+    return;
+  }
+  if (!isObj(R)) R = {};
+
+  /* ---- DOM: every text goes in as text ---- */
+  function h(tag, props, ...kids) {
+    const e = document.createElement(tag);
+    for (const k in props || {}) {
+      const v = props[k];
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k === 'style') e.style.cssText = v;
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const c of kids.flat(3)) {
+      if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : String(c));
+    }
+    return e;
+  }
+  const SVGNS = (function () {
+    const d = document.createElement('div');
+    d.innerHTML = '<svg></svg>';
+    return d.firstChild.namespaceURI;
+  })();
+  function S(tag, attrs, parent) {
+    const e = document.createElementNS(SVGNS, tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v === null || v === undefined) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'style') e.style.cssText = v;
+      else e.setAttribute(k, v);
+    }
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function swatch(color, kind) {
+    const style = kind === 'dash' ? 'border-color:var(' + color + ')' : 'background:var(' + color + ')';
+    return h('span', { class: 'sw' + (kind ? ' ' + kind : ''), style: style });
+  }
+  function legend(items) {
+    return h('div', { class: 'legend' },
+      items.map(it => h('span', null, swatch(it.color, it.kind), it.name)));
+  }
   /* ---- tooltips ---- */
   function tipRows(title, sub, rows) {
     return [h('div', { class: 'th' }, title, sub ? h('span', { text: sub }) : null)].concat(rows.map(r =>
@@ -659,50 +743,6 @@
     }
     return out.length ? h('span', null, out) : DASH;
   }
-  function fUnit(v, unit) {
-    if (N(v) === null) return 'no data';
-    if (unit === 'ms') return fMs(v);
-    if (unit === '%') return fPct(v);
-    if (unit === '/s') return fRate(v) + '/s';
-    return fNum(v) + (unit ? ' ' + unit : '');
-  }
-  function fTime(v) {
-    const s = Str(v), d = s ? new Date(s) : null;
-    return d && !isNaN(d) ? fDate(d) : s;
-  }
-  /* Failed requests by cause: { all, t: transport, c4, c5, other }. Older
-     reports counted transport errors only: their statuses >= 400 add then. */
-  function fails(q, statuses) {
-    const f = { t: N0(q.transport_errors), c4: N0(q.failed_4xx), c5: N0(q.failed_5xx), other: N0(q.failed_other) };
-    if (N(q.failed_4xx) !== null || N(q.failed_requests) !== null) {
-      const all = N(q.failed_requests) !== null ? q.failed_requests : N(q.errors);
-      f.all = all !== null ? all : f.t + f.c4 + f.c5 + f.other;
-      return f;
-    }
-    if (N(q.transport_errors) === null) f.t = N0(q.errors);
-    for (const st of statuses) {
-      for (const code in O(st)) {
-        if (+code >= 500) f.c5 += N0(st[code]);
-        else if (+code >= 400) f.c4 += N0(st[code]);
-      }
-    }
-    f.all = f.t + f.c4 + f.c5;
-    return f;
-  }
-  function failParts(f) {
-    return [f.t ? plural(f.t, 'transport error') : null, f.c4 ? fInt(f.c4) + ' 4xx' : null,
-      f.c5 ? fInt(f.c5) + ' 5xx' : null, f.other ? plural(f.other, 'unexpected status', 'unexpected statuses') : null]
-      .filter(Boolean);
-  }
-  /* "8 transport · 34 4xx", wrapping between the parts only */
-  function nbJoin(parts) {
-    return parts.filter(Boolean).map(t => t.replace(/ /g, '\u00a0')).join('\u00a0\u00b7 ');
-  }
-  function failShort(f) {
-    return nbJoin([f.t ? fInt(f.t) + ' transport' : null, f.c4 ? fInt(f.c4) + ' 4xx' : null,
-      f.c5 ? fInt(f.c5) + ' 5xx' : null, f.other ? fInt(f.other) + ' other' : null]);
-  }
-
   /* ---- the page ---- */
   const T = O(R.totals), LAT = O(T.latency_ms), LATOK = isObj(T.latency_ok_ms) ? T.latency_ok_ms : null;
   const nReq = N0(T.requests), ok = N0(T.successes), ko = N0(T.failures), runs = ok + ko, canc = N0(T.cancelled);
