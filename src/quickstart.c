@@ -1,7 +1,9 @@
 /* quickstart.c: `molotov quickstart [DIR]` (Molotov's molostart): writes a
  * commented loadtest.lua using every fixture and three weighted scenarios, a
- * molotov.json with smoke, small and big tests, and a Makefile. Asks for the
- * directory and the target only on a terminal; never overwrites a file. */
+ * molotov.json with smoke, small and big tests, and a Makefile, each from its
+ * template in assets/quickstart/ (embedded at build time, cmake/embed.cmake)
+ * with @TARGET@ replaced by the target. Asks for the directory and the
+ * target only on a terminal; never overwrites a file. */
 #include "molotov/quickstart.h"
 #include "molotov/common.h"
 
@@ -13,107 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "molotov_quickstart_assets.h" /* generated from assets/quickstart/ */
+
 #define DEFAULT_TARGET "http://127.0.0.1:8080"
-
-static const char LOADTEST[] =
-    "-- loadtest.lua: written by `molotov quickstart`. Run it with\n"
-    "--   make smoke              (one run of every scenario: a check for CI)\n"
-    "--   make small / make big   (load: see molotov.json)\n"
-    "-- or directly: molotov -w 10 -d 30 loadtest.lua\n"
-    "--\n"
-    "-- Every function below runs in a worker's coroutine: session:get() reads\n"
-    "-- like a blocking call, but only this worker waits for the answer.\n"
-    "\n"
-    "local molotov = require(\"molotov\")\n"
-    "\n"
-    "-- molotov.json's \"env\" sets TARGET; the environment wins when it sets it.\n"
-    "local TARGET = os.getenv(\"TARGET\") or \"@TARGET@\"\n"
-    "\n"
-    "-- Once, in the main process, before any worker starts. Requests are\n"
-    "-- allowed; what set_var stores here reaches every worker of every process.\n"
-    "molotov.global_setup(function(args)\n"
-    "  local resp = molotov.request(TARGET .. \"/\")\n"
-    "  assert(resp.status < 500, \"the target is not healthy: \" .. resp.status)\n"
-    "  molotov.set_var(\"started_with\", args.workers .. \" workers\")\n"
-    "end)\n"
-    "\n"
-    "-- Once per worker, before its first scenario. The table it returns holds\n"
-    "-- the session's defaults: headers, timeout, auth, cookies...\n"
-    "molotov.setup(function(worker_id, args)\n"
-    "  return {\n"
-    "    headers = { [\"User-Agent\"] = \"molotov-quickstart/\" .. worker_id },\n"
-    "    timeout = 10,\n"
-    "  }\n"
-    "end)\n"
-    "\n"
-    "-- Once per worker, when its session exists: a place to log in.\n"
-    "molotov.setup_session(function(worker_id, session)\n"
-    "  session.headers[\"X-Run\"] = molotov.get_var(\"started_with\")\n"
-    "end)\n"
-    "\n"
-    "-- Weights are relative: 60 / 30 / 10 of the runs.\n"
-    "molotov.scenario(\"homepage\", 60, function(session)\n"
-    "  local resp = session:get(TARGET .. \"/\")\n"
-    "  -- a status never fails a scenario by itself: assert what you expect\n"
-    "  assert(resp.status == 200, \"GET / returned \" .. resp.status)\n"
-    "end)\n"
-    "\n"
-    "molotov.scenario(\"read_json\", 30, function(session)\n"
-    "  local resp = session:get(TARGET .. \"/json\")\n"
-    "  assert(resp.status == 200, \"GET /json returned \" .. resp.status)\n"
-    "  assert(type(resp:json()) == \"table\", \"not a JSON object\")\n"
-    "end)\n"
-    "\n"
-    "-- The table form adds `delay`: seconds of think time after each success.\n"
-    "molotov.scenario {\n"
-    "  name = \"create_item\",\n"
-    "  weight = 10,\n"
-    "  delay = 0.01,\n"
-    "  run = function(session)\n"
-    "    local resp = session:post(TARGET .. \"/items\", { json = { name = \"quickstart\" } })\n"
-    "    assert(resp.status == 201, \"POST /items returned \" .. resp.status)\n"
-    "  end,\n"
-    "}\n"
-    "\n"
-    "-- Once per worker, after its last scenario (errors are reported, not fatal).\n"
-    "molotov.teardown_session(function(worker_id, session) end)\n"
-    "\n"
-    "-- Once per worker that started, even if its setup failed.\n"
-    "molotov.teardown(function(worker_id) end)\n"
-    "\n"
-    "-- Once, in the main process, after every worker ended.\n"
-    "molotov.global_teardown(function() end)\n";
-
-static const char CONFIG[] =
-    "{\n"
-    "  \"molotov\": {\n"
-    "    \"env\": {\"TARGET\": \"@TARGET@\"},\n"
-    "    \"tests\": {\n"
-    "      \"smoke\": {\"scenario\": \"loadtest.lua\", \"single_run\": true},\n"
-    "      \"small\": {\"scenario\": \"loadtest.lua\", \"workers\": 10, \"duration\": 10,\n"
-    "                \"threshold\": [\"failure_rate<1%\"]},\n"
-    "      \"big\": {\"scenario\": \"loadtest.lua\", \"workers\": 100, \"processes\": 2,\n"
-    "              \"duration\": 60, \"ramp_up\": 10, \"json\": \"report.json\",\n"
-    "              \"html\": \"report.html\", \"threshold\": [\"p99<500ms\", "
-    "\"failure_rate<1%\"]}\n"
-    "    }\n"
-    "  }\n"
-    "}\n";
-
-static const char MAKEFILE[] =
-    "# Makefile: written by `molotov quickstart`; the tests are in molotov.json.\n"
-    "MOLOTOV ?= molotov\n"
-    "\n"
-    ".PHONY: smoke small big\n"
-    "\n"
-    "smoke:\n"
-    "\t$(MOLOTOV) --config molotov.json smoke\n"
-    "\n"
-    "small:\n"
-    "\t$(MOLOTOV) --config molotov.json small\n"
-    "\n"
-    "big:\n"
-    "\t$(MOLOTOV) --config molotov.json big\n";
 
 /* Asks on the terminal; an empty answer keeps def. Returns a new string. */
 static char *ask(const char *question, const char *def)
@@ -141,15 +45,23 @@ static char *fill(const char *tpl, const char *target)
     return b.data;
 }
 
-static const char *const FILES[] = {"loadtest.lua", "molotov.json", "Makefile"};
+/* The files written, each from its template in assets/quickstart/. */
+static const struct {
+    const char *name, *tpl;
+} FILES[] = {
+    {"loadtest.lua", mt_asset_loadtest_lua},
+    {"molotov.json", mt_asset_molotov_json},
+    {"Makefile", mt_asset_makefile},
+};
+#define NFILES (sizeof(FILES) / sizeof(*FILES))
 
 /* Refuses when any of the files exists; nothing is written then. */
 static int check_free(const char *dir)
 {
     int taken = 0;
-    for (int i = 0; i < 3; i++) {
+    for (size_t i = 0; i < NFILES; i++) {
         char path[4096];
-        snprintf(path, sizeof(path), "%s/%s", dir, FILES[i]);
+        snprintf(path, sizeof(path), "%s/%s", dir, FILES[i].name);
         if (access(path, F_OK) == 0) {
             fprintf(stderr, "molotov quickstart: %s exists; not overwriting it\n", path);
             taken++;
@@ -178,11 +90,10 @@ static int write_all(const char *dir, const char *target)
         return MT_EIO;
     }
     if (check_free(dir)) return MT_EINVAL;
-    const char *const tpl[] = {LOADTEST, CONFIG, MAKEFILE};
     int rc = MT_OK;
-    for (int i = 0; i < 3 && !rc; i++) {
-        char *text = fill(tpl[i], target);
-        rc = write_one(dir, FILES[i], text);
+    for (size_t i = 0; i < NFILES && !rc; i++) {
+        char *text = fill(FILES[i].tpl, target);
+        rc = write_one(dir, FILES[i].name, text);
         free(text);
     }
     return rc;

@@ -7,8 +7,8 @@
  * format, from an empty report and from strings built to break out of the
  * script element: one page, the embedded JSON reads back equal to the input
  * (request rows in their order), nothing points at the network outside that
- * data, the script builds no markup from strings, and a failed write is
- * MT_EIO.
+ * data, the script builds no markup from strings and cannot end its element
+ * early, and a failed write is MT_EIO.
  *
  * The pages themselves are drawn by their script in a browser; set
  * MT_REPORT_HTML_DIR=dir to keep them (dir/report-sample.html, ...) and look
@@ -177,6 +177,14 @@ static cJSON *check_page(const char *html, const cJSON *input)
     assert_null(strstr(shell, "document.write"));
     assert_null(strstr(shell, "eval("));
     free(shell);
+
+    /* the script (assets/report/report.js) neither ends its element early
+     * nor opens a comment: its first "</script" is the page's last one */
+    const char *js = strstr(end, "<script>") + strlen("<script>");
+    const char *js_end = find_nocase(js, strlen(js), "</script");
+    assert_non_null(js_end);
+    assert_string_equal(js_end, "</script>\n</body>\n</html>\n");
+    assert_null(find_nocase(js, (size_t)(js_end - js), "<!--"));
     return back;
 }
 
