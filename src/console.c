@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "molotov/common.h"
+#include "molotov/fmt.h"
 
 #define PLAIN_EVERY_S 5.0 /* live line period when stdout is not a terminal */
 
@@ -28,21 +29,11 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
     fflush(out);
 }
 
-void mt_console_format_us(uint64_t us, char *buf, size_t len)
-{
-    if (us < 1000)
-        snprintf(buf, len, "%" PRIu64 "us", us);
-    else if (us < 1000000)
-        snprintf(buf, len, "%.1fms", (double)us / 1e3);
-    else
-        snprintf(buf, len, "%.2fs", (double)us / 1e6);
-}
-
 void mt_console_format_live(const mt_console *c, char *buf, size_t len)
 {
     const mt_stats *s = &c->runner->stats;
     char p99[16];
-    mt_console_format_us(mt_stats_recent_p99(s, mt_wall_s()), p99, sizeof(p99));
+    mt_fmt_us(mt_stats_recent_p99(s, mt_wall_s()), p99, sizeof(p99));
     snprintf(buf, len,
              "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 " | WORKERS: %d | %.0f req/s | p99 %s",
              s->successes, s->failures, mt_runner_active_workers(c->runner), c->rps, p99);
@@ -92,17 +83,6 @@ void mt_console_start(mt_console *c)
 
 #define LABEL_W 24 /* the tables' first column */
 
-void mt_console_shorten(const char *label, size_t width, char *out, size_t outlen)
-{
-    size_t n = strlen(label);
-    if (n <= width || width < 5) {
-        mt_strlcpyn(out, outlen, label, n);
-        return;
-    }
-    size_t head = (width - 3 + 1) / 2, tail = width - 3 - head;
-    snprintf(out, outlen, "%.*s...%s", (int)head, label, label + n - tail);
-}
-
 /* Row names for a table: shortened in the middle to LABEL_W, and two rows
  * never print the same (a clash ends in "#N"). A new array of count
  * strings of LABEL_W + 1 bytes. */
@@ -110,7 +90,7 @@ static char (*row_names(const char *const *labels, int count))[LABEL_W + 1]
 {
     char(*out)[LABEL_W + 1] = mt_calloc((size_t)count + 1, LABEL_W + 1);
     for (int i = 0; i < count; i++)
-        mt_console_shorten(labels[i] ? labels[i] : "", LABEL_W, out[i], LABEL_W + 1);
+        mt_fmt_shorten(labels[i] ? labels[i] : "", LABEL_W, out[i], LABEL_W + 1);
     for (int i = 0; i < count; i++) {
         int clash = 1;
         for (int j = i + 1; j < count; j++) {
@@ -118,7 +98,7 @@ static char (*row_names(const char *const *labels, int count))[LABEL_W + 1]
             char mark[16];
             int m = snprintf(mark, sizeof mark, "#%d", ++clash);
             size_t k = LABEL_W - (size_t)m;
-            mt_console_shorten(labels[j] ? labels[j] : "", k, out[j], k + 1);
+            mt_fmt_shorten(labels[j] ? labels[j] : "", k, out[j], k + 1);
             mt_strlcpyn(out[j] + strlen(out[j]), LABEL_W + 1 - strlen(out[j]), mark, (size_t)m);
         }
     }
@@ -132,8 +112,8 @@ static void print_row(FILE *out, const char *name, uint64_t a, uint64_t b, doubl
     char q[4][16];
     const double ps[3] = {50, 90, 99};
     bool empty = mt_hist_count(h) == 0;
-    for (int i = 0; i < 3; i++) mt_console_format_us(mt_hist_percentile(h, ps[i]), q[i], 16);
-    mt_console_format_us(mt_hist_max(h), q[3], 16);
+    for (int i = 0; i < 3; i++) mt_fmt_us(mt_hist_percentile(h, ps[i]), q[i], 16);
+    mt_fmt_us(mt_hist_max(h), q[3], 16);
     if (empty)
         for (int i = 0; i < 4; i++) snprintf(q[i], 16, "-");
     fprintf(out, "  %-*s %8" PRIu64 " %8" PRIu64 " %7.1f %7s %7s %7s %7s\n", LABEL_W, name, a, b,

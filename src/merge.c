@@ -7,6 +7,7 @@
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
+#include "molotov/fmt.h"
 #include "molotov/options.h"
 #include "molotov/report.h"
 #include "molotov/report_files.h"
@@ -413,10 +414,10 @@ static void print_parts(const mt_merged *m)
     {
         char name[300], label[35], p99[24] = "-";
         snprintf(name, sizeof name, "%s: %s", shown(p, "hostname"), shown(p, "path"));
-        mt_console_shorten(name, 34, label, sizeof label);
+        mt_fmt_shorten(name, 34, label, sizeof label);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "p99_ms");
         if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 3.6e6) /* a user's file */
-            mt_console_format_us((uint64_t)(v->valuedouble * 1e3), p99, 24);
+            mt_fmt_us((uint64_t)(v->valuedouble * 1e3), p99, 24);
         printf("%-34s %-19.19s %7.1fs %9.0f %8.0f %9s\n", label, shown(p, "started_at"),
                number(p, "duration_s"), number(p, "requests"), number(p, "errors"), p99);
     }

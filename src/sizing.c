@@ -5,7 +5,7 @@
  * capacity table are every tenth of the ramp (or 5 s). */
 #include "molotov/sizing.h"
 #include "molotov/common.h"
-#include "molotov/console.h"
+#include "molotov/fmt.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -116,7 +116,7 @@ void mt_sizing_print(const mt_sizing *z, FILE *out)
     fprintf(out, "%-10s %8s %12s %9s %9s\n", "Capacity", "workers", "requests/s", "errors", "p99");
     for (int i = 0; i < z->nsteps; i++) {
         char p99[16];
-        mt_console_format_us(z->steps[i].p99_us, p99, sizeof(p99));
+        mt_fmt_us(z->steps[i].p99_us, p99, sizeof(p99));
         fprintf(out, "  %6.0fs  %8d %12.1f %8.2f%% %9s\n", z->steps[i].t, z->steps[i].workers,
                 z->steps[i].rps, z->steps[i].error_pct, p99);
     }

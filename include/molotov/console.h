@@ -47,14 +47,8 @@ void mt_console_verdict(FILE *out, const mt_stats *s, const mt_threshold_result 
  * nothing is printed when they made none). */
 void mt_console_fixtures(FILE *out, const mt_stats *f);
 
-/* label into out, shortened to `width` columns in the middle ("GET /ab...yz"). */
-void mt_console_shorten(const char *label, size_t width, char *out, size_t outlen);
-
 /* Closes the timer handle. */
 void mt_console_close(mt_console *c);
-
-/* A duration in us as "850us", "2.1ms" or "1.25s". */
-void mt_console_format_us(uint64_t us, char *buf, size_t len);
 
 /* Formats the live line into buf. */
 void mt_console_format_live(const mt_console *c, char *buf, size_t len);
