@@ -1,7 +1,7 @@
 /* stats.c: run counters, distinct failure messages, per-scenario and
- * per-label statistics, the origins requested and the per-second timeline.
- * Every figure is a count or a histogram, so merging is adding. Their JSON
- * form is in stats_json.c. */
+ * per-label statistics and the origins requested. Every figure is a count
+ * or a histogram, so merging is adding. The per-second timeline is in
+ * stats_timeline.c, the JSON form in stats_json.c. */
 #include "molotov/stats.h"
 #include "molotov/common.h"
 #include "stats_int.h"
@@ -151,22 +151,11 @@ static void free_reqs(mt_stats *s)
     s->nhosts = 0;
 }
 
-static void free_ticks(mt_stats *s)
-{
-    for (int i = 0; i < s->nticks; i++) {
-        mt_hist_free(s->ticks[i].latency);
-        free(s->ticks[i].encoded);
-    }
-    free(s->ticks);
-    s->ticks = NULL;
-    s->nticks = s->ticks_cap = 0;
-}
-
 void mt_stats_free(mt_stats *s)
 {
     msgtab_free(&s->msgs);
     free_reqs(s);
-    free_ticks(s);
+    mt_stats_free_ticks_(s);
     for (int i = 0; i < s->nscenarios; i++) {
         mt_hist_free(s->scenarios[i].duration);
         mt_hist_free(s->scenarios[i].duration_ok);
@@ -182,7 +171,7 @@ void mt_stats_reset(mt_stats *s)
 {
     msgtab_free(&s->msgs);
     free_reqs(s);
-    free_ticks(s);
+    mt_stats_free_ticks_(s);
     for (int i = 0; i < s->nscenarios; i++) {
         mt_scn_stats *sc = &s->scenarios[i];
         sc->runs = sc->successes = sc->failures = sc->cancelled = 0;
@@ -372,88 +361,6 @@ bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out)
     return found;
 }
 
-/* ---- timeline ---- */
-
-static mt_tick *tick_at(mt_stats *s, int64_t t)
-{
-    int i = s->nticks;
-    while (i > 0 && s->ticks[i - 1].t > t) i--; /* appends are the common case */
-    if (i > 0 && s->ticks[i - 1].t == t) return &s->ticks[i - 1];
-    if (s->nticks == s->ticks_cap) {
-        s->ticks_cap = s->ticks_cap ? s->ticks_cap * 2 : 64;
-        s->ticks = mt_realloc(s->ticks, sizeof(mt_tick) * (size_t)s->ticks_cap);
-    }
-    memmove(&s->ticks[i + 1], &s->ticks[i], sizeof(mt_tick) * (size_t)(s->nticks - i));
-    s->nticks++;
-    mt_tick *k = &s->ticks[i];
-    memset(k, 0, sizeof(*k));
-    k->t = t;
-    return k;
-}
-
-/* A sealed tick that receives more data opens again. */
-static mt_hist *tick_hist(mt_tick *k)
-{
-    if (k->latency) return k->latency;
-    k->latency = mt_hist_new();
-    if (k->encoded) mt_hist_decode(k->latency, k->encoded);
-    free(k->encoded);
-    k->encoded = NULL;
-    return k->latency;
-}
-
-void mt_stats_seal(mt_stats *s, int64_t before)
-{
-    for (int i = 0; i < s->nticks && s->ticks[i].t < before; i++) {
-        mt_tick *k = &s->ticks[i];
-        if (!k->latency) continue;
-        k->p50_us = mt_hist_percentile(k->latency, 50);
-        k->p99_us = mt_hist_percentile(k->latency, 99);
-        k->encoded = mt_hist_encode(k->latency);
-        mt_hist_free(k->latency);
-        k->latency = NULL;
-    }
-}
-
-uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now)
-{
-    for (int i = s->nticks - 1; i >= 0; i--) {
-        const mt_tick *k = &s->ticks[i];
-        if (k->t >= now) continue;
-        return k->latency ? mt_hist_percentile(k->latency, 99) : k->p99_us;
-    }
-    return 0;
-}
-
-mt_window mt_stats_window(const mt_stats *s, int64_t from, int64_t to)
-{
-    mt_window w = {0, 0, 0};
-    for (int i = 0; i < s->nticks; i++) {
-        const mt_tick *k = &s->ticks[i];
-        if (k->t < from || k->t >= to) continue;
-        w.requests += k->requests;
-        w.successes += k->successes;
-        w.failures += k->failures;
-    }
-    return w;
-}
-
-uint64_t mt_stats_window_p99(const mt_stats *s, int64_t from, int64_t to)
-{
-    mt_hist *h = mt_hist_new();
-    for (int i = 0; i < s->nticks; i++) {
-        const mt_tick *k = &s->ticks[i];
-        if (k->t < from || k->t >= to) continue;
-        if (k->latency)
-            mt_hist_merge(h, k->latency);
-        else if (k->encoded)
-            mt_hist_decode(h, k->encoded);
-    }
-    uint64_t p99 = mt_hist_percentile(h, 99);
-    mt_hist_free(h);
-    return p99;
-}
-
 /* ---- recording ---- */
 
 bool mt_stats_status_failed(long status)
@@ -477,7 +384,7 @@ void mt_stats_request(mt_stats *s, const mt_request_rec *q)
 {
     const char *origin = q->named || !q->origin ? "" : q->origin;
     mt_req_stats *r = row(s, q->label, origin);
-    mt_tick *k = tick_at(s, q->t);
+    mt_tick *k = mt_stats_tick_(s, q->t);
     bool failed = q->failed || q->error_kind;
     s->requests++;
     r->count++;
@@ -496,7 +403,7 @@ void mt_stats_request(mt_stats *s, const mt_request_rec *q)
         r->status[q->status]++;
     mt_hist_record(r->latency, q->latency_us);
     mt_hist_record(s->latency, q->latency_us);
-    mt_hist_record(tick_hist(k), q->latency_us);
+    mt_hist_record(mt_stats_tick_hist_(k), q->latency_us);
     if (!failed) {
         mt_hist_record(r->latency_ok, q->latency_us);
         mt_hist_record(s->latency_ok, q->latency_us);
@@ -523,7 +430,7 @@ void mt_stats_scenario_start(mt_stats *s, int scenario)
 void mt_stats_scenario_end(mt_stats *s, int scenario, bool ok, uint64_t duration_us, int64_t t)
 {
     mt_scn_stats *sc = &s->scenarios[scenario];
-    mt_tick *k = tick_at(s, t);
+    mt_tick *k = mt_stats_tick_(s, t);
     if (ok) {
         s->successes++;
         sc->successes++;
@@ -544,19 +451,6 @@ void mt_stats_scenario_cancelled(mt_stats *s, int scenario)
 }
 
 /* ---- merging ---- */
-
-static void merge_tick(mt_stats *dst, const mt_tick *src)
-{
-    mt_tick *k = tick_at(dst, src->t);
-    k->requests += src->requests;
-    k->successes += src->successes;
-    k->failures += src->failures;
-    k->failed_requests += src->failed_requests;
-    if (src->latency)
-        mt_hist_merge(tick_hist(k), src->latency);
-    else if (src->encoded)
-        mt_hist_decode(tick_hist(k), src->encoded);
-}
 
 static void merge_msgtab(mt_msgtab *dst, const mt_msgtab *src)
 {
@@ -601,7 +495,7 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
         merge_req(row(dst, src->reqs[i].label, src->reqs[i].origin), &src->reqs[i]);
     for (int i = 0; i < src->nhosts; i++)
         add_host(dst, src->hosts[i].origin, src->hosts[i].requests);
-    for (int i = 0; i < src->nticks; i++) merge_tick(dst, &src->ticks[i]);
+    for (int i = 0; i < src->nticks; i++) mt_stats_merge_tick_(dst, &src->ticks[i]);
 }
 
 /* ---- for stats_json.c ---- */
@@ -609,16 +503,6 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
 mt_req_stats *mt_stats_row_(mt_stats *s, const char *label, const char *origin)
 {
     return row(s, label, origin);
-}
-
-mt_tick *mt_stats_tick_(mt_stats *s, int64_t t)
-{
-    return tick_at(s, t);
-}
-
-mt_hist *mt_stats_tick_hist_(mt_tick *k)
-{
-    return tick_hist(k);
 }
 
 void mt_stats_add_kind_(mt_req_stats *r, const char *kind, uint64_t count)
