@@ -286,9 +286,9 @@ static void read_counters(mt_stats *s, const cJSON *j)
     s->truncated += num(j, "truncated_bodies");
 }
 
-int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int nmap)
+/* Reads j into s (a fresh snapshot), stopping at the first error. */
+static int read_json(mt_stats *s, const cJSON *j, const int *map, int nmap)
 {
-    if (!cJSON_IsObject(j)) return MT_EINVAL;
     read_counters(s, j);
     int rc = merge_hist(s->latency, j, "latency");
     rc = rc ? rc : merge_hist_opt(s->latency_ok, j, "latency_ok");
@@ -310,5 +310,18 @@ int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int 
     {
         rc = rc ? rc : merge_tick_json(s, o);
     }
+    return rc;
+}
+
+/* Read whole into a snapshot of its own first, so that a bad histogram
+ * halfway (a child's, a report's) adds nothing: all of it or none. */
+int mt_stats_merge_json_mapped(mt_stats *s, const cJSON *j, const int *map, int nmap)
+{
+    if (!cJSON_IsObject(j)) return MT_EINVAL;
+    mt_stats snap;
+    mt_stats_init(&snap, s->nscenarios);
+    int rc = read_json(&snap, j, map, nmap);
+    if (rc == MT_OK) mt_stats_merge(s, &snap);
+    mt_stats_free(&snap);
     return rc;
 }

@@ -374,6 +374,46 @@ static void test_json_round_trip_merges_exactly(void **state)
     mt_stats_free(&merged);
 }
 
+/* A snapshot with one bad histogram (a child's, a report's) is refused
+ * whole: nothing of it is added, its counters and good rows neither. */
+static void test_bad_histogram_refuses_the_whole_snapshot(void **state)
+{
+    (void)state;
+    mt_stats s, src;
+    mt_stats_init(&s, 2);
+    mt_stats_init(&src, 2);
+    record_some(&s, 0);
+    record_some(&src, 1);
+    mt_stats_add_message(&src, "a.lua:1: boom", 3);
+    cJSON *before = mt_stats_to_json(&s);
+    char *want = cJSON_PrintUnformatted(before);
+    const char *where[] = {"labels", "timeline", "scenarios"};
+    const char *key[] = {"latency", "latency", "duration_ok"};
+    for (int i = 0; i < 3; i++) {
+        cJSON *j = mt_stats_to_json(&src);
+        cJSON *arr = cJSON_GetObjectItem(j, where[i]);
+        cJSON *last = cJSON_GetArrayItem(arr, cJSON_GetArraySize(arr) - 1);
+        cJSON_ReplaceItemInObject(last, key[i], cJSON_CreateString("h1:2,1,9,5:garbage"));
+        assert_int_equal(mt_stats_merge_json(&s, j), MT_EINVAL);
+        cJSON_Delete(j);
+        cJSON *after = mt_stats_to_json(&s);
+        char *got = cJSON_PrintUnformatted(after);
+        assert_string_equal(got, want); /* unchanged */
+        free(got);
+        cJSON_Delete(after);
+    }
+    assert_int_equal(count_of(&s, "a.lua:1: boom"), 0);
+    cJSON *j = mt_stats_to_json(&src); /* the same snapshot, whole, goes in */
+    assert_int_equal(mt_stats_merge_json(&s, j), MT_OK);
+    assert_int_equal(s.requests, 400);
+    assert_int_equal(count_of(&s, "a.lua:1: boom"), 3);
+    cJSON_Delete(j);
+    free(want);
+    cJSON_Delete(before);
+    mt_stats_free(&s);
+    mt_stats_free(&src);
+}
+
 static void test_grow_and_rehash(void **state)
 {
     (void)state;
@@ -584,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_grow_and_rehash),
         cmocka_unit_test(test_labels_status_and_timeline),
         cmocka_unit_test(test_json_round_trip_merges_exactly),
+        cmocka_unit_test(test_bad_histogram_refuses_the_whole_snapshot),
         cmocka_unit_test(test_origins_rows_and_display),
         cmocka_unit_test(test_row_cap_has_one_overflow_row),
         cmocka_unit_test(test_failure_classes_and_latency_of_failures),

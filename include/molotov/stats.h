@@ -209,8 +209,8 @@ void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r);
 void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
                         const mt_req_stats *r);
 
-/* Adds a mt_stats_to_json object to s. Returns 0 or MT_EINVAL (s may then
- * hold part of it). */
+/* Adds a mt_stats_to_json object to s, all of it or nothing. Returns 0, or
+ * MT_EINVAL when any part is malformed (s is then unchanged). */
 int mt_stats_merge_json(mt_stats *s, const cJSON *j);
 
 /* The same, with the object's scenario i added to s's scenario map[i]
