@@ -2,10 +2,12 @@
  * two pipes per child. Main -> child: start (with the vars of global_setup),
  * stop, abort. Child -> main: stats (what happened since the last report,
  * merged by addition), fatal (-x or a setup failure), done. A child whose
- * control pipe closes, or whose parent dies, quits. */
+ * control pipe closes, or whose parent dies, quits. The lines themselves
+ * are pool_wire.c's. */
 #include "molotov/pool.h"
 #include "molotov/common.h"
 #include "molotov/json.h"
+#include "pool_int.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -45,61 +47,6 @@ struct mt_pool {
     bool sigchld_on;
 };
 
-/* ---- both sides: lines of JSON ---- */
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return MT_EIO;
-        p += k;
-        n -= (size_t)k;
-    }
-    return MT_OK;
-}
-
-static int send_json(int fd, cJSON *j)
-{
-    char *txt = cJSON_PrintUnformatted(j);
-    cJSON_Delete(j);
-    if (!txt) return MT_EIO;
-    size_t n = strlen(txt);
-    txt[n] = '\n'; /* replaces the NUL: write n + 1 bytes */
-    int rc = write_all(fd, txt, n + 1);
-    cJSON_free(txt);
-    return rc;
-}
-
-static int send_type(int fd, const char *type)
-{
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "type", type);
-    return send_json(fd, j);
-}
-
-static const char *type_of(const cJSON *j)
-{
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
-    return cJSON_IsString(t) ? t->valuestring : "";
-}
-
-/* Calls fn for each complete line in buf, keeps the rest. */
-static void each_line(mt_buf *buf, void (*fn)(void *, cJSON *), void *data)
-{
-    size_t start = 0;
-    char *nl;
-    while ((nl = memchr(buf->data + start, '\n', buf->len - start))) {
-        *nl = '\0';
-        cJSON *j = cJSON_Parse(buf->data + start);
-        if (j) fn(data, j);
-        cJSON_Delete(j);
-        start = (size_t)(nl - buf->data) + 1;
-    }
-    memmove(buf->data, buf->data + start, buf->len - start);
-    buf->len -= start;
-}
-
 /* ---- the child ---- */
 
 typedef struct {
@@ -125,7 +72,7 @@ static cJSON *stats_json(const mt_stats *s, int workers)
 static void report(worker_proc *wp)
 {
     mt_runner *r = &wp->runner;
-    send_json(wp->out_fd, stats_json(&r->stats, mt_runner_active_workers(r)));
+    mt_pool_send_json_(wp->out_fd, stats_json(&r->stats, mt_runner_active_workers(r)));
     mt_stats_reset(&r->stats);
 }
 
@@ -144,7 +91,7 @@ static void child_fatal(mt_runner *r)
     cJSON_AddStringToObject(j, "type", "fatal");
     cJSON_AddStringToObject(j, "msg", r->fatal_msg);
     cJSON_AddNumberToObject(j, "reason", r->stop_reason);
-    send_json(wp->out_fd, j);
+    mt_pool_send_json_(wp->out_fd, j);
 }
 
 static void child_runaway(mt_runner *r, const char *why)
@@ -154,21 +101,21 @@ static void child_runaway(mt_runner *r, const char *why)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "runaway");
     cJSON_AddStringToObject(j, "msg", why);
-    send_json(wp->out_fd, j);
+    mt_pool_send_json_(wp->out_fd, j);
 }
 
 static void child_finished(mt_runner *r)
 {
     worker_proc *wp = r->data;
     report(wp);
-    send_type(wp->out_fd, "done");
+    mt_pool_send_type_(wp->out_fd, "done");
     uv_stop(r->loop);
 }
 
 static void on_ctl_line(void *data, cJSON *j)
 {
     worker_proc *wp = data;
-    const char *type = type_of(j);
+    const char *type = mt_pool_type_of_(j);
     if (strcmp(type, "stop") == 0)
         mt_runner_stop(&wp->runner);
     else if (strcmp(type, "abort") == 0)
@@ -193,28 +140,7 @@ static void on_ctl_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     }
     mt_buf_append(&wp->in, buf->base, (size_t)n);
-    each_line(&wp->in, on_ctl_line, wp);
-}
-
-/* Blocks until the main process says start (returns its message) or quits. */
-static cJSON *wait_for_start(int fd)
-{
-    mt_buf line;
-    mt_buf_init(&line);
-    char c;
-    ssize_t k;
-    while ((k = read(fd, &c, 1)) == 1 || (k < 0 && errno == EINTR)) {
-        if (k < 0) continue;
-        if (c == '\n') break;
-        mt_buf_append(&line, &c, 1);
-    }
-    cJSON *j = k == 1 ? cJSON_Parse(line.data) : NULL;
-    mt_buf_free(&line);
-    if (j && strcmp(type_of(j), "start") != 0) {
-        cJSON_Delete(j);
-        j = NULL;
-    }
-    return j;
+    mt_pool_each_line_(&wp->in, on_ctl_line, wp); /* the main process writes whole lines */
 }
 
 /* global_setup's vars, as JSON text, into this process's var store. */
@@ -239,8 +165,7 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
                       int ctl_fd)
 {
     mt_runner *r = &wp->runner;
-    uv_loop_init(&wp->loop);
-    if (mt_runner_init(r, &wp->loop, script, o)) _exit(3);
+    if (uv_loop_init(&wp->loop) || mt_runner_init(r, &wp->loop, script, o)) _exit(3);
     r->is_child = true;
     r->first_id = index * o->workers;
     /* with --ramp-up the pool's starts are evenly spaced: child k starts its
@@ -273,13 +198,13 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
     uv_loop_close(&wp->loop);
 }
 
-static void child_main(const mt_options *o, mt_script *script, int index, int ctl_fd, int out_fd,
-                       pid_t parent)
+void mt_pool_child_main_(const mt_options *o, mt_script *script, int index, int ctl_fd, int out_fd,
+                         pid_t parent)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the main process */
     if (getppid() != parent) _exit(0);
     signal(SIGINT, SIG_IGN); /* the terminal's Ctrl-C is the main process's to handle */
-    cJSON *start = wait_for_start(ctl_fd);
+    cJSON *start = mt_pool_wait_for_start_(ctl_fd);
     if (!start) _exit(0);
     const cJSON *vars = cJSON_GetObjectItemCaseSensitive(start, "vars");
     load_vars(script, cJSON_IsString(vars) ? vars->valuestring : NULL);
@@ -303,6 +228,19 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
+int mt_pool_open_pipes_(int ctl[2], int res[2])
+{
+    if (pipe(ctl)) return MT_EIO;
+    if (pipe(res)) {
+        int saved = errno;
+        close(ctl[0]);
+        close(ctl[1]);
+        errno = saved; /* for the caller's message */
+        return MT_EIO;
+    }
+    return MT_OK;
+}
+
 int mt_pool_fork(const mt_options *o, mt_script *script, mt_pool **out, char *err, size_t errlen)
 {
     mt_pool *p = mt_calloc(1, sizeof(*p));
@@ -313,7 +251,7 @@ int mt_pool_fork(const mt_options *o, mt_script *script, mt_pool **out, char *er
     pid_t parent = getpid();
     for (int i = 0; i < o->processes; i++) {
         int ctl[2], res[2];
-        if (pipe(ctl) || pipe(res)) {
+        if (mt_pool_open_pipes_(ctl, res)) {
             snprintf(err, errlen, "-p: cannot create pipes (%s)", strerror(errno));
             mt_pool_free(p);
             return MT_EIO;
@@ -328,7 +266,7 @@ int mt_pool_fork(const mt_options *o, mt_script *script, mt_pool **out, char *er
             }
             free(p->children); /* the main process's bookkeeping */
             free(p);
-            child_main(o, script, i, ctl[0], res[1], parent);
+            mt_pool_child_main_(o, script, i, ctl[0], res[1], parent);
         }
         close(ctl[0]);
         close(res[1]);
@@ -357,7 +295,7 @@ static void broadcast(mt_pool *p, const char *type)
 {
     for (int i = 0; i < p->n; i++)
         if (p->children[i].ctl_fd >= 0 && !p->children[i].exited)
-            send_type(p->children[i].ctl_fd, type);
+            mt_pool_send_type_(p->children[i].ctl_fd, type);
 }
 
 static void pool_stop(mt_runner *r)
@@ -370,11 +308,24 @@ static void pool_abort(mt_runner *r)
     broadcast(r->data, "abort");
 }
 
+/* A report of c's that could not be read: its statistics are lost, so the
+ * run's figures would be wrong; the run ends as if c had crashed. */
+static void report_lost(child *c, const char *what)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "worker process %d sent %s: what it counted is lost", (int)c->pid,
+             what);
+    fprintf(stderr, "molotov: %s\n", msg);
+    mt_runner_fatal(c->pool->runner, MT_STOP_CRASHED, msg);
+}
+
 static void merge_stats(mt_pool *p, child *c, const cJSON *j)
 {
     mt_stats *s = &p->runner->stats;
-    if (mt_stats_merge_json(s, cJSON_GetObjectItemCaseSensitive(j, "stats")))
-        fprintf(stderr, "molotov: worker process %d sent malformed statistics\n", (int)c->pid);
+    if (mt_stats_merge_json(s, cJSON_GetObjectItemCaseSensitive(j, "stats"))) {
+        report_lost(c, "statistics that do not decode");
+        return;
+    }
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "workers");
     int workers = cJSON_IsNumber(w) ? (int)w->valuedouble : 0;
     p->runner->remote_workers += workers - c->workers;
@@ -404,7 +355,7 @@ static bool all_runaway(const mt_pool *p)
 static void on_child_line(void *data, cJSON *j)
 {
     child *c = data;
-    const char *type = type_of(j);
+    const char *type = mt_pool_type_of_(j);
     if (strcmp(type, "stats") == 0) {
         merge_stats(c->pool, c, j);
     } else if (strcmp(type, "fatal") == 0) {
@@ -425,16 +376,16 @@ static void on_child_line(void *data, cJSON *j)
     }
 }
 
-static void describe_end(const child *c, char *out, size_t len)
+void mt_pool_describe_end_(pid_t pid, int status, char *out, size_t len)
 {
-    if (WIFSIGNALED(c->status))
-        snprintf(out, len, "worker process %d was killed by signal %d (%s)", (int)c->pid,
-                 WTERMSIG(c->status), strsignal(WTERMSIG(c->status)));
-    else if (WIFEXITED(c->status) && WEXITSTATUS(c->status))
-        snprintf(out, len, "worker process %d exited with status %d", (int)c->pid,
-                 WEXITSTATUS(c->status));
+    if (WIFSIGNALED(status))
+        snprintf(out, len, "worker process %d was killed by signal %d (%s)", (int)pid,
+                 WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else if (WIFEXITED(status) && WEXITSTATUS(status))
+        snprintf(out, len, "worker process %d exited with status %d", (int)pid,
+                 WEXITSTATUS(status));
     else
-        snprintf(out, len, "worker process %d ended without finishing its run", (int)c->pid);
+        snprintf(out, len, "worker process %d ended without finishing its run", (int)pid);
 }
 
 /* A child is over when it has exited and its pipe is drained. */
@@ -445,7 +396,7 @@ static void maybe_over(child *c)
     c->started = false; /* counted once */
     if (!c->done || !WIFEXITED(c->status) || WEXITSTATUS(c->status)) {
         char msg[256];
-        describe_end(c, msg, sizeof(msg));
+        mt_pool_describe_end_(c->pid, c->status, msg, sizeof(msg));
         fprintf(stderr, "molotov: %s\n", msg);
         mt_runner_fatal(p->runner, MT_STOP_CRASHED, msg);
     }
@@ -485,8 +436,19 @@ static void on_child_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         maybe_over(c);
         return;
     }
-    mt_buf_append(&c->in, buf->base, (size_t)n);
-    each_line(&c->in, on_child_line, c);
+    mt_pool_child_input_(c->pool, c->index, buf->base, (size_t)n);
+}
+
+pid_t mt_pool_child_pid_(const mt_pool *p, int i)
+{
+    return p->children[i].pid;
+}
+
+void mt_pool_child_input_(mt_pool *p, int i, const char *bytes, size_t n)
+{
+    child *c = &p->children[i];
+    mt_buf_append(&c->in, bytes, n);
+    if (mt_pool_each_line_(&c->in, on_child_line, c)) report_lost(c, "a line that is not JSON");
 }
 
 /* global_setup's vars as one JSON text; NULL with err filled if one cannot
@@ -510,7 +472,7 @@ static void start_child(mt_pool *p, child *c, const char *vars)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "start");
     cJSON_AddStringToObject(j, "vars", vars);
-    send_json(c->ctl_fd, j);
+    mt_pool_send_json_(c->ctl_fd, j);
     c->started = true;
     uv_pipe_init(loop, &c->out, 0);
     uv_pipe_open(&c->out, c->out_fd);
