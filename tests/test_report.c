@@ -1,8 +1,8 @@
-/* test_report.c: the report module (src/report.c, src/report_junit.c):
- * report paths checked before a run (nothing truncated, nothing left
- * behind), thresholds over every request or only the ones that did not
- * fail, the JSON's latency objects (null when empty) and row order, and the
- * JUnit file's times, failure texts and system-out. */
+/* test_report.c: the report module (src/report.c): thresholds over every
+ * request or only the ones that did not fail, the JSON's latency objects
+ * (null when empty), row order, the timeline, the distribution, the errors
+ * and the histograms that read back as the statistics. The files are
+ * test_report_files.c's, JUnit test_report_junit.c's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,39 +16,6 @@
 
 #include "molotov/common.h"
 #include "molotov/report.h"
-#include "molotov/report_files.h"
-#include "molotov/report_junit.h"
-
-static void test_paths_checked_before_the_run(void **state)
-{
-    (void)state;
-    mt_options o;
-    mt_options_defaults(&o);
-    char err[256];
-    o.html_path = "/nonexistent/dir/r.html";
-    assert_int_equal(mt_report_check_paths(&o, err, sizeof err), MT_EIO);
-    assert_non_null(strstr(err, "--html /nonexistent/dir/r.html: cannot write"));
-    char dir[] = "/tmp/molotov-report-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char fresh[64], kept[64];
-    snprintf(fresh, sizeof fresh, "%s/new.json", dir);
-    snprintf(kept, sizeof kept, "%s/old.xml", dir);
-    FILE *f = fopen(kept, "w");
-    fputs("old", f);
-    fclose(f);
-    o.html_path = NULL;
-    o.json_path = fresh;
-    o.junit_path = kept;
-    assert_int_equal(mt_report_check_paths(&o, err, sizeof err), MT_OK);
-    assert_int_equal(access(fresh, F_OK), -1); /* made and removed again */
-    char buf[8] = "";
-    f = fopen(kept, "r");
-    assert_non_null(fgets(buf, sizeof buf, f));
-    fclose(f);
-    assert_string_equal(buf, "old"); /* not truncated */
-    unlink(kept);
-    rmdir(dir);
-}
 
 /* 10 requests to "GET /": 8 fast answers, one 503 and one timeout at 300 ms. */
 static void record(mt_stats *s)
@@ -136,48 +103,62 @@ static void test_json_latency_null_when_empty_and_rows_sorted(void **state)
     mt_stats_free(&s);
 }
 
-static void test_junit_times_failures_and_system_out(void **state)
+static void test_json_timeline_distribution_errors_and_histograms(void **state)
 {
     (void)state;
     mt_options o;
     mt_options_defaults(&o);
+    o.rate = 5;
     mt_stats s;
     mt_stats_init(&s, 1);
     record(&s);
+    mt_stats_add_message(&s, "a.lua:2: status 503", 3);
     const char *names[] = {"home"};
-    mt_runinfo ri;
-    char *argv[] = {"molotov", "-d", "15", "a.lua"};
-    mt_runinfo_init(&ri, 4, argv, NULL);
-    ri.stop_reason = "interrupted";
-    ri.planned_s = 15;
-    ri.exit_code = 130;
-    mt_report r = {.stats = &s, .opt = &o, .scenario_names = names, .duration_s = 3, .info = &ri};
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    assert_int_equal(mt_report_junit(&r, f), MT_OK);
-    fclose(f);
-    /* the runs' time: 8 x 1 ms + 1 ms + 300 ms */
-    assert_non_null(strstr(text, "name=\"home\" time=\"0.309\""));
-    assert_non_null(strstr(text, "<failure message=\"2 of 10 runs failed\" type=\"scenario\">"));
-    assert_non_null(strstr(text, "1 x a.lua:2: status 503\n"));
-    assert_non_null(strstr(text, "1 x a.lua:2: timeout: http://h/\n"));
-    assert_non_null(strstr(text, "stop reason: interrupted\n"));
-    assert_non_null(strstr(text, "planned: 15.0 s\n"));
-    assert_non_null(strstr(text, "command: molotov -d 15 a.lua\n"));
-    assert_non_null(strstr(text, "target: http://h\n"));
-    free(text);
-    mt_runinfo_free(&ri);
+    mt_report r = {
+        .stats = &s, .opt = &o, .scenario_names = names, .duration_s = 2, .started_wall = 99.5};
+    cJSON *j = mt_report_json(&r);
+    cJSON *tl = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "timeline"), 0);
+    assert_int_equal((int)cJSON_GetObjectItem(tl, "t")->valuedouble, 1); /* from the start */
+    assert_int_equal((int)cJSON_GetObjectItem(tl, "unix")->valuedouble, 100);
+    assert_int_equal((int)cJSON_GetObjectItem(tl, "requests")->valuedouble, 10);
+    assert_int_equal((int)cJSON_GetObjectItem(tl, "failed_requests")->valuedouble, 2);
+    double buckets = 0;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItem(j, "distribution"))
+    {
+        buckets += cJSON_GetObjectItem(b, "count")->valuedouble;
+        assert_true(cJSON_GetObjectItem(b, "lo_ms")->valuedouble <=
+                    cJSON_GetObjectItem(b, "hi_ms")->valuedouble);
+    }
+    assert_true(buckets == 10);
+    cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "errors"), 0);
+    assert_string_equal(cJSON_GetObjectItem(e, "message")->valuestring, "a.lua:2: status 503");
+    assert_int_equal((int)cJSON_GetObjectItem(e, "count")->valuedouble, 3);
+    cJSON *rate = cJSON_GetObjectItem(j, "rate");
+    assert_int_equal((int)cJSON_GetObjectItem(rate, "started")->valuedouble, 10);
+    assert_null(cJSON_GetObjectItem(j, "sizing"));
+    assert_null(cJSON_GetObjectItem(j, "merge"));
+    /* the histograms are the statistics themselves: read back, they are s */
+    cJSON *h = cJSON_GetObjectItem(j, "histograms");
+    assert_string_equal(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(h, "scenario_names"), 0)->valuestring, "home");
+    mt_stats back;
+    mt_stats_init(&back, 1);
+    assert_int_equal(mt_stats_merge_json(&back, h), MT_OK);
+    assert_int_equal(back.requests, 10);
+    assert_int_equal(back.failures, 2);
+    assert_int_equal(mt_hist_max(back.latency), mt_hist_max(s.latency));
+    mt_stats_free(&back);
+    cJSON_Delete(j);
     mt_stats_free(&s);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_paths_checked_before_the_run),
         cmocka_unit_test(test_thresholds_all_and_ok),
         cmocka_unit_test(test_json_latency_null_when_empty_and_rows_sorted),
-        cmocka_unit_test(test_junit_times_failures_and_system_out),
+        cmocka_unit_test(test_json_timeline_distribution_errors_and_histograms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
