@@ -1,8 +1,8 @@
-/* test_config.c: --config FILE [TEST] (src/config.c through options.c):
- * Molotov's molotov.json format, a test's options applied over the command
- * line (Molotov's order), the default test "test", env exported (a test's
- * own first), and every kind of bad file refused with the file and the key
- * named. */
+/* test_config.c: --config FILE [TEST] (src/config.c over the options
+ * table): Molotov's molotov.json format, a test's options applied over the
+ * command line (Molotov's order), the default test "test", env exported (a
+ * test's own first), and every kind of bad file (a missing one too)
+ * refused with the file and the key named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,7 +41,11 @@ static int parse(mt_options *o, const char *const *args)
     argv_store[argc] = NULL;
     mt_options_defaults(o);
     err[0] = 0;
-    return mt_options_parse(o, argc, argv_store, err, sizeof(err));
+    /* main's order: the command line, the file's test over it, the checks */
+    int rc = mt_options_parse(o, argc, argv_store, err, sizeof(err));
+    if (!rc) rc = mt_config_apply(o, o->config, o->config_test, err, sizeof(err));
+    if (!rc) rc = mt_options_finish(o, err, sizeof(err));
+    return rc;
 }
 
 #define PARSE(o, ...) parse((o), (const char *const[]){__VA_ARGS__, NULL})
@@ -196,6 +200,16 @@ static void test_bad_files_are_named(void **state)
     mt_config_release();
 }
 
+static void test_a_missing_file_is_named(void **state)
+{
+    (void)state;
+    mt_options o;
+    mt_options_defaults(&o);
+    assert_int_equal(mt_config_apply(&o, "/nonexistent/molotov.json", NULL, err, sizeof err),
+                     MT_EINVAL);
+    assert_non_null(strstr(err, "/nonexistent/molotov.json: cannot read"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -221,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_the_default_test_and_env),
         cmocka_unit_test(test_the_only_test_is_the_default),
         cmocka_unit_test(test_bad_files_are_named),
+        cmocka_unit_test(test_a_missing_file_is_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
