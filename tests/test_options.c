@@ -1,7 +1,8 @@
 /* test_options.c: the command line of cli.md (src/options.c): defaults, every
  * option in its short and long forms, the positional scenario path, bad
  * values and contradictions rejected with the option named, --start-at's time
- * forms, and parsing more than once in one process. */
+ * forms, and parsing more than once in one process. The table's rows one by
+ * one: test_options_table.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -437,19 +438,6 @@ static void test_parse_twice(void **state)
     }
 }
 
-static void test_usage_mentions_options(void **state)
-{
-    (void)state;
-    const char *u = mt_options_usage();
-    const char *names[] = {
-        "--workers", "--duration",        "--max-runs",  "--single-run", "--single-mode",
-        "--ramp-up", "--delay",           "--exception", "--fail",       "--force-shutdown",
-        "--timeout", "--connect-timeout", "--http2",     "--insecure",   "--console-update",
-        "--quiet",   "--verbose",         "--version",   "--help",       "loadtest.lua"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-        if (!strstr(u, names[i])) fail_msg("usage does not mention %s", names[i]);
-}
-
 static void test_molotov_flags(void **state)
 {
     (void)state;
@@ -492,7 +480,6 @@ int main(void)
         cmocka_unit_test(test_pool_sizing_rate_options),
         cmocka_unit_test(test_start_at_forms),
         cmocka_unit_test(test_parse_twice),
-        cmocka_unit_test(test_usage_mentions_options),
         cmocka_unit_test(test_molotov_flags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
