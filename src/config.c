@@ -155,12 +155,11 @@ static int set_level(mt_options *o, const mt_option *r, const char *where, const
     char key[64], levels[64] = "", arg[16];
     double level = cJSON_IsBool(v) ? cJSON_IsTrue(v) : v->valuedouble;
     if (!(level >= r->min && level <= r->max)) {
-        for (long i = r->min; i <= r->max; i++)
-            snprintf(levels + strlen(levels), sizeof levels - strlen(levels),
-                     i == r->min   ? "%ld"
-                     : i == r->max ? " or %ld"
-                                   : ", %ld",
-                     i);
+        for (long i = r->min; i <= r->max; i++) { /* "0, 1 or 2" */
+            const char *sep = i == r->max ? " or " : ", ";
+            size_t n = strlen(levels);
+            snprintf(levels + n, sizeof levels - n, "%s%ld", i == r->min ? "" : sep, i);
+        }
         return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, mt_option_key(r, key, sizeof key),
                     levels);
     }
