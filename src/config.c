@@ -1,6 +1,7 @@
 /* config.c: Molotov's molotov.json: reads the file, checks every key and its
- * type, and applies one test's options through options.c, so a value gets
- * the same checks as on the command line. */
+ * type, and applies one test's options through the options table
+ * (options.h): a key is an option's long name, its value gets the same
+ * checks as on the command line, and its kind says how a file spells it. */
 #include "molotov/config.h"
 #include "molotov/common.h"
 
@@ -97,28 +98,107 @@ static const char *as_arg(const cJSON *v)
     return keep(mt_strdup(tmp));
 }
 
-static int set_thresholds(mt_options *o, const char *where, const cJSON *v, char *err,
-                          size_t errlen)
+/* A LIST (--threshold): a string or a list of strings, replacing the
+ * command line's. */
+static int set_list(mt_options *o, const mt_option *r, const char *where, const cJSON *v, char *err,
+                    size_t errlen)
 {
-    o->nthresholds = 0; /* the file's list replaces the command line's */
-    if (cJSON_IsString(v)) return mt_options_set(o, "threshold", as_arg(v), err, errlen);
+    char key[64];
+    mt_option_key(r, key, sizeof key);
+    mt_options_clear(o, r->name); /* the file's list replaces the command line's */
+    if (cJSON_IsString(v)) return mt_options_set(o, r->name, as_arg(v), err, errlen);
     if (!cJSON_IsArray(v))
-        return fail(err, errlen, MT_EINVAL, "%s.threshold: expected a string or a list", where);
+        return fail(err, errlen, MT_EINVAL, "%s.%s: expected a string or a list", where, key);
     const cJSON *x;
     cJSON_ArrayForEach(x, v)
     {
         if (!cJSON_IsString(x))
-            return fail(err, errlen, MT_EINVAL, "%s.threshold: expected strings", where);
-        int rc = mt_options_set(o, "threshold", as_arg(x), err, errlen);
+            return fail(err, errlen, MT_EINVAL, "%s.%s: expected strings", where, key);
+        int rc = mt_options_set(o, r->name, as_arg(x), err, errlen);
         if (rc) return rc;
     }
     return MT_OK;
 }
 
-/* Keys that name no option of a test. */
-static bool reserved(const char *name)
+static int add_file(mt_options *o, const mt_option *r, const char *path, const char *where,
+                    const char *key, const char *file, char *err, size_t errlen)
 {
-    return !strcmp(name, "config") || !strcmp(name, "help") || !strcmp(name, "version");
+    char why[512];
+    if (mt_options_set(o, r->name, scenario_path(path, file), why, sizeof why))
+        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, key, why);
+    return MT_OK;
+}
+
+/* FILES (--use-extension, Molotov's list of modules): a file or a list of
+ * them, from the config file's directory, after the command line's. */
+static int set_files(mt_options *o, const mt_option *r, const char *path, const char *where,
+                     const cJSON *v, char *err, size_t errlen)
+{
+    char key[64];
+    mt_option_key(r, key, sizeof key);
+    if (cJSON_IsString(v)) return add_file(o, r, path, where, key, v->valuestring, err, errlen);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, v)
+    {
+        if (!cJSON_IsString(x))
+            return fail(err, errlen, MT_EINVAL, "%s.%s: expected strings", where, key);
+        int rc = add_file(o, r, path, where, key, x->valuestring, err, errlen);
+        if (rc) return rc;
+    }
+    return MT_OK;
+}
+
+/* A COUNT (-v): Molotov's flag (true is 1) or a level from the row's range. */
+static int set_level(mt_options *o, const mt_option *r, const char *where, const cJSON *v,
+                     char *err, size_t errlen)
+{
+    char key[64], levels[64] = "", arg[16];
+    double level = cJSON_IsBool(v) ? cJSON_IsTrue(v) : v->valuedouble;
+    if (!(level >= r->min && level <= r->max)) {
+        for (long i = r->min; i <= r->max; i++) { /* "0, 1 or 2" */
+            const char *sep = i == r->max ? " or " : ", ";
+            size_t n = strlen(levels);
+            snprintf(levels + n, sizeof levels - n, "%s%ld", i == r->min ? "" : sep, i);
+        }
+        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, mt_option_key(r, key, sizeof key),
+                    levels);
+    }
+    snprintf(arg, sizeof arg, "%d", (int)level);
+    mt_options_set(o, r->name, arg, err, errlen); /* in range: cannot fail */
+    if (level >= 1) mt_options_file_wins(o, r->name);
+    return MT_OK;
+}
+
+/* Any other option: true or false for a flag, else a number or a string
+ * through the option's own checks; the file's value wins over the command
+ * line's contradicting ones. */
+static int set_option(mt_options *o, const mt_option *r, const char *where, const cJSON *v,
+                      char *err, size_t errlen)
+{
+    int flag = mt_options_is_flag(r->name);
+    if (flag && !cJSON_IsBool(v))
+        return fail(err, errlen, MT_EINVAL, "%s.%s: expected true or false", where, v->string);
+    const char *arg = flag ? NULL : as_arg(v);
+    if (!flag && !arg)
+        return fail(err, errlen, MT_EINVAL, "%s.%s: expected a number or a string", where,
+                    v->string);
+    if (flag && cJSON_IsFalse(v)) {
+        mt_options_clear(o, r->name);
+        return MT_OK;
+    }
+    char why[512];
+    if (mt_options_set(o, r->name, arg, why, sizeof(why)))
+        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, v->string, why);
+    mt_options_file_wins(o, r->name);
+    return MT_OK;
+}
+
+/* Keys of a test that are not options, or that Molotov spells otherwise. */
+static bool ignored(const char *name)
+{
+    return !strcmp(name, "env") || /* apply_tree exported it, ahead of the file's */
+           /* Python's packages, event loop and asyncio debug: nothing for Lua */
+           !strcmp(name, "requirements") || !strcmp(name, "uvloop") || !strcmp(name, "debug");
 }
 
 static int set_key(mt_options *o, const char *path, const char *where, const cJSON *v, char *err,
@@ -134,58 +214,16 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
         o->scenario = scenario_path(path, v->valuestring);
         return MT_OK;
     }
-    if (!strcmp(name, "threshold") || !strcmp(name, "thresholds"))
-        return set_thresholds(o, where, v, err, errlen);
-    if (!strcmp(name, "env")) return MT_OK; /* apply_tree exported it, ahead of the file's */
-    if (!strcmp(name, "requirements") || !strcmp(name, "uvloop") || !strcmp(name, "debug"))
-        return MT_OK; /* Python's packages, event loop and asyncio debug: nothing for Lua */
-    if (!strcmp(name, "use-extension") && cJSON_IsArray(v)) { /* Molotov's list of modules */
-        const cJSON *x;
-        cJSON_ArrayForEach(x, v)
-        {
-            char why[512];
-            if (!cJSON_IsString(x))
-                return fail(err, errlen, MT_EINVAL, "%s.use_extension: expected strings", where);
-            if (mt_options_set(o, name, scenario_path(path, x->valuestring), why, sizeof why))
-                return fail(err, errlen, MT_EINVAL, "%s.use_extension: %s", where, why);
-        }
-        return MT_OK;
-    }
-    if (!strcmp(name, "verbose") && cJSON_IsBool(v)) { /* Molotov's flag: 1 or 0 */
-        o->verbose = cJSON_IsTrue(v);
-        if (o->verbose) mt_options_file_wins(o, name);
-        return MT_OK;
-    }
-    if (!strcmp(name, "use-extension") && cJSON_IsString(v)) {
-        char why[512];
-        if (mt_options_set(o, name, scenario_path(path, v->valuestring), why, sizeof why))
-            return fail(err, errlen, MT_EINVAL, "%s.use_extension: %s", where, why);
-        return MT_OK;
-    }
-    if (!strcmp(name, "verbose") && cJSON_IsNumber(v)) {
-        if (!(v->valuedouble >= 0 && v->valuedouble <= 2))
-            return fail(err, errlen, MT_EINVAL, "%s.verbose: 0, 1 or 2", where);
-        o->verbose = (int)v->valuedouble;
-        if (o->verbose) mt_options_file_wins(o, name);
-        return MT_OK;
-    }
-    int flag = reserved(name) ? -1 : mt_options_is_flag(name);
-    if (flag < 0) return fail(err, errlen, MT_EINVAL, "%s: unknown key '%s'", where, v->string);
-    if (flag && !cJSON_IsBool(v))
-        return fail(err, errlen, MT_EINVAL, "%s.%s: expected true or false", where, v->string);
-    const char *arg = flag ? NULL : as_arg(v);
-    if (!flag && !arg)
-        return fail(err, errlen, MT_EINVAL, "%s.%s: expected a number or a string", where,
-                    v->string);
-    if (flag && cJSON_IsFalse(v)) {
-        mt_options_clear(o, name);
-        return MT_OK;
-    }
-    char why[512];
-    if (mt_options_set(o, name, arg, why, sizeof(why)))
-        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, v->string, why);
-    mt_options_file_wins(o, name);
-    return MT_OK;
+    if (ignored(name)) return MT_OK;
+    const mt_option *r = mt_options_find(!strcmp(name, "thresholds") ? "threshold" : name);
+    if (!r || (r->flags & MT_OPTF_NOFILE))
+        return fail(err, errlen, MT_EINVAL, "%s: unknown key '%s'", where, v->string);
+    if (r->kind == MT_OPTK_LIST) return set_list(o, r, where, v, err, errlen);
+    if (r->kind == MT_OPTK_FILES && (cJSON_IsArray(v) || cJSON_IsString(v)))
+        return set_files(o, r, path, where, v, err, errlen);
+    if (r->kind == MT_OPTK_COUNT && (cJSON_IsBool(v) || cJSON_IsNumber(v)))
+        return set_level(o, r, where, v, err, errlen);
+    return set_option(o, r, where, v, err, errlen);
 }
 
 static int apply_env(const char *path, const cJSON *env, bool export, char *err, size_t errlen)

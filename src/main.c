@@ -345,13 +345,24 @@ int main(int argc, char **argv)
     return molotov_main(argc, argv);
 }
 
+/* The options in Molotov's order: the defaults, the command line, a
+ * --config file's test over it, then molotov slave's overrides and the
+ * checks of the whole. */
+static int load_options(mt_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    mt_options_defaults(o);
+    int rc = mt_options_parse(o, argc, argv, err, errlen);
+    if (rc || o->show_help || o->show_version) return rc;
+    if (o->config && (rc = mt_config_apply(o, o->config, o->config_test, err, errlen))) return rc;
+    return mt_options_finish(o, err, errlen);
+}
+
 /* The molotov command itself: options, script, run. */
 static int molotov_main(int argc, char **argv)
 {
     mt_options o;
-    mt_options_defaults(&o);
     char err[1024];
-    if (mt_options_parse(&o, argc, argv, err, sizeof(err))) {
+    if (load_options(&o, argc, argv, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         mt_config_release();
         return MT_EXIT_USAGE;

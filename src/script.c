@@ -250,39 +250,23 @@ static void set_bool(lua_State *L, const char *k, bool v)
     lua_setfield(L, -2, k);
 }
 
+/* args: the scenario and every option options.def shows there, named with
+ * '_' for '-'. */
 static void push_args_values(lua_State *L, const mt_options *o)
 {
     lua_createtable(L, 0, 32);
     set_str(L, "scenario", o->scenario);
-    set_num(L, "workers", o->workers);
-    set_num(L, "processes", o->processes);
-    set_num(L, "duration", o->duration);
-    if (o->max_runs) set_num(L, "max_runs", (double)o->max_runs);
-    set_bool(L, "single_run", o->single_run);
-    set_str(L, "single_mode", o->single_mode);
-    set_num(L, "ramp_up", o->ramp_up);
-    set_num(L, "delay", o->delay);
-    set_bool(L, "exception", o->exception);
-    if (o->fail) set_num(L, "fail", (double)o->fail);
-    if (o->abort_after) set_num(L, "abort_after", (double)o->abort_after);
-    set_bool(L, "force_shutdown", o->force_shutdown);
-    set_num(L, "timeout", o->timeout);
-    set_num(L, "connect_timeout", o->connect_timeout);
-    set_bool(L, "http2", o->http2);
-    set_bool(L, "insecure", o->insecure);
-    set_num(L, "console_update", o->console_update);
-    set_bool(L, "quiet", o->quiet);
-    set_num(L, "verbose", o->verbose);
-    set_bool(L, "sizing", o->sizing);
-    set_num(L, "sizing_tolerance", o->sizing_tolerance);
-    if (o->rate > 0) set_num(L, "rate", o->rate);
-    set_bool(L, "statsd", o->statsd);
-    set_str(L, "statsd_address", o->statsd_address);
-    set_str(L, "proxy", o->proxy);
-    set_str(L, "json", o->json_path);
-    set_str(L, "html", o->html_path);
-    set_str(L, "junit", o->junit_path);
-    set_str(L, "config", o->config);
+    for (int i = 0; i < MT_NOPTIONS; i++) {
+        const mt_option *r = &mt_options_table[i];
+        if (!(r->flags & (MT_OPTF_ARGS | MT_OPTF_ARGS_SET))) continue;
+        mt_optval v = mt_options_get(o, r);
+        if ((r->flags & MT_OPTF_ARGS_SET) && v.type == MT_OPTV_NUM && v.num == 0) continue;
+        char key[64];
+        mt_option_key(r, key, sizeof key);
+        if (v.type == MT_OPTV_BOOL) set_bool(L, key, v.b);
+        if (v.type == MT_OPTV_NUM) set_num(L, key, v.num);
+        if (v.type == MT_OPTV_STR) set_str(L, key, v.str);
+    }
 }
 
 /* args: an empty proxy whose metatable reads the values and refuses writes. */

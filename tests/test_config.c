@@ -1,8 +1,9 @@
-/* test_config.c: --config FILE [TEST] (src/config.c through options.c):
- * Molotov's molotov.json format, a test's options applied over the command
- * line (Molotov's order), the default test "test", env exported (a test's
- * own first), and every kind of bad file refused with the file and the key
- * named. */
+/* test_config.c: --config FILE [TEST] (src/config.c over the options
+ * table): Molotov's molotov.json format, a test's options applied over the
+ * command line (Molotov's order), the default test "test", env exported (a
+ * test's own first), every kind of bad file refused with the file and the
+ * key named, and every row of the table a file may set giving the field
+ * the command line gives. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/options.h"
+#include "option_samples.h"
 
 static char dir[64];
 static char path[128];
@@ -41,7 +43,11 @@ static int parse(mt_options *o, const char *const *args)
     argv_store[argc] = NULL;
     mt_options_defaults(o);
     err[0] = 0;
-    return mt_options_parse(o, argc, argv_store, err, sizeof(err));
+    /* main's order: the command line, the file's test over it, the checks */
+    int rc = mt_options_parse(o, argc, argv_store, err, sizeof(err));
+    if (!rc) rc = mt_config_apply(o, o->config, o->config_test, err, sizeof(err));
+    if (!rc) rc = mt_options_finish(o, err, sizeof(err));
+    return rc;
 }
 
 #define PARSE(o, ...) parse((o), (const char *const[]){__VA_ARGS__, NULL})
@@ -196,6 +202,62 @@ static void test_bad_files_are_named(void **state)
     mt_config_release();
 }
 
+static void test_every_row_from_a_file(void **state)
+{
+    (void)state;
+    char file[64] = "/tmp/mt-config-sample-XXXXXX.lua";
+    close(mkstemps(file, 4));
+    for (int i = 0; i < MT_NOPTIONS; i++) {
+        const mt_option *r = &mt_options_table[i];
+        option_sample sm = sample_of(r, file);
+        char key[64], json[512], value[128];
+        if (!sm.arg)
+            snprintf(value, sizeof value, "true");
+        else
+            snprintf(value, sizeof value, sm.number ? "%s" : "\"%s\"", sm.arg);
+        snprintf(json, sizeof json, "{\"molotov\": {\"tests\": {\"t\": {\"%s\": %s}}}}",
+                 mt_option_key(r, key, sizeof key), value);
+        write_config(json);
+        mt_options o, c;
+        int rc = PARSE0(&o);
+        if (r->flags & MT_OPTF_NOFILE) { /* --config, --help, --version */
+            assert_int_equal(rc, MT_EINVAL);
+            assert_non_null(strstr(err, "unknown key"));
+            continue;
+        }
+        if (rc) fail_msg("%s: %s", json, err);
+        /* the same value as the command line's */
+        char lng[64];
+        snprintf(lng, sizeof lng, "--%s", r->name);
+        char *argv[] = {"molotov", lng, (char *)sm.arg, NULL};
+        mt_options_defaults(&c);
+        assert_int_equal(mt_options_parse(&c, sm.arg ? 3 : 2, argv, err, sizeof err), MT_OK);
+        assert_int_equal(mt_options_finish(&c, err, sizeof err), MT_OK);
+        assert_true(optval_equal(mt_options_get(&o, r), sm.want));
+        assert_true(optval_equal(mt_options_get(&o, r), mt_options_get(&c, r)));
+        if (r->kind == MT_OPTK_LIST || r->kind == MT_OPTK_FILES)
+            assert_int_equal(list_count(&o, r), list_count(&c, r));
+        mt_config_release();
+    }
+    unlink(file);
+    /* a key may be spelled with the command line's '-' too */
+    write_config("{\"molotov\": {\"tests\": {\"t\": {\"ramp-up\": 2, \"connect_timeout\": 3}}}}");
+    mt_options o;
+    assert_int_equal(PARSE0(&o), MT_OK);
+    assert_true(o.ramp_up == 2 && o.connect_timeout == 3);
+    mt_config_release();
+}
+
+static void test_a_missing_file_is_named(void **state)
+{
+    (void)state;
+    mt_options o;
+    mt_options_defaults(&o);
+    assert_int_equal(mt_config_apply(&o, "/nonexistent/molotov.json", NULL, err, sizeof err),
+                     MT_EINVAL);
+    assert_non_null(strstr(err, "/nonexistent/molotov.json: cannot read"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -221,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_the_default_test_and_env),
         cmocka_unit_test(test_the_only_test_is_the_default),
         cmocka_unit_test(test_bad_files_are_named),
+        cmocka_unit_test(test_every_row_from_a_file),
+        cmocka_unit_test(test_a_missing_file_is_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

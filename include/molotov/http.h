@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MT_HTTP_MAX_BODY_DEFAULT (8u << 20) /* --max-body's default: 8 MiB */
-
 /* What a response leaves behind: raw body, raw header block of the last
  * response (after redirects) and the final URL. Pooled: no malloc per request
  * in the steady state. */
