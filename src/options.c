@@ -543,7 +543,8 @@ static const char USAGE_HEAD[] =
     "usage: molotov [options] [scenario.lua]\n"
     "       molotov --config molotov.json [options] [TEST]\n"
     "       molotov merge REPORT.json... [--json F] [--html F] [--junit F]\n"
-    "                     [--threshold E]... [-q]\n"
+    "                     [--threshold E]... [--force] [-q]\n"
+    "       molotov slave [--keep] [--config FILE] REPO[#REF] [TEST] [-- options]\n"
     "       molotov quickstart [DIR]\n"
     "       molotov serve [--host H] [--port N] [--duration S]\n"
     "\n"
@@ -551,9 +552,10 @@ static const char USAGE_HEAD[] =
 
 static const char USAGE_TAIL[] =
     "\n"
-    "Exit codes: 0 ok, 1 a criterion failed (-f, -x, --single-run, -s),\n"
-    "            2 usage, config or script error, 99 a threshold failed,\n"
-    "            130 interrupted.\n";
+    "Exit codes: 0 ok, 1 the run failed (-f, -x, --abort-after, --single-run, -s,\n"
+    "            no success at all, setup failed, a process crashed, a report\n"
+    "            not written), 2 usage, config or script error, 99 a threshold\n"
+    "            failed, 130 interrupted.\n";
 
 #define HELP_COLUMN 25 /* where the help texts start */
 
