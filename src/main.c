@@ -275,8 +275,7 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
         return MT_EXIT_USAGE;
     }
     uv_loop_t loop;
-    uv_loop_init(&loop);
-    if (mt_runner_init(&a.runner, &loop, script, o)) {
+    if (uv_loop_init(&loop) || mt_runner_init(&a.runner, &loop, script, o)) {
         fprintf(stderr, "molotov: could not start the engine (libcurl/libuv)\n");
         free(thresholds);
         return MT_EXIT_USAGE;
