@@ -1,4 +1,4 @@
-/* threshold.c: the --threshold grammar of cli.md "Thresholds",
+/* threshold.c: the --threshold grammar of docs/cli.md "Thresholds",
  *   [scenario:NAME:|request:LABEL:]METRIC OP VALUE
  * (and `requests:` for every request, `ok:` before a latency metric for the
  * requests or runs that did not fail), parsed into an mt_threshold, and its

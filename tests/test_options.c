@@ -1,4 +1,4 @@
-/* test_options.c: the command line of cli.md (src/options.c): defaults, every
+/* test_options.c: the command line of docs/cli.md (src/options.c): defaults, every
  * option in its short and long forms, the positional scenario path, bad
  * values and contradictions rejected with the option named, --start-at's time
  * forms, and parsing more than once in one process. The table's rows one by

@@ -1,4 +1,4 @@
-/* test_threshold.c: the --threshold grammar (cli.md "Thresholds"): every
+/* test_threshold.c: the --threshold grammar (docs/cli.md "Thresholds"): every
  * example, scopes and labels with spaces, slashes and colons, unit
  * conversions, whitespace, each error and its message, and evaluation. */
 #include <setjmp.h>

@@ -32,7 +32,7 @@ char *mt_strndup(const char *s, size_t n);
  * NUL-terminates it; returns the length copied. */
 size_t mt_strlcpyn(char *out, size_t outlen, const char *s, size_t n);
 
-/* The command's exit codes besides 0 and 1 (cli.md). */
+/* The command's exit codes besides 0 and 1 (docs/cli.md). */
 #define MT_EXIT_USAGE 2         /* usage, configuration or script error */
 #define MT_EXIT_THRESHOLDS 99   /* a threshold failed */
 #define MT_EXIT_INTERRUPTED 130 /* Ctrl-C */

@@ -1,5 +1,5 @@
 /* report.h: the end of a run on paper: threshold results, the JSON report of
- * cli.md (with the histograms `molotov merge` needs), JUnit XML and the
+ * docs/cli.md (with the histograms `molotov merge` needs), JUnit XML and the
  * HTML report. */
 #ifndef MOLOTOV_REPORT_H
 #define MOLOTOV_REPORT_H

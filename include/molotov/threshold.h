@@ -1,4 +1,4 @@
-/* threshold.h: --threshold pass/fail criteria (cli.md "Thresholds"):
+/* threshold.h: --threshold pass/fail criteria (docs/cli.md "Thresholds"):
  *   [scenario:NAME:|request:LABEL:]METRIC OP VALUE
  * e.g. p99<250ms, p95<=1s, failure_rate<1%, rps>=200, scenario:login:p99<300ms,
  * request:GET /api:max<2s. Metrics: p50 p90 p95 p99 p99.9 max mean (latency,

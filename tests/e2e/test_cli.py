@@ -1,4 +1,4 @@
-"""The command line's contract (cli.md): usage and script errors give one
+"""The command line's contract (docs/cli.md): usage and script errors give one
 clear line and exit 2 before any load is sent; --help and --version; exit
 codes 0 and 1 of a finished run."""
 import os

@@ -1,4 +1,4 @@
-"""What a person sees (cli.md "Live display and summary"): the header, the
+"""What a person sees (docs/cli.md "Console output"): the header, the
 live line redrawn on a terminal, a plain progress line every few seconds
 without one, the summary with failure counts; -q, -v and -vv."""
 import os

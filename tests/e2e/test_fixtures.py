@@ -1,5 +1,5 @@
 """Fixtures, args, worker ids, vars, molotov.request and events
-(lua-api.md): what runs, in which order, with which arguments."""
+(docs/lua-api.md): what runs, in which order, with which arguments."""
 import os
 import re
 import sys

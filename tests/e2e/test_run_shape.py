@@ -1,4 +1,4 @@
-"""How a run is shaped (cli.md "Run shape"): workers, duration, max runs,
+"""How a run is shaped (docs/cli.md "Run shape"): workers, duration, max runs,
 single run, single mode, delays, ramp-up, -x, -f, weights and the picker.
 Every count molotov reports is compared with nginx's access log."""
 import json

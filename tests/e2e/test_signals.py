@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM (cli.md exit 130): the first signal lets in-flight
+"""Ctrl-C and SIGTERM (docs/cli.md "Exit codes", 130): the first signal lets in-flight
 scenarios finish and prints the summary; a second one stops at once."""
 import os
 import signal
