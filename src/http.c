@@ -2,7 +2,7 @@
  * change are set once; each request sets only what it varies. Response bytes
  * go into pooled buffers handed to the Lua response object. */
 #include "molotov/http.h"
-#include "molotov/stats.h"
+#include "molotov/mask.h"
 
 #include <errno.h>
 #include <stdio.h>
