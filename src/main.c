@@ -4,6 +4,7 @@
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
+#include "molotov/luamod.h"
 #include "molotov/merge.h"
 #include "molotov/options.h"
 #include "molotov/pool.h"
@@ -18,6 +19,7 @@
 #include "molotov/statsd.h"
 #include "molotov/serve.h"
 
+#include <curl/curl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,7 +348,7 @@ static int molotov_main(int argc, char **argv)
         return 0;
     }
     mt_script *script = NULL;
-    if (mt_script_load(&o, &script, err, sizeof(err))) {
+    if (mt_luamod_load(&o, &script, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         mt_script_free(script);
         return MT_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "molotov/json.h"
 
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lauxlib.h>

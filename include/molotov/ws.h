@@ -9,7 +9,7 @@
 
 #include "molotov/common.h"
 #include "molotov/http.h"
-#include "molotov/runner.h"
+#include "molotov/worker.h"
 
 #include <lua.h>
 #include <stdbool.h>
