@@ -7,6 +7,10 @@
 #include "molotov/runner.h"
 #include "molotov/common.h"
 #include "molotov/exchange.h"
+#include "molotov/listeners.h"
+#include "molotov/pace.h"
+#include "molotov/picker.h"
+#include "molotov/runaway.h"
 #include "molotov/session.h"
 
 #include <lauxlib.h>
@@ -37,66 +41,6 @@ static void next_scenario(mt_rworker *w);
 static void teardown_session(mt_rworker *w);
 static void on_ready(uv_idle_t *h);
 
-/* The runner's worker of a Lua thread (the context is its first member). */
-static mt_rworker *worker_of(lua_State *L)
-{
-    return (mt_rworker *)mt_worker_of(L);
-}
-
-/* xorshift64*: the scenario picker's random numbers. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 2685821657736338717ull;
-}
-
-/* A worker's Lua may not keep the loop (every other worker) for longer than
- * this without yielding: a count hook checks every HOOK_EVERY instructions,
- * against the time Lua was entered on the worker's coroutine. Past the
- * limit it yields (resume() turns that into a failure), or, where Lua cannot
- * yield (inside a C call), raises an error. */
-#define BUSY_LIMIT_S 5
-#define HOOK_EVERY 1000000
-
-static char busy_msg[512]; /* one Lua runs at a time in a process */
-
-static void lua_enter(mt_rworker *w)
-{
-    w->entered_ns = mt_now_ns();
-    w->busy_expired = false;
-}
-
-static void lua_leave(mt_rworker *w)
-{
-    w->entered_ns = 0;
-}
-
-static void on_instructions(lua_State *L, lua_Debug *ar)
-{
-    mt_rworker *w = worker_of(L);
-    if (!w || (w->ctx.co != L && w->ctx.lco != L) || !w->entered_ns ||
-        mt_now_ns() - w->entered_ns <= BUSY_LIMIT_S * 1000000000ull)
-        return;
-    lua_getinfo(L, "Sl", ar);
-    snprintf(busy_msg, sizeof(busy_msg),
-             "%s:%d: ran for %d s without yielding (an endless loop?); every other worker of "
-             "this process was stopped meanwhile",
-             ar->short_src, ar->currentline, BUSY_LIMIT_S);
-    w->busy_expired = true;
-    if (lua_isyieldable(L)) {
-        lua_yield(L, 0);
-        return;
-    }
-    lua_pushstring(L, busy_msg); /* the hook stays off for this thread: failed() replaces it */
-    lua_error(L);
-}
-
 /* A fresh coroutine for w (after the old one ended in an error its hooks
  * cannot come back from). */
 static void new_coroutine(mt_rworker *w)
@@ -105,7 +49,7 @@ static void new_coroutine(mt_rworker *w)
     if (w->co_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, w->co_ref);
     w->ctx.co = lua_newthread(L);
     mt_worker_bind(w->ctx.co, &w->ctx);
-    lua_sethook(w->ctx.co, on_instructions, LUA_MASKCOUNT, HOOK_EVERY);
+    mt_busy_watch(w->ctx.co);
     w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
@@ -273,16 +217,10 @@ int mt_runner_exit_code(const mt_runner *r)
     return 0;
 }
 
-/* With --ramp-up, each worker runs -d seconds from its own start, as in
- * Molotov; the run ends when the last one is done. */
-static bool per_worker_duration(const mt_options *o)
-{
-    return o->ramp_up > 0 && o->rate <= 0 && !o->sizing;
-}
-
 static void worker_begin(mt_rworker *w)
 {
-    if (per_worker_duration(w->runner->opt)) w->deadline_at = mt_now_s() + w->runner->opt->duration;
+    if (mt_pace_per_worker_duration(w->runner->opt))
+        w->deadline_at = mt_now_s() + w->runner->opt->duration;
     w->phase = PH_SETUP;
     lua_settop(w->ctx.co, 0);
     if (!has_fixture(w, MT_FIX_SETUP)) {
@@ -353,189 +291,18 @@ static bool should_stop(mt_rworker *w)
     return false;
 }
 
-static int pick_weighted(const mt_script *s)
-{
-    int total = s->cumweights[s->nscenarios - 1];
-    int x = (int)(rng_next() % (uint64_t)total);
-    int lo = 0, hi = s->nscenarios - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (s->cumweights[mid] > x)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-/* The scenario_picker's choice, or -1 after reporting why it failed. */
-static int pick_by_picker(mt_rworker *w)
-{
-    mt_script *s = w->runner->script;
-    lua_State *co = w->ctx.co;
-    char msg[1024];
-    lua_rawgeti(co, LUA_REGISTRYINDEX, s->picker_ref);
-    lua_pushinteger(co, w->ctx.id);
-    lua_pushinteger(co, w->ctx.step + 1); /* Molotov counts steps from 1 */
-    lua_enter(w);
-    int rc = lua_pcall(co, 2, 1, 0);
-    lua_leave(w);
-    if (rc != LUA_OK) {
-        mt_script_error_message(co, msg, sizeof(msg));
-    } else {
-        const char *name = lua_tostring(co, -1);
-        int i = name ? mt_script_find(s, name) : -1;
-        if (i >= 0) {
-            lua_pop(co, 1);
-            return i;
-        }
-        snprintf(msg, sizeof(msg), "scenario_picker returned %s, which is no scenario",
-                 luaL_tolstring(co, -1, NULL));
-    }
-    lua_settop(co, 0);
-    report(w, "scenario_picker", msg);
-    fatal(w->runner, MT_STOP_SETUP_FAILED, msg);
-    return -1;
-}
-
+/* The next scenario's index, or -1 after reporting why there is none. */
 static int pick(mt_rworker *w)
 {
     mt_script *s = w->runner->script;
-    const mt_options *o = w->runner->opt;
-    if (o->single_run) return (int)w->ctx.step;
-    if (o->single_mode) return mt_script_find(s, o->single_mode);
-    if (s->picker_ref != LUA_NOREF) return pick_by_picker(w);
-    return pick_weighted(s);
-}
-
-/* ---- listeners, in a coroutine of the worker's own (they may wait) ---- */
-
-static void report_listener(const char *event, lua_State *L)
-{
-    static int reported;
-    if (reported++ < 20)
-        fprintf(stderr, "molotov: event listener failed on %s: %s\n", event,
-                luaL_tolstring(L, -1, NULL));
-    lua_pop(L, 1);
-}
-
-/* Calls every listener with (event, info) = the two arguments; one that
- * waits suspends this coroutine, and the loop goes on from the next. */
-static int listeners_k(lua_State *L, int status, lua_KContext next)
-{
-    mt_script *s = lua_touserdata(L, lua_upvalueindex(1));
-    if (status != LUA_OK && status != LUA_YIELD) report_listener(lua_tostring(L, 1), L);
-    while (next < s->nlisteners) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, s->listeners[next++]);
-        lua_pushvalue(L, 1);
-        lua_pushvalue(L, 2);
-        if (lua_pcallk(L, 2, 0, 0, next, listeners_k) != LUA_OK)
-            report_listener(lua_tostring(L, 1), L);
-    }
-    return 0;
-}
-
-static int listeners(lua_State *L)
-{
-    return listeners_k(L, LUA_OK, 0);
-}
-
-static void listeners_done(mt_rworker *w)
-{
-    luaL_unref(w->runner->script->L, LUA_REGISTRYINDEX, w->lco_ref);
-    w->ctx.lco = NULL;
-    w->lco_ref = LUA_NOREF;
-    void (*then)(mt_rworker *) = w->after_listeners;
-    w->after_listeners = NULL;
-    if (then) then(w);
-}
-
-/* Resumes the listeners' coroutine; true while they wait. */
-static bool resume_listeners(mt_rworker *w, int nargs)
-{
-    int nres = 0, st, bare = 0;
-    do { /* a bare coroutine.yield() in a listener: reported, and it goes on */
-        if (bare) {
-            lua_pushliteral(w->ctx.lco, "coroutine.yield() cannot suspend a listener");
-            report_listener(w->event, w->ctx.lco);
-        }
-        lua_enter(w);
-        st = lua_resume(w->ctx.lco, w->runner->script->L, nargs, &nres);
-        lua_leave(w);
-        nargs = 0;
-    } while (st == LUA_YIELD && w->ctx.wait == MT_WAIT_NONE && !w->busy_expired && ++bare < 100);
-    if (st == LUA_YIELD && w->ctx.wait != MT_WAIT_NONE) return true;
-    if (st == LUA_YIELD && w->busy_expired) { /* an endless loop: the listeners are dropped */
-        lua_pushstring(w->ctx.lco, busy_msg);
-        report_listener(w->event, w->ctx.lco);
-    } else if (st != LUA_OK && st != LUA_YIELD) {
-        report_listener(w->event, w->ctx.lco);
-    }
-    listeners_done(w);
-    return false;
-}
-
-/* Scenario events: the info on the worker's coroutine, then the listeners,
- * then `then` (at once without listeners). */
-static void emit_scenario(mt_rworker *w, const char *event, const char *exception,
-                          void (*then)(mt_rworker *));
-
-/* Runs the listeners for event, info on top of `from` (moved); then(w)
- * once they are done. Inside a listener, nothing fires events. */
-static void emit_then(mt_rworker *w, lua_State *from, const char *event, void (*then)(mt_rworker *))
-{
-    mt_script *s = w->runner->script;
-    if (!s->nlisteners || w->ctx.lco) {
-        lua_pop(from, 1);
-        then(w);
-        return;
-    }
-    lua_State *L = s->L;
-    w->ctx.lco = lua_newthread(L);
-    mt_worker_bind(w->ctx.lco, &w->ctx);
-    lua_sethook(w->ctx.lco, on_instructions, LUA_MASKCOUNT, HOOK_EVERY); /* the busy check too */
-    snprintf(w->event, sizeof w->event, "%s", event);
-    w->lco_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    w->after_listeners = then;
-    lua_pushlightuserdata(w->ctx.lco, s);
-    lua_pushcclosure(w->ctx.lco, listeners, 1);
-    lua_pushstring(w->ctx.lco, event);
-    lua_xmove(from, w->ctx.lco, 1);
-    resume_listeners(w, 2);
-}
-
-static void cancel_listeners(mt_rworker *w)
-{
-    if (!w->ctx.lco) return;
-    w->after_listeners = NULL;
-    listeners_done(w);
-}
-
-/* The info table of a scenario event, on top of the worker's coroutine. */
-static void push_scenario_info(mt_rworker *w, const char *exception)
-{
-    mt_script *s = w->runner->script;
-    lua_State *co = w->ctx.co;
-    lua_createtable(co, 0, 3);
-    lua_rawgeti(co, LUA_REGISTRYINDEX, s->scenarios[w->scenario].info_ref);
-    lua_setfield(co, -2, "scenario");
-    lua_pushinteger(co, w->ctx.id);
-    lua_setfield(co, -2, "wid");
-    if (exception) {
-        lua_pushstring(co, exception);
-        lua_setfield(co, -2, "exception");
-    }
-}
-
-static void emit_scenario(mt_rworker *w, const char *event, const char *exception,
-                          void (*then)(mt_rworker *))
-{
-    if (!w->runner->script->nlisteners) {
-        then(w);
-        return;
-    }
-    push_scenario_info(w, exception);
-    emit_then(w, w->ctx.co, event, then);
+    int i = mt_picker_pick(s, w->runner->opt, w->ctx.step);
+    if (i != -2) return i;
+    char msg[1024];
+    i = mt_picker_call(w->ctx.co, s, w->ctx.id, w->ctx.step, &w->busy, msg, sizeof msg);
+    if (i >= 0) return i;
+    report(w, "scenario_picker", msg);
+    fatal(w->runner, MT_STOP_SETUP_FAILED, msg);
+    return -1;
 }
 
 static void resume_main(mt_rworker *w)
@@ -547,11 +314,7 @@ static void resume_main(mt_rworker *w)
 /* worker.h's emit: the listeners of a request event. */
 static int emit_op(lua_State *L, mt_worker *c, const char *event, lua_KFunction k, lua_KContext ctx)
 {
-    mt_rworker *w = (mt_rworker *)c;
-    emit_then(w, L, event, NULL);
-    if (!w->ctx.lco) return k(L, LUA_OK, ctx); /* they did not wait */
-    w->after_listeners = resume_main; /* their wait (HTTP, sleep) is the worker's meanwhile */
-    return lua_yieldk(L, 0, ctx, k);
+    return mt_listeners_emit(L, (mt_rworker *)c, event, k, ctx, resume_main);
 }
 
 static void start_run(mt_rworker *w)
@@ -599,7 +362,7 @@ static void next_scenario(mt_rworker *w)
     w->scenario_t0 = r->rate > 0 ? w->intended_ns : mt_now_ns(); /* no coordinated omission */
     lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
     lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->session_ref);
-    emit_scenario(w, "scenario_start", NULL, start_run);
+    mt_listeners_scenario(w, "scenario_start", NULL, start_run);
 }
 
 static void on_pause_over(uv_timer_t *t)
@@ -630,21 +393,10 @@ static void scenario_succeeded(mt_rworker *w)
     mt_stats_scenario_end(&r->stats, w->scenario, true, (mt_now_ns() - w->scenario_t0) / 1000,
                           mt_wall_s());
     w->instant_failures = 0;
-    r->runaway_n = 0;
+    mt_runaway_reset(&r->runaway);
     w->phase = PH_AFTER;
-    emit_scenario(w, "scenario_success", NULL, after_success);
+    mt_listeners_scenario(w, "scenario_success", NULL, after_success);
 }
-
-/* Runaway failures: a run that failed at once (within INSTANT_S) before
- * sending anything, a script bug, backs its worker off, 1 ms doubling up to
- * 1 s. When every active worker of the process is in such a streak, the
- * same message and no success since, RUNAWAY_MAX times or for RUNAWAY_S,
- * the run stops (a pool's child tells the main process, which stops the
- * run when all its children do). Returns the back-off in seconds. */
-#define RUNAWAY_MAX 10000
-#define RUNAWAY_S 5.0
-#define RUNAWAY_MIN 10 /* failures before RUNAWAY_S alone may stop it */
-#define INSTANT_S 0.05 /* a run that failed faster than this failed "at once" */
 
 /* Whether every worker running scenarios here is failing at once. */
 static bool all_streaking(const mt_runner *r)
@@ -662,7 +414,7 @@ static void runaway_stop(mt_runner *r, double spent, const char *msg)
     char why[1200];
     snprintf(why, sizeof(why),
              "no success: %llu runs in %.1f s failed before sending a request: %s",
-             (unsigned long long)r->runaway_n, spent, msg);
+             (unsigned long long)r->runaway.n, spent, msg);
     if (!r->is_child) {
         fatal(r, MT_STOP_NO_SUCCESS, why);
     } else if (r->on_runaway && mt_now_s() - r->runaway_told >= 1.0) {
@@ -671,25 +423,17 @@ static void runaway_stop(mt_runner *r, double spent, const char *msg)
     }
 }
 
+/* The back-off of a failed run; the run stops when every worker of the
+ * process is in a streak of runaway failures (runaway.h). */
 static double runaway(mt_rworker *w, const char *msg, double took)
 {
     mt_runner *r = w->runner;
-    if (w->ctx.reached_network || took >= INSTANT_S) {
-        w->instant_failures = 0;
-        return 0;
-    }
+    bool limit;
     double now = mt_now_s();
-    if (r->runaway_n == 0 || strcmp(r->runaway_msg, msg) != 0) {
-        snprintf(r->runaway_msg, sizeof(r->runaway_msg), "%s", msg);
-        r->runaway_n = 0;
-        r->runaway_t0 = now;
-    }
-    r->runaway_n++;
-    int k = w->instant_failures < 11 ? w->instant_failures++ : 10;
-    double spent = now - r->runaway_t0;
-    bool limit = r->runaway_n >= RUNAWAY_MAX || (r->runaway_n >= RUNAWAY_MIN && spent >= RUNAWAY_S);
-    if (limit && all_streaking(r)) runaway_stop(r, spent, msg);
-    return ldexp(0.001, k) < 1.0 ? ldexp(0.001, k) : 1.0;
+    double backoff = mt_runaway_failed(&r->runaway, &w->instant_failures, msg, took,
+                                       w->ctx.reached_network, now, &limit);
+    if (limit && all_streaking(r)) runaway_stop(r, now - r->runaway.t0, msg);
+    return backoff;
 }
 
 static void after_failure(mt_rworker *w)
@@ -716,7 +460,7 @@ static void scenario_failed(mt_rworker *w, const char *msg)
     snprintf(w->fail_msg, sizeof w->fail_msg, "%s", msg);
     w->fail_took = (double)took_us / 1e6;
     w->phase = PH_AFTER;
-    emit_scenario(w, "scenario_failure", msg, after_failure);
+    mt_listeners_scenario(w, "scenario_failure", msg, after_failure);
 }
 
 static void global_setup_over(mt_rworker *w, const char *err)
@@ -776,27 +520,25 @@ static void failed(mt_rworker *w, const char *msg)
         mt_print_masked(stderr, lua_tostring(w->ctx.co, -1), "\n");
     }
     lua_resetthread(w->ctx.co);
-    if (w->busy_expired) new_coroutine(w);
+    if (w->busy.expired) new_coroutine(w);
     phase_failed(w, msg);
 }
 
 /* nargs < 0: the phase's result is already on the stack (no fixture ran). */
-static bool resume_listeners(mt_rworker *w, int nargs);
-
 static void resume(mt_rworker *w, int nargs)
 {
     if (w->ctx.lco) { /* its listeners were waiting */
-        resume_listeners(w, nargs);
+        mt_listeners_resume(w, nargs);
         return;
     }
     int nres = 0, st = LUA_OK;
-    lua_enter(w);
+    mt_busy_enter(&w->busy);
     if (nargs >= 0) st = lua_resume(w->ctx.co, w->runner->script->L, nargs, &nres);
-    lua_leave(w);
+    mt_busy_leave(&w->busy);
     if (st == LUA_YIELD && w->ctx.wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
     char msg[1024];
-    if (st == LUA_YIELD && w->busy_expired) {
-        failed(w, busy_msg);
+    if (st == LUA_YIELD && w->busy.expired) {
+        failed(w, mt_busy_message());
         return;
     }
     if (st == LUA_YIELD) {
@@ -893,8 +635,7 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     r->tick.data = r;
     uv_timer_init(loop, &r->rate_timer);
     r->rate_timer.data = r;
-    rng_state = (uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
-    if (!rng_state) rng_state = 1;
+    mt_picker_seed((uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull);
     if (o->statsd) {
         char err[256]; /* the address was checked before the run: this cannot fail twice */
         if (mt_statsd_open(o->statsd_address, &r->statsd, err, sizeof(err))) r->statsd = NULL;
@@ -983,8 +724,7 @@ void mt_runner_add_workers(mt_runner *r, int n)
         mt_rworker *w = worker_new(r, r->first_id + local);
         r->workers[r->nworkers++] = w;
         r->running++;
-        double at =
-            o->ramp_up > 0 && o->rate <= 0 ? local * (o->ramp_up / o->workers) + r->ramp_offset : 0;
+        double at = mt_pace_ramp_at(o, local, r->ramp_offset);
         if (at > 0) {
             w->phase = PH_WAIT_START;
             uv_timer_start(&w->timer, on_ramp, (uint64_t)(at * 1000 + 0.5), 0);
@@ -1000,27 +740,11 @@ int mt_runner_global_setup(mt_runner *r, char *err, size_t errlen)
     return run_global_setup(r, err, errlen);
 }
 
-/* Starts due by t seconds: the rate ramps linearly from 0 over --ramp-up. */
-static double starts_by(double rate, double ramp, double t)
-{
-    if (ramp <= 0) return rate * t;
-    if (t < ramp) return rate * t * t / (2 * ramp);
-    return rate * ramp / 2 + rate * (t - ramp);
-}
-
-/* When start k is due (the inverse of starts_by), in seconds. */
-static double start_time(double rate, double ramp, uint64_t k)
-{
-    if (ramp <= 0) return (double)k / rate;
-    if ((double)k < rate * ramp / 2) return sqrt(2 * ramp * (double)k / rate);
-    return (double)k / rate + ramp / 2;
-}
-
 static void on_rate(uv_timer_t *t)
 {
     mt_runner *r = t->data;
     double elapsed = (double)(mt_now_ns() - r->rate_t0) / 1e9;
-    uint64_t due = (uint64_t)starts_by(r->rate, r->opt->ramp_up, elapsed);
+    uint64_t due = (uint64_t)mt_pace_starts_by(r->rate, r->opt->ramp_up, elapsed);
     while (r->rate_issued < due && !r->stopping) {
         uint64_t k = r->rate_issued++;
         if (!r->nidle) {
@@ -1029,7 +753,8 @@ static void on_rate(uv_timer_t *t)
         }
         mt_rworker *w = r->idle[--r->nidle];
         w->start_token = true;
-        w->intended_ns = r->rate_t0 + (uint64_t)(start_time(r->rate, r->opt->ramp_up, k) * 1e9);
+        w->intended_ns =
+            r->rate_t0 + (uint64_t)(mt_pace_start_time(r->rate, r->opt->ramp_up, k) * 1e9);
         w->phase = PH_PAUSE;
         enqueue(w);
     }
@@ -1049,7 +774,7 @@ void mt_runner_begin(mt_runner *r, int workers)
     uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
     r->started_wall = mt_wall_now();
-    double span = r->opt->duration + (per_worker_duration(r->opt) ? r->opt->ramp_up : 0);
+    double span = r->opt->duration + (mt_pace_per_worker_duration(r->opt) ? r->opt->ramp_up : 0);
     r->deadline_at = r->started_at + span;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(span * 1000 + 0.5), 0);
     if (!r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
@@ -1088,8 +813,6 @@ void mt_runner_stop(mt_runner *r)
     }
 }
 
-static void cancel_listeners(mt_rworker *w);
-
 static void abort_worker(mt_rworker *w)
 {
     if (w->ctx.wait == MT_WAIT_OTHER && w->ctx.cancel_wait) w->ctx.cancel_wait(&w->ctx);
@@ -1098,7 +821,7 @@ static void abort_worker(mt_rworker *w)
     mt_exchange_abort(&w->ctx);
     w->ctx.wait = MT_WAIT_NONE;
     uv_timer_stop(&w->timer);
-    cancel_listeners(w);
+    mt_listeners_cancel(w);
     if (lua_status(w->ctx.co) != LUA_OK || lua_gettop(w->ctx.co)) lua_resetthread(w->ctx.co);
 }
 

@@ -5,11 +5,12 @@
 #define MOLOTOV_RUNNER_H
 
 #include "molotov/options.h"
+#include "molotov/runaway.h"
+#include "molotov/rworker.h"
 #include "molotov/script.h"
 #include "molotov/stats.h"
 #include "molotov/statsd.h"
 #include "molotov/transport.h"
-#include "molotov/worker.h"
 
 #include <lua.h>
 #include <stdbool.h>
@@ -31,34 +32,6 @@ typedef enum {
 } mt_stop_reason;
 
 const char *mt_stop_reason_name(mt_stop_reason r);
-
-/* A worker as the runner drives it: the context the modules above see,
- * then its phases, timer, listeners and run bookkeeping. */
-typedef struct mt_rworker {
-    mt_worker ctx; /* worker.h's part: first, so a context is its worker */
-    mt_runner *runner;
-    int co_ref;
-    int session_ref; /* LUA_NOREF until setup returned */
-    int phase;
-    uv_timer_t timer;
-    int scenario;         /* index of the scenario running */
-    uint64_t scenario_t0; /* when it started (monotonic ns) */
-    uint64_t entered_ns;  /* when Lua was entered on its coroutine; 0 outside (busy check) */
-    bool busy_expired;    /* the busy check stopped its Lua (see busy.c) */
-    double deadline_at;   /* --ramp-up: its own end (-d after its start), or 0 */
-    char event[32];       /* the event its listeners run for */
-    int lco_ref;
-    void (*after_listeners)(struct mt_rworker *w); /* what the worker does once they are done */
-    char fail_msg[1024];  /* the failure a scenario_failure listener is told about */
-    double fail_took;     /* how long that run took, s */
-    int instant_failures; /* scenario runs in a row that failed before sending one */
-    bool setup_ok;
-    bool queued;
-    bool start_token;     /* --rate: a start was given to this worker */
-    bool ready;           /* its setup fixtures are over (--rate counts it) */
-    uint64_t intended_ns; /* when that start was due */
-    struct mt_rworker *next_ready;
-} mt_rworker;
 
 struct mt_runner {
     uv_loop_t *loop;
@@ -91,12 +64,10 @@ struct mt_runner {
     double ended_wall;   /* and ended */
     mt_stop_reason stop_reason;
     bool stop_reason_set;
-    uint64_t runaway_n;  /* runs in a row that failed with runaway_msg before sending */
-    double runaway_t0;   /* when the first of them failed (monotonic s) */
+    mt_runaway runaway;  /* runs in a row that failed at once before sending */
     double runaway_told; /* a pool's child: when it last told the main process */
-    char runaway_msg[1024];
-    bool stopping; /* no new scenarios */
-    bool aborted;  /* in-flight work cancelled, fixtures skipped */
+    bool stopping;       /* no new scenarios */
+    bool aborted;        /* in-flight work cancelled, fixtures skipped */
     bool global_setup_done;
     char global_setup_err[1024];
     bool interrupted; /* by a signal */
