@@ -7,6 +7,7 @@
 #include "molotov/exchange.h"
 #include "molotov/mask.h"
 #include "molotov/response.h"
+#include "molotov/url.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -99,7 +100,7 @@ static bool follow_next(lua_State *L, mt_worker *w, mt_exchange *x, mt_http *h)
     if (!keep_body) r->has_body = false, r->body = NULL, r->body_len = 0, r->mime = NULL;
     r->url = lua_tostring(L, -1);
     char origin[sizeof x->cur.origin];
-    mt_http_url_origin(r->url, origin, sizeof origin);
+    mt_url_origin(r->url, origin, sizeof origin);
     bool other = strcmp(origin, x->cur.origin) != 0;
     if (other) r->user = r->password = NULL; /* credentials stay with their origin */
     if (mt_http_resend(h, r, other)) luaL_error(L, "libcurl refused %s %s", r->method, r->url);

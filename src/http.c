@@ -4,25 +4,12 @@
  * Lua response object; a finished transfer's outcome goes to the owner. */
 #include "molotov/http.h"
 #include "molotov/mask.h"
+#include "molotov/url.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Where the authority of url starts and how long it is. */
-static const char *authority(const char *url, size_t *n)
-{
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    *n = strcspn(p, "/?#");
-    const char *at = memchr(p, '@', *n);
-    if (at) {
-        *n -= (size_t)(at + 1 - p);
-        p = at + 1;
-    }
-    return p;
-}
 
 static mt_respbuf *pool;
 
@@ -438,7 +425,7 @@ const char *mt_http_redirect_method(long status, const char *method, bool *keep_
 static void append_url_without_userinfo(mt_buf *out, const char *url)
 {
     size_t n;
-    const char *host = authority(url, &n);
+    const char *host = mt_url_authority(url, &n);
     const char *scheme_end = strstr(url, "://");
     if (scheme_end && host > scheme_end + 3) { /* there was a user:pass@ */
         mt_buf_append(out, url, (size_t)(scheme_end + 3 - url));
@@ -490,8 +477,8 @@ bool mt_http_cookie_parse(char *line, mt_cookie *c)
 bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now)
 {
     char host[256], path[1024];
-    mt_http_url_host(url, host, sizeof host);
-    mt_http_url_path(url, path, sizeof path);
+    mt_url_host(url, host, sizeof host);
+    mt_url_path(url, path, sizeof path);
     size_t hn = strlen(host), dn = strlen(c->domain);
     bool domain =
         strcasecmp(host, c->domain) == 0 || (c->subdomains && hn > dn && host[hn - dn - 1] == '.' &&
@@ -627,64 +614,5 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy)
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return "tls error";
     case CURLE_WRITE_ERROR: return "body too large";
     default: return "transport error";
-    }
-}
-
-void mt_http_url_host(const char *url, char *out, size_t outlen)
-{
-    size_t n;
-    const char *p = authority(url, &n);
-    if (*p == '[') {
-        const char *close = memchr(p, ']', n);
-        n = close ? (size_t)(close - p - 1) : n - 1;
-        p++;
-    } else {
-        const char *colon = memchr(p, ':', n);
-        if (colon) n = (size_t)(colon - p);
-    }
-    mt_strlcpyn(out, outlen, p, n);
-}
-
-void mt_http_url_origin(const char *url, char *out, size_t outlen)
-{
-    size_t n;
-    const char *p = authority(url, &n), *sep = strstr(url, "://");
-    size_t scheme = sep && sep < p ? (size_t)(sep - url) : 0;
-    if (outlen < 4) {
-        if (outlen) *out = '\0';
-        return;
-    }
-    size_t k = scheme ? mt_strlcpyn(out, outlen - 3, url, scheme) : 0;
-    if (scheme) k += mt_strlcpyn(out + k, outlen - k, "://", 3);
-    for (size_t i = 0; i < k; i++)
-        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = (char)(out[i] - 'A' + 'a');
-    mt_strlcpyn(out + k, outlen - k, p, n);
-}
-
-void mt_http_url_path(const char *url, char *out, size_t outlen)
-{
-    size_t n;
-    const char *p = authority(url, &n);
-    p += n;
-    n = strcspn(p, "?#");
-    if (n == 0)
-        mt_strlcpyn(out, outlen, "/", 1);
-    else
-        mt_strlcpyn(out, outlen, p, n);
-}
-
-void mt_http_urlencode(mt_buf *out, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
-        if (plain) {
-            mt_buf_append(out, s + i, 1);
-        } else {
-            char enc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-            mt_buf_append(out, enc, 3);
-        }
     }
 }

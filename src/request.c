@@ -6,6 +6,7 @@
 #include "molotov/json.h"
 #include "molotov/multipart.h"
 #include "molotov/stats.h"
+#include "molotov/url.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -85,9 +86,9 @@ static void encode_pairs(lua_State *L, int tab, mt_buf *out, char sep)
         const char *v = lua_tolstring(L, -1, &vl);
         char last = out->len ? out->data[out->len - 1] : '?';
         if (last != '?' && last != sep) mt_buf_append(out, &sep, 1);
-        mt_http_urlencode(out, k, kl);
+        mt_url_encode(out, k, kl);
         mt_buf_append(out, "=", 1);
-        mt_http_urlencode(out, v, vl);
+        mt_url_encode(out, v, vl);
         lua_pop(L, 1);
     }
 }
@@ -384,7 +385,7 @@ void mt_request_build(lua_State *L, mt_reqctx *c, const char *method, const char
     st->slot = c->h;
     st->named = c->label != NULL;
     mt_request_set_label(st, c->label, method, r->url);
-    mt_http_url_origin(r->url, st->origin, sizeof(st->origin));
+    mt_url_origin(r->url, st->origin, sizeof(st->origin));
 }
 
 void mt_request_set_label(mt_reqstate *st, const char *name, const char *method, const char *url)
@@ -395,7 +396,7 @@ void mt_request_set_label(mt_reqstate *st, const char *name, const char *method,
     }
     char *end = st->label + mt_strlcpyn(st->label, 16, method, strlen(method)); /* "METHOD " */
     *end++ = ' ';
-    mt_http_url_path(url, end, 200);
+    mt_url_path(url, end, 200);
 }
 
 bool mt_request_status_failed(const mt_reqstate *st, long code)

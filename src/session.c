@@ -8,6 +8,7 @@
 #include "molotov/exchange.h"
 #include "molotov/response.h"
 #include "molotov/ws.h"
+#include "molotov/url.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
@@ -160,7 +161,7 @@ static void seed_for_host(lua_State *L, session *s, const char *url)
         return;
     }
     char host[256];
-    mt_http_url_host(url, host, sizeof(host));
+    mt_url_host(url, host, sizeof(host));
     for (int i = 0; i < s->nhosts; i++) {
         if (strcmp(s->hosts[i], host) == 0) {
             lua_pop(L, 1);

@@ -4,6 +4,7 @@
  * url, closed. The connection itself is ws_conn.c's. */
 #include "ws_int.h"
 #include "molotov/mask.h"
+#include "molotov/url.h"
 
 #include <lauxlib.h>
 #include <openssl/evp.h>
@@ -317,7 +318,7 @@ static void transport_url(const char *url, mt_buf *out)
 static void shown_url(const char *url, char *out, size_t len)
 {
     char origin[256];
-    mt_http_url_origin(url, origin, sizeof origin);
+    mt_url_origin(url, origin, sizeof origin);
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
     snprintf(out, len, "%s%s", origin, p + strcspn(p, "/?#"));
@@ -374,13 +375,13 @@ static mt_ws *ws_new(lua_State *L, mt_worker *w, const char *url, const char *na
     uv_timer_init(w->host->loop, &ws->timer);
     ws->timer.data = ws;
     shown_url(url, ws->url, sizeof ws->url);
-    mt_http_url_origin(url, ws->origin, sizeof ws->origin);
+    mt_url_origin(url, ws->origin, sizeof ws->origin);
     ws->named = name != NULL;
     if (name) {
         mt_strlcpyn(ws->label, sizeof ws->label, name, strlen(name));
     } else {
         memcpy(ws->label, "WS ", 3);
-        mt_http_url_path(url, ws->label + 3, sizeof ws->label - 3);
+        mt_url_path(url, ws->label + 3, sizeof ws->label - 3);
     }
     ws->next = w->host->websockets;
     w->host->websockets = ws;

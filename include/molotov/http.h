@@ -83,17 +83,4 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy);
 /* The standard reason phrase of a status ("Not Found"), or "". */
 const char *mt_http_reason(long status);
 
-/* The host of url without userinfo, port or [] ("" when there is none). */
-void mt_http_url_host(const char *url, char *out, size_t outlen);
-
-/* "scheme://host:port" of url, without userinfo (the scheme lower-cased;
- * the authority as written). */
-void mt_http_url_origin(const char *url, char *out, size_t outlen);
-
-/* The path of url without query or fragment ("/" when there is none). */
-void mt_http_url_path(const char *url, char *out, size_t outlen);
-
-/* Appends s percent-encoded (RFC 3986 unreserved kept) to out. */
-void mt_http_urlencode(mt_buf *out, const char *s, size_t n);
-
 #endif
