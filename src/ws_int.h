@@ -5,6 +5,8 @@
 #define MOLOTOV_WS_INT_H
 
 #include "molotov/ws.h"
+#include "molotov/http.h"
+#include "molotov/worker.h"
 
 #include <lua.h>
 #include <wslay/wslay.h>

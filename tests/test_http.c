@@ -1,7 +1,7 @@
 /* test_http.c: the parts of src/http.c that need no engine: origins and
  * redirect rules, reason phrases, cookie lines, the transport-error kinds
  * (for every CURLcode named, and for real failures against loopback
- * sockets), and the response buffer pool. */
+ * sockets). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,81 +261,6 @@ static void test_error_kind_non_http_reply(void **state)
     assert_string_equal(kind, "malformed response");
 }
 
-static void test_respbuf_pool_reuse(void **state)
-{
-    (void)state;
-    mt_respbuf_drain_pool();
-    mt_respbuf *r = mt_respbuf_get();
-    assert_non_null(r);
-    assert_int_equal(r->body.len, 0);
-    assert_int_equal(r->headers.len, 0);
-    assert_int_equal(r->url.len, 0);
-    mt_buf_appends(&r->body, "{\"a\":1}");
-    mt_buf_appends(&r->headers, "HTTP/1.1 200 OK\r\n");
-    mt_buf_appends(&r->url, "http://x/");
-    char *body_mem = r->body.data;
-    mt_respbuf_put(r);
-
-    mt_respbuf *again = mt_respbuf_get();
-    assert_ptr_equal(again, r);
-    /* reset to empty, memory kept */
-    assert_int_equal(again->body.len, 0);
-    assert_int_equal(again->headers.len, 0);
-    assert_int_equal(again->url.len, 0);
-    assert_ptr_equal(again->body.data, body_mem);
-    assert_string_equal(again->body.data, "");
-    assert_string_equal(again->headers.data, "");
-    assert_string_equal(again->url.data, "");
-
-    /* last in, first out; a new one when the pool is empty */
-    mt_respbuf *other = mt_respbuf_get();
-    assert_ptr_not_equal(other, again);
-    mt_respbuf_put(again);
-    mt_respbuf_put(other);
-    assert_ptr_equal(mt_respbuf_get(), other);
-    assert_ptr_equal(mt_respbuf_get(), again);
-
-    mt_respbuf_put(NULL); /* ignored */
-    mt_respbuf *fresh = mt_respbuf_get();
-    assert_ptr_not_equal(fresh, again);
-    assert_ptr_not_equal(fresh, other);
-    mt_respbuf_put(fresh);
-    mt_respbuf_put(other);
-    mt_respbuf_put(again);
-    mt_respbuf_drain_pool();
-}
-
-static void test_respbuf_big_body_freed(void **state)
-{
-    (void)state;
-    mt_respbuf_drain_pool();
-    mt_respbuf *r = mt_respbuf_get();
-    static char chunk[64 * 1024];
-    memset(chunk, 'x', sizeof(chunk));
-    for (int i = 0; i < 32; i++) mt_buf_append(&r->body, chunk, sizeof(chunk)); /* 2 MiB */
-    mt_buf_appends(&r->headers, "HTTP/1.1 200 OK\r\n");
-    assert_true(r->body.cap > (1u << 20));
-    mt_respbuf_put(r);
-
-    mt_respbuf *again = mt_respbuf_get();
-    assert_ptr_equal(again, r);
-    assert_null(again->body.data); /* the big body went back to the system */
-    assert_int_equal(again->body.cap, 0);
-    assert_int_equal(again->body.len, 0);
-    assert_non_null(again->headers.data); /* small buffers stay */
-    assert_int_equal(again->headers.len, 0);
-
-    /* a body under the limit is kept */
-    mt_buf_append(&again->body, chunk, sizeof(chunk));
-    char *mem = again->body.data;
-    mt_respbuf_put(again);
-    r = mt_respbuf_get();
-    assert_ptr_equal(r->body.data, mem);
-    assert_int_equal(r->body.len, 0);
-    mt_respbuf_put(r);
-    mt_respbuf_drain_pool();
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -358,8 +283,6 @@ int main(void)
         cmocka_unit_test(test_error_kinds_by_code),
         cmocka_unit_test(test_error_kinds_from_real_failures),
         cmocka_unit_test(test_error_kind_non_http_reply),
-        cmocka_unit_test(test_respbuf_pool_reuse),
-        cmocka_unit_test(test_respbuf_big_body_freed),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
