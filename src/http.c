@@ -1,66 +1,15 @@
-/* http.c: drives one easy handle through many requests. Options that never
- * change are set once; each request sets only what it varies. Response bytes
- * go into pooled buffers handed to the Lua response object. */
+/* http.c: transport.h's slot over libcurl: drives one easy handle through
+ * many requests. Options that never change are set once; each request sets
+ * only what it varies. Response bytes go into pooled buffers handed to the
+ * Lua response object; a finished transfer's outcome goes to the owner. */
 #include "molotov/http.h"
-#include "molotov/stats.h"
+#include "molotov/mask.h"
+#include "molotov/url.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Where the authority of url starts and how long it is. */
-static const char *authority(const char *url, size_t *n)
-{
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    *n = strcspn(p, "/?#");
-    const char *at = memchr(p, '@', *n);
-    if (at) {
-        *n -= (size_t)(at + 1 - p);
-        p = at + 1;
-    }
-    return p;
-}
-
-static mt_respbuf *pool;
-
-mt_respbuf *mt_respbuf_get(void)
-{
-    mt_respbuf *r = pool;
-    if (r) {
-        pool = r->next;
-        mt_buf_reset(&r->body);
-        mt_buf_reset(&r->headers);
-        mt_buf_reset(&r->url);
-        r->dropped = r->wire = 0;
-        return r;
-    }
-    r = mt_calloc(1, sizeof(*r));
-    return r;
-}
-
-#define POOL_KEEP_MAX (1u << 20) /* larger buffers are freed, not pooled */
-
-void mt_respbuf_put(mt_respbuf *r)
-{
-    if (!r) return;
-    if (r->body.cap > POOL_KEEP_MAX) mt_buf_free(&r->body);
-    r->next = pool;
-    pool = r;
-}
-
-void mt_respbuf_drain_pool(void)
-{
-    while (pool) {
-        mt_respbuf *r = pool;
-        pool = r->next;
-        mt_buf_free(&r->body);
-        mt_buf_free(&r->headers);
-        mt_buf_free(&r->url);
-        free(r);
-    }
-}
 
 static size_t on_body(char *p, size_t size, size_t n, void *userp)
 {
@@ -127,14 +76,32 @@ static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *use
     return 0;
 }
 
-int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, const mt_options *o)
+/* The transfer on h ended: its outcome, read out of the handle, to the owner. */
+static void on_xfer_done(mt_xfer *x)
 {
-    memset(h, 0, sizeof(*h));
-    int rc = mt_engine_xfer_init(e, &h->xfer, done, data);
-    if (rc) return rc;
+    mt_http *h = x->data;
+    CURL *c = x->easy;
+    mt_outcome o = {.error_detail = h->errbuf, .truncated = h->resp->dropped > 0};
+    curl_off_t us = 0;
+    char *url = NULL, *loc = NULL;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &o.status);
+    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &us);
+    if (us <= 0) us = (curl_off_t)((mt_now_ns() - h->t0) / 1000); /* failed before curl timed */
+    o.latency_us = (uint64_t)us;
+    if (x->result != CURLE_OK) o.error_kind = mt_http_error_kind(x->result, c);
+    curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url);
+    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
+    o.url = url;
+    o.location = loc;
+    h->done(h, &o, h->data);
+}
+
+/* The options that never change (cookie jar on, callbacks, user agent) and
+ * the run's options that hold for every request. */
+static void configure(mt_http *h, const mt_options *o)
+{
     CURL *c = h->xfer.easy;
     h->max_body = (size_t)o->max_body;
-    h->resp = mt_respbuf_get();
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -142,7 +109,7 @@ int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, const mt
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* per-session jar */
     h->ua.data = (char *)"User-Agent: molotov/" MOLOTOV_VERSION;
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* session.c follows, hop by hop */
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* the exchange follows, hop by hop */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
@@ -151,21 +118,67 @@ int mt_http_init(mt_http *h, mt_engine *e, mt_xfer_cb done, void *data, const mt
         curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
         curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
     }
+}
+
+int mt_http_open(mt_engine *e, mt_http_done done, void *data, const mt_options *o, mt_http **out)
+{
+    *out = NULL;
+    mt_http *h = mt_calloc(1, sizeof(*h));
+    int rc = mt_engine_xfer_init(e, &h->xfer, on_xfer_done, h);
+    if (rc) {
+        free(h);
+        return rc;
+    }
+    h->engine = e;
+    h->done = done;
+    h->data = data;
+    h->resp = mt_respbuf_get();
+    configure(h, o);
+    *out = h;
     return MT_OK;
 }
 
-void mt_http_free(mt_http *h, mt_engine *e)
+void mt_http_close(mt_http *h)
 {
-    mt_engine_xfer_free(e, &h->xfer);
+    if (!h) return;
+    mt_engine_xfer_free(h->engine, &h->xfer);
     curl_slist_free_all(h->headers);
-    h->headers = NULL;
     curl_mime_free(h->mime);
-    h->mime = NULL;
     mt_respbuf_put(h->resp);
-    h->resp = NULL;
-    mt_buf_free(&h->scratch_url);
-    mt_buf_free(&h->scratch_body);
-    mt_buf_free(&h->scratch_cookie);
+    free(h);
+}
+
+void mt_http_cancel(mt_http *h)
+{
+    mt_engine_cancel(h->engine, &h->xfer);
+}
+
+int mt_headers_add(mt_headers **l, const char *line)
+{
+    struct curl_slist *n = curl_slist_append((struct curl_slist *)*l, line);
+    if (!n) return MT_ECURL;
+    *l = (mt_headers *)n;
+    return MT_OK;
+}
+
+void mt_headers_free(mt_headers *l)
+{
+    curl_slist_free_all((struct curl_slist *)l);
+}
+
+const mt_headers *mt_headers_next(const mt_headers *l)
+{
+    return (const mt_headers *)((const struct curl_slist *)l)->next;
+}
+
+const char *mt_headers_line(const mt_headers *l)
+{
+    return ((const struct curl_slist *)l)->data;
+}
+
+void mt_mime_free(mt_mime *m)
+{
+    curl_mime_free((curl_mime *)m);
 }
 
 static void set_method(CURL *c, const mt_http_req *r)
@@ -178,7 +191,7 @@ static void set_method(CURL *c, const mt_http_req *r)
         return;
     }
     if (r->mime) {
-        curl_easy_setopt(c, CURLOPT_MIMEPOST, r->mime);
+        curl_easy_setopt(c, CURLOPT_MIMEPOST, (curl_mime *)r->mime);
     } else if (r->has_body || strcmp(m, "POST") == 0) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
@@ -296,7 +309,7 @@ static void free_request(mt_http *h)
     h->mime = NULL;
 }
 
-static int start(mt_http *h, mt_engine *e, const mt_http_req *r)
+static int start(mt_http *h, const mt_http_req *r)
 {
     CURL *c = h->xfer.easy;
     h->errbuf[0] = '\0';
@@ -304,17 +317,18 @@ static int start(mt_http *h, mt_engine *e, const mt_http_req *r)
     set_method(c, r);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_user_agent(h));
     set_sticky(h, r);
-    int rc = mt_engine_start(e, &h->xfer);
+    int rc = mt_engine_start(h->engine, &h->xfer);
     if (rc) free_request(h);
     return rc;
 }
 
-int mt_http_send(mt_http *h, mt_engine *e, const mt_http_req *r)
+int mt_http_send(mt_http *h, const mt_http_req *r)
 {
+    h->t0 = mt_now_ns();
     free_request(h);
-    h->headers = r->headers;
-    h->mime = r->mime;
-    return start(h, e, r);
+    h->headers = (struct curl_slist *)r->headers;
+    h->mime = (curl_mime *)r->mime;
+    return start(h, r);
 }
 
 /* The header list without the lines named `name` (a "name:" prefix). */
@@ -335,8 +349,9 @@ static struct curl_slist *without_header(struct curl_slist *l, const char *name)
     return out;
 }
 
-int mt_http_resend(mt_http *h, mt_engine *e, const mt_http_req *r, bool drop_auth)
+int mt_http_resend(mt_http *h, const mt_http_req *r, bool drop_auth)
 {
+    h->t0 = mt_now_ns();
     if (drop_auth) h->headers = without_header(h->headers, "authorization");
     if (!r->has_body && !r->mime) {
         h->headers = without_header(h->headers, "content-type");
@@ -347,7 +362,7 @@ int mt_http_resend(mt_http *h, mt_engine *e, const mt_http_req *r, bool drop_aut
     mt_buf_reset(&h->resp->headers);
     mt_buf_reset(&h->resp->url);
     h->resp->dropped = h->resp->wire = 0;
-    return start(h, e, r);
+    return start(h, r);
 }
 
 bool mt_http_is_redirect(long status)
@@ -371,7 +386,7 @@ const char *mt_http_redirect_method(long status, const char *method, bool *keep_
 static void append_url_without_userinfo(mt_buf *out, const char *url)
 {
     size_t n;
-    const char *host = authority(url, &n);
+    const char *host = mt_url_authority(url, &n);
     const char *scheme_end = strstr(url, "://");
     if (scheme_end && host > scheme_end + 3) { /* there was a user:pass@ */
         mt_buf_append(out, url, (size_t)(scheme_end + 3 - url));
@@ -423,8 +438,8 @@ bool mt_http_cookie_parse(char *line, mt_cookie *c)
 bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now)
 {
     char host[256], path[1024];
-    mt_http_url_host(url, host, sizeof host);
-    mt_http_url_path(url, path, sizeof path);
+    mt_url_host(url, host, sizeof host);
+    mt_url_path(url, path, sizeof path);
     size_t hn = strlen(host), dn = strlen(c->domain);
     bool domain =
         strcasecmp(host, c->domain) == 0 || (c->subdomains && hn > dn && host[hn - dn - 1] == '.' &&
@@ -560,64 +575,5 @@ const char *mt_http_error_kind(CURLcode rc, CURL *easy)
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return "tls error";
     case CURLE_WRITE_ERROR: return "body too large";
     default: return "transport error";
-    }
-}
-
-void mt_http_url_host(const char *url, char *out, size_t outlen)
-{
-    size_t n;
-    const char *p = authority(url, &n);
-    if (*p == '[') {
-        const char *close = memchr(p, ']', n);
-        n = close ? (size_t)(close - p - 1) : n - 1;
-        p++;
-    } else {
-        const char *colon = memchr(p, ':', n);
-        if (colon) n = (size_t)(colon - p);
-    }
-    mt_strlcpyn(out, outlen, p, n);
-}
-
-void mt_http_url_origin(const char *url, char *out, size_t outlen)
-{
-    size_t n;
-    const char *p = authority(url, &n), *sep = strstr(url, "://");
-    size_t scheme = sep && sep < p ? (size_t)(sep - url) : 0;
-    if (outlen < 4) {
-        if (outlen) *out = '\0';
-        return;
-    }
-    size_t k = scheme ? mt_strlcpyn(out, outlen - 3, url, scheme) : 0;
-    if (scheme) k += mt_strlcpyn(out + k, outlen - k, "://", 3);
-    for (size_t i = 0; i < k; i++)
-        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = (char)(out[i] - 'A' + 'a');
-    mt_strlcpyn(out + k, outlen - k, p, n);
-}
-
-void mt_http_url_path(const char *url, char *out, size_t outlen)
-{
-    size_t n;
-    const char *p = authority(url, &n);
-    p += n;
-    n = strcspn(p, "?#");
-    if (n == 0)
-        mt_strlcpyn(out, outlen, "/", 1);
-    else
-        mt_strlcpyn(out, outlen, p, n);
-}
-
-void mt_http_urlencode(mt_buf *out, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
-        if (plain) {
-            mt_buf_append(out, s + i, 1);
-        } else {
-            char enc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-            mt_buf_append(out, enc, 3);
-        }
     }
 }

@@ -4,6 +4,7 @@
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
+#include "molotov/luamod.h"
 #include "molotov/merge.h"
 #include "molotov/options.h"
 #include "molotov/pool.h"
@@ -17,6 +18,7 @@
 #include "molotov/script.h"
 #include "molotov/statsd.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -375,7 +377,7 @@ static int molotov_main(int argc, char **argv)
         return 0;
     }
     mt_script *script = NULL;
-    if (mt_script_load(&o, &script, err, sizeof(err))) {
+    if (mt_luamod_load(&o, &script, err, sizeof(err))) {
         fprintf(stderr, "molotov: %s\n", err);
         mt_script_free(script);
         return MT_EXIT_USAGE;

@@ -1,9 +1,9 @@
 /* metrics.c: molotov.statsd (metrics.h). The functions reach the client of
- * the runner that runs the script when they are called, so they work from
+ * the run (its mt_host) that runs the script when they are called, so they work from
  * scenarios, fixtures and listeners alike, in every process of a pool. */
 #include "molotov/metrics.h"
-#include "molotov/runner.h"
 #include "molotov/statsd.h"
+#include "molotov/worker.h"
 
 #include <lauxlib.h>
 #include <string.h>
@@ -11,8 +11,8 @@
 static mt_statsd *client(lua_State *L)
 {
     mt_script *s = lua_touserdata(L, lua_upvalueindex(1));
-    mt_runner *r = s ? s->runner : NULL;
-    return r ? r->statsd : NULL;
+    mt_host *h = s ? s->host : NULL;
+    return h ? h->statsd : NULL;
 }
 
 static int send_metric(lua_State *L, const char *type, double value)

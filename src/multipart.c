@@ -73,9 +73,9 @@ static void add_file(curl_mime *mime, lua_State *L, int part)
     lua_pop(L, 4);
 }
 
-curl_mime *mt_multipart_build(lua_State *L, CURL *easy, int files, int form)
+mt_mime *mt_multipart_build(lua_State *L, mt_http *h, int files, int form)
 {
-    curl_mime *mime = curl_mime_init(easy);
+    curl_mime *mime = curl_mime_init(h->xfer.easy);
     if (form) {
         lua_pushnil(L);
         while (lua_next(L, form)) {
@@ -88,5 +88,5 @@ curl_mime *mt_multipart_build(lua_State *L, CURL *easy, int files, int form)
         add_file(mime, L, lua_gettop(L));
         lua_pop(L, 1);
     }
-    return mime;
+    return (mt_mime *)mime;
 }

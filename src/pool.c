@@ -10,6 +10,7 @@
 #include "pool_int.h"
 
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lauxlib.h>

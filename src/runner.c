@@ -6,6 +6,11 @@
  * scenario that never yields cannot starve the loop. */
 #include "molotov/runner.h"
 #include "molotov/common.h"
+#include "molotov/exchange.h"
+#include "molotov/listeners.h"
+#include "molotov/pace.h"
+#include "molotov/picker.h"
+#include "molotov/runaway.h"
 #include "molotov/session.h"
 
 #include <lauxlib.h>
@@ -31,97 +36,38 @@ enum phase {
     PH_GLOBAL_TEARDOWN,
 };
 
-static void resume(mt_worker *w, int nargs);
-static void next_scenario(mt_worker *w);
-static void teardown_session(mt_worker *w);
+static void resume(mt_rworker *w, int nargs);
+static void next_scenario(mt_rworker *w);
+static void teardown_session(mt_rworker *w);
 static void on_ready(uv_idle_t *h);
-
-mt_worker *mt_worker_of(lua_State *L)
-{
-    return *(mt_worker **)lua_getextraspace(L);
-}
-
-/* xorshift64*: the scenario picker's random numbers. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 2685821657736338717ull;
-}
-
-static void on_xfer_done(mt_xfer *x)
-{
-    resume(x->data, 0);
-}
-
-/* A worker's Lua may not keep the loop (every other worker) for longer than
- * this without yielding: a count hook checks every HOOK_EVERY instructions,
- * against the time Lua was entered on the worker's coroutine. Past the
- * limit it yields (resume() turns that into a failure), or, where Lua cannot
- * yield (inside a C call), raises an error. */
-#define BUSY_LIMIT_S 5
-#define HOOK_EVERY 1000000
-
-static char busy_msg[512]; /* one Lua runs at a time in a process */
-
-static void lua_enter(mt_worker *w)
-{
-    w->entered_ns = mt_now_ns();
-    w->busy_expired = false;
-}
-
-static void lua_leave(mt_worker *w)
-{
-    w->entered_ns = 0;
-}
-
-static void on_instructions(lua_State *L, lua_Debug *ar)
-{
-    mt_worker *w = mt_worker_of(L);
-    if (!w || (w->co != L && w->lco != L) || !w->entered_ns ||
-        mt_now_ns() - w->entered_ns <= BUSY_LIMIT_S * 1000000000ull)
-        return;
-    lua_getinfo(L, "Sl", ar);
-    snprintf(busy_msg, sizeof(busy_msg),
-             "%s:%d: ran for %d s without yielding (an endless loop?); every other worker of "
-             "this process was stopped meanwhile",
-             ar->short_src, ar->currentline, BUSY_LIMIT_S);
-    w->busy_expired = true;
-    if (lua_isyieldable(L)) {
-        lua_yield(L, 0);
-        return;
-    }
-    lua_pushstring(L, busy_msg); /* the hook stays off for this thread: failed() replaces it */
-    lua_error(L);
-}
 
 /* A fresh coroutine for w (after the old one ended in an error its hooks
  * cannot come back from). */
-static void new_coroutine(mt_worker *w)
+static void new_coroutine(mt_rworker *w)
 {
     lua_State *L = w->runner->script->L;
     if (w->co_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, w->co_ref);
-    w->co = lua_newthread(L);
-    *(mt_worker **)lua_getextraspace(w->co) = w;
-    lua_sethook(w->co, on_instructions, LUA_MASKCOUNT, HOOK_EVERY);
+    w->ctx.co = lua_newthread(L);
+    mt_worker_bind(w->ctx.co, &w->ctx);
+    mt_busy_watch(w->ctx.co);
     w->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-static mt_worker *worker_new(mt_runner *r, int id)
+static const mt_worker_ops worker_ops;
+
+static mt_rworker *worker_new(mt_runner *r, int id)
 {
-    mt_worker *w = mt_calloc(1, sizeof(*w));
-    w->id = id;
+    mt_rworker *w = mt_calloc(1, sizeof(*w));
+    w->ctx.id = id;
+    w->ctx.host = &r->host;
+    w->ctx.ops = &worker_ops;
+    w->ctx.stats = id < 0 ? &r->fixture_stats : &r->stats;
     w->runner = r;
     w->session_ref = LUA_NOREF;
     w->co_ref = LUA_NOREF;
     w->lco_ref = LUA_NOREF;
     new_coroutine(w);
-    if (mt_http_init(&w->http, r->engine, on_xfer_done, w, r->opt)) {
+    if (mt_exchange_init(&w->ctx)) {
         fprintf(stderr, "molotov: libcurl could not create a handle\n");
         abort();
     }
@@ -130,7 +76,7 @@ static mt_worker *worker_new(mt_runner *r, int id)
     return w;
 }
 
-static void enqueue(mt_worker *w)
+static void enqueue(mt_rworker *w)
 {
     mt_runner *r = w->runner;
     if (w->queued) return;
@@ -144,20 +90,20 @@ static void enqueue(mt_worker *w)
     if (!uv_is_active((uv_handle_t *)&r->ready_idle)) uv_idle_start(&r->ready_idle, on_ready);
 }
 
-static void push_fixture(mt_worker *w, int which)
+static void push_fixture(mt_rworker *w, int which)
 {
-    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->fixtures[which]);
+    lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->runner->script->fixtures[which]);
 }
 
-static bool has_fixture(mt_worker *w, int which)
+static bool has_fixture(mt_rworker *w, int which)
 {
     return w->runner->script->fixtures[which] != LUA_NOREF;
 }
 
-static void report(mt_worker *w, const char *what, const char *msg)
+static void report(mt_rworker *w, const char *what, const char *msg)
 {
-    if (w->id >= 0)
-        fprintf(stderr, "molotov: %s failed (worker %d): ", what, w->id);
+    if (w->ctx.id >= 0)
+        fprintf(stderr, "molotov: %s failed (worker %d): ", what, w->ctx.id);
     else
         fprintf(stderr, "molotov: %s failed: ", what);
     mt_print_masked(stderr, msg, "\n");
@@ -199,48 +145,48 @@ static void run_finished(mt_runner *r)
 
 static void all_done(mt_runner *r)
 {
-    mt_worker *f = r->fixture;
+    mt_rworker *f = r->fixture;
     if (r->aborted || r->is_child || !has_fixture(f, MT_FIX_GLOBAL_TEARDOWN)) {
         run_finished(r);
         return;
     }
     f->phase = PH_GLOBAL_TEARDOWN;
-    lua_settop(f->co, 0);
+    lua_settop(f->ctx.co, 0);
     push_fixture(f, MT_FIX_GLOBAL_TEARDOWN);
     resume(f, 0);
 }
 
-static void worker_done(mt_worker *w)
+static void worker_done(mt_rworker *w)
 {
     if (w->phase == PH_DONE) return;
     w->phase = PH_DONE;
     if (--w->runner->running == 0) all_done(w->runner);
 }
 
-static void teardown(mt_worker *w)
+static void teardown(mt_rworker *w)
 {
-    lua_settop(w->co, 0);
+    lua_settop(w->ctx.co, 0);
     if (!has_fixture(w, MT_FIX_TEARDOWN) || w->runner->aborted) {
         worker_done(w);
         return;
     }
     w->phase = PH_TEARDOWN;
     push_fixture(w, MT_FIX_TEARDOWN);
-    lua_pushinteger(w->co, w->id);
+    lua_pushinteger(w->ctx.co, w->ctx.id);
     resume(w, 1);
 }
 
-static void teardown_session(mt_worker *w)
+static void teardown_session(mt_rworker *w)
 {
-    lua_settop(w->co, 0);
+    lua_settop(w->ctx.co, 0);
     if (!has_fixture(w, MT_FIX_TEARDOWN_SESSION) || w->session_ref == LUA_NOREF) {
         teardown(w);
         return;
     }
     w->phase = PH_TEARDOWN_SESSION;
     push_fixture(w, MT_FIX_TEARDOWN_SESSION);
-    lua_pushinteger(w->co, w->id);
-    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
+    lua_pushinteger(w->ctx.co, w->ctx.id);
+    lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->session_ref);
     resume(w, 2);
 }
 
@@ -271,42 +217,36 @@ int mt_runner_exit_code(const mt_runner *r)
     return 0;
 }
 
-/* With --ramp-up, each worker runs -d seconds from its own start, as in
- * Molotov; the run ends when the last one is done. */
-static bool per_worker_duration(const mt_options *o)
+static void worker_begin(mt_rworker *w)
 {
-    return o->ramp_up > 0 && o->rate <= 0 && !o->sizing;
-}
-
-static void worker_begin(mt_worker *w)
-{
-    if (per_worker_duration(w->runner->opt)) w->deadline_at = mt_now_s() + w->runner->opt->duration;
+    if (mt_pace_per_worker_duration(w->runner->opt))
+        w->deadline_at = mt_now_s() + w->runner->opt->duration;
     w->phase = PH_SETUP;
-    lua_settop(w->co, 0);
+    lua_settop(w->ctx.co, 0);
     if (!has_fixture(w, MT_FIX_SETUP)) {
-        lua_pushnil(w->co);
+        lua_pushnil(w->ctx.co);
         w->setup_ok = true;
         resume(w, -1); /* as if setup returned nil */
         return;
     }
     push_fixture(w, MT_FIX_SETUP);
-    lua_pushinteger(w->co, w->id);
-    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->args_ref);
+    lua_pushinteger(w->ctx.co, w->ctx.id);
+    lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->runner->script->args_ref);
     resume(w, 2);
 }
 
 static int make_session(lua_State *L)
 {
-    mt_worker *w = lua_touserdata(L, 1);
-    mt_session_push(L, w, lua_isnil(L, 2) ? 0 : 2);
+    mt_rworker *w = lua_touserdata(L, 1);
+    mt_session_push(L, &w->ctx, lua_isnil(L, 2) ? 0 : 2);
     return 1;
 }
 
 /* setup returned (value on top of co): create the session, then
  * setup_session, then the scenarios. */
-static void setup_returned(mt_worker *w)
+static void setup_returned(mt_rworker *w)
 {
-    lua_State *co = w->co;
+    lua_State *co = w->ctx.co;
     int ret = lua_gettop(co);
     lua_pushcfunction(co, make_session);
     lua_pushlightuserdata(co, w);
@@ -331,12 +271,12 @@ static void setup_returned(mt_worker *w)
     }
     w->phase = PH_SETUP_SESSION;
     push_fixture(w, MT_FIX_SETUP_SESSION);
-    lua_pushinteger(co, w->id);
+    lua_pushinteger(co, w->ctx.id);
     lua_rawgeti(co, LUA_REGISTRYINDEX, w->session_ref);
     resume(w, 2);
 }
 
-static bool should_stop(mt_worker *w)
+static bool should_stop(mt_rworker *w)
 {
     mt_runner *r = w->runner;
     const mt_options *o = r->opt;
@@ -346,211 +286,38 @@ static bool should_stop(mt_worker *w)
         mt_runner_stop(r);
         return true;
     }
-    if (o->max_runs && w->step >= o->max_runs) return true;
-    if (o->single_run && w->step >= r->script->nscenarios) return true;
+    if (o->max_runs && w->ctx.step >= o->max_runs) return true;
+    if (o->single_run && w->ctx.step >= r->script->nscenarios) return true;
     return false;
 }
 
-static int pick_weighted(const mt_script *s)
-{
-    int total = s->cumweights[s->nscenarios - 1];
-    int x = (int)(rng_next() % (uint64_t)total);
-    int lo = 0, hi = s->nscenarios - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (s->cumweights[mid] > x)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-/* The scenario_picker's choice, or -1 after reporting why it failed. */
-static int pick_by_picker(mt_worker *w)
+/* The next scenario's index, or -1 after reporting why there is none. */
+static int pick(mt_rworker *w)
 {
     mt_script *s = w->runner->script;
-    lua_State *co = w->co;
+    int i = mt_picker_pick(s, w->runner->opt, w->ctx.step);
+    if (i != -2) return i;
     char msg[1024];
-    lua_rawgeti(co, LUA_REGISTRYINDEX, s->picker_ref);
-    lua_pushinteger(co, w->id);
-    lua_pushinteger(co, w->step + 1); /* Molotov counts steps from 1 */
-    lua_enter(w);
-    int rc = lua_pcall(co, 2, 1, 0);
-    lua_leave(w);
-    if (rc != LUA_OK) {
-        mt_script_error_message(co, msg, sizeof(msg));
-    } else {
-        const char *name = lua_tostring(co, -1);
-        int i = name ? mt_script_find(s, name) : -1;
-        if (i >= 0) {
-            lua_pop(co, 1);
-            return i;
-        }
-        snprintf(msg, sizeof(msg), "scenario_picker returned %s, which is no scenario",
-                 luaL_tolstring(co, -1, NULL));
-    }
-    lua_settop(co, 0);
+    i = mt_picker_call(w->ctx.co, s, w->ctx.id, w->ctx.step, &w->busy, msg, sizeof msg);
+    if (i >= 0) return i;
     report(w, "scenario_picker", msg);
     fatal(w->runner, MT_STOP_SETUP_FAILED, msg);
     return -1;
 }
 
-static int pick(mt_worker *w)
+static void resume_main(mt_rworker *w)
 {
-    mt_script *s = w->runner->script;
-    const mt_options *o = w->runner->opt;
-    if (o->single_run) return (int)w->step;
-    if (o->single_mode) return mt_script_find(s, o->single_mode);
-    if (s->picker_ref != LUA_NOREF) return pick_by_picker(w);
-    return pick_weighted(s);
-}
-
-/* ---- listeners, in a coroutine of the worker's own (they may wait) ---- */
-
-static void report_listener(const char *event, lua_State *L)
-{
-    static int reported;
-    if (reported++ < 20)
-        fprintf(stderr, "molotov: event listener failed on %s: %s\n", event,
-                luaL_tolstring(L, -1, NULL));
-    lua_pop(L, 1);
-}
-
-/* Calls every listener with (event, info) = the two arguments; one that
- * waits suspends this coroutine, and the loop goes on from the next. */
-static int listeners_k(lua_State *L, int status, lua_KContext next)
-{
-    mt_script *s = lua_touserdata(L, lua_upvalueindex(1));
-    if (status != LUA_OK && status != LUA_YIELD) report_listener(lua_tostring(L, 1), L);
-    while (next < s->nlisteners) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, s->listeners[next++]);
-        lua_pushvalue(L, 1);
-        lua_pushvalue(L, 2);
-        if (lua_pcallk(L, 2, 0, 0, next, listeners_k) != LUA_OK)
-            report_listener(lua_tostring(L, 1), L);
-    }
-    return 0;
-}
-
-static int listeners(lua_State *L)
-{
-    return listeners_k(L, LUA_OK, 0);
-}
-
-static void listeners_done(mt_worker *w)
-{
-    luaL_unref(w->runner->script->L, LUA_REGISTRYINDEX, w->lco_ref);
-    w->lco = NULL;
-    w->lco_ref = LUA_NOREF;
-    void (*then)(mt_worker *) = w->after_listeners;
-    w->after_listeners = NULL;
-    if (then) then(w);
-}
-
-/* Resumes the listeners' coroutine; true while they wait. */
-static bool resume_listeners(mt_worker *w, int nargs)
-{
-    int nres = 0, st, bare = 0;
-    do { /* a bare coroutine.yield() in a listener: reported, and it goes on */
-        if (bare) {
-            lua_pushliteral(w->lco, "coroutine.yield() cannot suspend a listener");
-            report_listener(w->event, w->lco);
-        }
-        lua_enter(w);
-        st = lua_resume(w->lco, w->runner->script->L, nargs, &nres);
-        lua_leave(w);
-        nargs = 0;
-    } while (st == LUA_YIELD && w->wait == MT_WAIT_NONE && !w->busy_expired && ++bare < 100);
-    if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return true;
-    if (st == LUA_YIELD && w->busy_expired) { /* an endless loop: the listeners are dropped */
-        lua_pushstring(w->lco, busy_msg);
-        report_listener(w->event, w->lco);
-    } else if (st != LUA_OK && st != LUA_YIELD) {
-        report_listener(w->event, w->lco);
-    }
-    listeners_done(w);
-    return false;
-}
-
-/* Scenario events: the info on the worker's coroutine, then the listeners,
- * then `then` (at once without listeners). */
-static void emit_scenario(mt_worker *w, const char *event, const char *exception,
-                          void (*then)(mt_worker *));
-
-/* Runs the listeners for event, info on top of `from` (moved); then(w)
- * once they are done. Inside a listener, nothing fires events. */
-static void emit_then(mt_worker *w, lua_State *from, const char *event, void (*then)(mt_worker *))
-{
-    mt_script *s = w->runner->script;
-    if (!s->nlisteners || w->lco) {
-        lua_pop(from, 1);
-        then(w);
-        return;
-    }
-    lua_State *L = s->L;
-    w->lco = lua_newthread(L);
-    *(mt_worker **)lua_getextraspace(w->lco) = w;
-    lua_sethook(w->lco, on_instructions, LUA_MASKCOUNT, HOOK_EVERY); /* the busy check too */
-    snprintf(w->event, sizeof w->event, "%s", event);
-    w->lco_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    w->after_listeners = then;
-    lua_pushlightuserdata(w->lco, s);
-    lua_pushcclosure(w->lco, listeners, 1);
-    lua_pushstring(w->lco, event);
-    lua_xmove(from, w->lco, 1);
-    resume_listeners(w, 2);
-}
-
-static void cancel_listeners(mt_worker *w)
-{
-    if (!w->lco) return;
-    w->after_listeners = NULL;
-    listeners_done(w);
-}
-
-/* The info table of a scenario event, on top of the worker's coroutine. */
-static void push_scenario_info(mt_worker *w, const char *exception)
-{
-    mt_script *s = w->runner->script;
-    lua_State *co = w->co;
-    lua_createtable(co, 0, 3);
-    lua_rawgeti(co, LUA_REGISTRYINDEX, s->scenarios[w->scenario].info_ref);
-    lua_setfield(co, -2, "scenario");
-    lua_pushinteger(co, w->id);
-    lua_setfield(co, -2, "wid");
-    if (exception) {
-        lua_pushstring(co, exception);
-        lua_setfield(co, -2, "exception");
-    }
-}
-
-static void emit_scenario(mt_worker *w, const char *event, const char *exception,
-                          void (*then)(mt_worker *))
-{
-    if (!w->runner->script->nlisteners) {
-        then(w);
-        return;
-    }
-    push_scenario_info(w, exception);
-    emit_then(w, w->co, event, then);
-}
-
-static void resume_main(mt_worker *w)
-{
-    w->wait = MT_WAIT_NONE;
+    w->ctx.wait = MT_WAIT_NONE;
     resume(w, 0);
 }
 
-int mt_worker_emit(lua_State *L, mt_worker *w, const char *event, lua_KFunction k, lua_KContext ctx)
+/* worker.h's emit: the listeners of a request event. */
+static int emit_op(lua_State *L, mt_worker *c, const char *event, lua_KFunction k, lua_KContext ctx)
 {
-    emit_then(w, L, event, NULL);
-    if (!w->lco) return k(L, LUA_OK, ctx); /* they did not wait */
-    w->after_listeners = resume_main;      /* their wait (HTTP, sleep) is the worker's meanwhile */
-    return lua_yieldk(L, 0, ctx, k);
+    return mt_listeners_emit(L, (mt_rworker *)c, event, k, ctx, resume_main);
 }
 
-static void start_run(mt_worker *w)
+static void start_run(mt_rworker *w)
 {
     resume(w, 1); /* the scenario and its session are on the coroutine */
 }
@@ -564,9 +331,9 @@ static void begin_rate(mt_runner *r)
     uv_timer_start(&r->rate_timer, on_rate, 0, 1);
 }
 
-static void next_scenario(mt_worker *w)
+static void next_scenario(mt_rworker *w)
 {
-    lua_settop(w->co, 0);
+    lua_settop(w->ctx.co, 0);
     if (should_stop(w)) {
         teardown_session(w);
         return;
@@ -588,14 +355,14 @@ static void next_scenario(mt_worker *w)
         return;
     }
     w->scenario = i;
-    w->step++;
+    w->ctx.step++;
     w->phase = PH_SCENARIO;
-    w->reached_network = false;
+    w->ctx.reached_network = false;
     mt_stats_scenario_start(&w->runner->stats, i);
     w->scenario_t0 = r->rate > 0 ? w->intended_ns : mt_now_ns(); /* no coordinated omission */
-    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
-    lua_rawgeti(w->co, LUA_REGISTRYINDEX, w->session_ref);
-    emit_scenario(w, "scenario_start", NULL, start_run);
+    lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->runner->script->scenarios[i].fn_ref);
+    lua_rawgeti(w->ctx.co, LUA_REGISTRYINDEX, w->session_ref);
+    mt_listeners_scenario(w, "scenario_start", NULL, start_run);
 }
 
 static void on_pause_over(uv_timer_t *t)
@@ -603,7 +370,7 @@ static void on_pause_over(uv_timer_t *t)
     enqueue(t->data);
 }
 
-static void pause_then_next(mt_worker *w, double delay)
+static void pause_then_next(mt_rworker *w, double delay)
 {
     if (delay > 0 && !w->runner->stopping) {
         w->phase = PH_PAUSE;
@@ -614,39 +381,28 @@ static void pause_then_next(mt_worker *w, double delay)
     }
 }
 
-static void after_success(mt_worker *w)
+static void after_success(mt_rworker *w)
 {
     mt_runner *r = w->runner;
     pause_then_next(w, r->script->scenarios[w->scenario].delay + r->opt->delay);
 }
 
-static void scenario_succeeded(mt_worker *w)
+static void scenario_succeeded(mt_rworker *w)
 {
     mt_runner *r = w->runner;
     mt_stats_scenario_end(&r->stats, w->scenario, true, (mt_now_ns() - w->scenario_t0) / 1000,
                           mt_wall_s());
     w->instant_failures = 0;
-    r->runaway_n = 0;
+    mt_runaway_reset(&r->runaway);
     w->phase = PH_AFTER;
-    emit_scenario(w, "scenario_success", NULL, after_success);
+    mt_listeners_scenario(w, "scenario_success", NULL, after_success);
 }
-
-/* Runaway failures: a run that failed at once (within INSTANT_S) before
- * sending anything, a script bug, backs its worker off, 1 ms doubling up to
- * 1 s. When every active worker of the process is in such a streak, the
- * same message and no success since, RUNAWAY_MAX times or for RUNAWAY_S,
- * the run stops (a pool's child tells the main process, which stops the
- * run when all its children do). Returns the back-off in seconds. */
-#define RUNAWAY_MAX 10000
-#define RUNAWAY_S 5.0
-#define RUNAWAY_MIN 10 /* failures before RUNAWAY_S alone may stop it */
-#define INSTANT_S 0.05 /* a run that failed faster than this failed "at once" */
 
 /* Whether every worker running scenarios here is failing at once. */
 static bool all_streaking(const mt_runner *r)
 {
     for (int i = 0; i < r->nworkers; i++) {
-        const mt_worker *x = r->workers[i];
+        const mt_rworker *x = r->workers[i];
         bool active = x->phase == PH_SCENARIO || x->phase == PH_PAUSE || x->phase == PH_AFTER;
         if (active && !x->instant_failures) return false;
     }
@@ -658,7 +414,7 @@ static void runaway_stop(mt_runner *r, double spent, const char *msg)
     char why[1200];
     snprintf(why, sizeof(why),
              "no success: %llu runs in %.1f s failed before sending a request: %s",
-             (unsigned long long)r->runaway_n, spent, msg);
+             (unsigned long long)r->runaway.n, spent, msg);
     if (!r->is_child) {
         fatal(r, MT_STOP_NO_SUCCESS, why);
     } else if (r->on_runaway && mt_now_s() - r->runaway_told >= 1.0) {
@@ -667,28 +423,20 @@ static void runaway_stop(mt_runner *r, double spent, const char *msg)
     }
 }
 
-static double runaway(mt_worker *w, const char *msg, double took)
+/* The back-off of a failed run; the run stops when every worker of the
+ * process is in a streak of runaway failures (runaway.h). */
+static double runaway(mt_rworker *w, const char *msg, double took)
 {
     mt_runner *r = w->runner;
-    if (w->reached_network || took >= INSTANT_S) {
-        w->instant_failures = 0;
-        return 0;
-    }
+    bool limit;
     double now = mt_now_s();
-    if (r->runaway_n == 0 || strcmp(r->runaway_msg, msg) != 0) {
-        snprintf(r->runaway_msg, sizeof(r->runaway_msg), "%s", msg);
-        r->runaway_n = 0;
-        r->runaway_t0 = now;
-    }
-    r->runaway_n++;
-    int k = w->instant_failures < 11 ? w->instant_failures++ : 10;
-    double spent = now - r->runaway_t0;
-    bool limit = r->runaway_n >= RUNAWAY_MAX || (r->runaway_n >= RUNAWAY_MIN && spent >= RUNAWAY_S);
-    if (limit && all_streaking(r)) runaway_stop(r, spent, msg);
-    return ldexp(0.001, k) < 1.0 ? ldexp(0.001, k) : 1.0;
+    double backoff = mt_runaway_failed(&r->runaway, &w->instant_failures, msg, took,
+                                       w->ctx.reached_network, now, &limit);
+    if (limit && all_streaking(r)) runaway_stop(r, now - r->runaway.t0, msg);
+    return backoff;
 }
 
-static void after_failure(mt_worker *w)
+static void after_failure(mt_rworker *w)
 {
     mt_runner *r = w->runner;
     const char *msg = w->fail_msg;
@@ -702,7 +450,7 @@ static void after_failure(mt_worker *w)
     pause_then_next(w, r->opt->delay + backoff);
 }
 
-static void scenario_failed(mt_worker *w, const char *msg)
+static void scenario_failed(mt_rworker *w, const char *msg)
 {
     mt_runner *r = w->runner;
     uint64_t took_us = (mt_now_ns() - w->scenario_t0) / 1000;
@@ -712,10 +460,10 @@ static void scenario_failed(mt_worker *w, const char *msg)
     snprintf(w->fail_msg, sizeof w->fail_msg, "%s", msg);
     w->fail_took = (double)took_us / 1e6;
     w->phase = PH_AFTER;
-    emit_scenario(w, "scenario_failure", msg, after_failure);
+    mt_listeners_scenario(w, "scenario_failure", msg, after_failure);
 }
 
-static void global_setup_over(mt_worker *w, const char *err)
+static void global_setup_over(mt_rworker *w, const char *err)
 {
     mt_runner *r = w->runner;
     r->global_setup_done = true;
@@ -723,7 +471,7 @@ static void global_setup_over(mt_worker *w, const char *err)
 }
 
 /* The running phase returned normally. */
-static void phase_ok(mt_worker *w)
+static void phase_ok(mt_rworker *w)
 {
     switch (w->phase) {
     case PH_SETUP: setup_returned(w); break;
@@ -738,7 +486,7 @@ static void phase_ok(mt_worker *w)
 }
 
 /* The running phase raised msg (the coroutine has been reset). */
-static void phase_failed(mt_worker *w, const char *msg)
+static void phase_failed(mt_rworker *w, const char *msg)
 {
     switch (w->phase) {
     case PH_SETUP:
@@ -765,55 +513,53 @@ static void phase_failed(mt_worker *w, const char *msg)
     }
 }
 
-static void failed(mt_worker *w, const char *msg)
+static void failed(mt_rworker *w, const char *msg)
 {
     if (w->runner->opt->verbose && w->phase != PH_GLOBAL_SETUP) {
-        luaL_traceback(w->co, w->co, msg, 0);
-        mt_print_masked(stderr, lua_tostring(w->co, -1), "\n");
+        luaL_traceback(w->ctx.co, w->ctx.co, msg, 0);
+        mt_print_masked(stderr, lua_tostring(w->ctx.co, -1), "\n");
     }
-    lua_resetthread(w->co);
-    if (w->busy_expired) new_coroutine(w);
+    lua_resetthread(w->ctx.co);
+    if (w->busy.expired) new_coroutine(w);
     phase_failed(w, msg);
 }
 
 /* nargs < 0: the phase's result is already on the stack (no fixture ran). */
-static bool resume_listeners(mt_worker *w, int nargs);
-
-static void resume(mt_worker *w, int nargs)
+static void resume(mt_rworker *w, int nargs)
 {
-    if (w->lco) { /* its listeners were waiting */
-        resume_listeners(w, nargs);
+    if (w->ctx.lco) { /* its listeners were waiting */
+        mt_listeners_resume(w, nargs);
         return;
     }
     int nres = 0, st = LUA_OK;
-    lua_enter(w);
-    if (nargs >= 0) st = lua_resume(w->co, w->runner->script->L, nargs, &nres);
-    lua_leave(w);
-    if (st == LUA_YIELD && w->wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
+    mt_busy_enter(&w->busy);
+    if (nargs >= 0) st = lua_resume(w->ctx.co, w->runner->script->L, nargs, &nres);
+    mt_busy_leave(&w->busy);
+    if (st == LUA_YIELD && w->ctx.wait != MT_WAIT_NONE) return; /* on HTTP or sleep */
     char msg[1024];
-    if (st == LUA_YIELD && w->busy_expired) {
-        failed(w, busy_msg);
+    if (st == LUA_YIELD && w->busy.expired) {
+        failed(w, mt_busy_message());
         return;
     }
     if (st == LUA_YIELD) {
-        lua_pushliteral(w->co, "coroutine.yield() cannot suspend a worker (use molotov.sleep)");
-        mt_script_error_message(w->co, msg, sizeof(msg));
+        lua_pushliteral(w->ctx.co, "coroutine.yield() cannot suspend a worker (use molotov.sleep)");
+        mt_script_error_message(w->ctx.co, msg, sizeof(msg));
         failed(w, msg);
         return;
     }
     if (st == LUA_OK) {
         if (w->phase != PH_SETUP)
-            lua_settop(w->co, 0);
+            lua_settop(w->ctx.co, 0);
         else if (nres > 1)
-            lua_settop(w->co, lua_gettop(w->co) - nres + 1);
+            lua_settop(w->ctx.co, lua_gettop(w->ctx.co) - nres + 1);
         phase_ok(w);
         return;
     }
-    lua_pushvalue(w->co, -1);
-    mt_script_error_message(w->co, msg, sizeof(msg));
+    lua_pushvalue(w->ctx.co, -1);
+    mt_script_error_message(w->ctx.co, msg, sizeof(msg));
     if (w->runner->opt->verbose && w->phase == PH_GLOBAL_SETUP) {
-        luaL_traceback(w->co, w->co, msg, 0);
-        snprintf(msg, sizeof(msg), "%s", lua_tostring(w->co, -1));
+        luaL_traceback(w->ctx.co, w->ctx.co, msg, 0);
+        snprintf(msg, sizeof(msg), "%s", lua_tostring(w->ctx.co, -1));
     }
     failed(w, msg);
 }
@@ -821,10 +567,10 @@ static void resume(mt_worker *w, int nargs)
 static void on_ready(uv_idle_t *h)
 {
     mt_runner *r = h->data;
-    mt_worker *w = r->ready_head;
+    mt_rworker *w = r->ready_head;
     r->ready_head = r->ready_tail = NULL;
     while (w) {
-        mt_worker *next = w->next_ready;
+        mt_rworker *next = w->next_ready;
         w->queued = false;
         if (w->phase == PH_NEW)
             worker_begin(w);
@@ -835,18 +581,20 @@ static void on_ready(uv_idle_t *h)
     if (!r->ready_head) uv_idle_stop(&r->ready_idle);
 }
 
-void mt_worker_wake(mt_worker *w)
+/* worker.h's wake: an HTTP answer or a WebSocket's event. */
+static void wake_op(mt_worker *c)
 {
-    w->wait = MT_WAIT_NONE;
-    w->cancel_wait = NULL;
-    w->waiting_on = NULL;
+    mt_rworker *w = (mt_rworker *)c;
+    w->ctx.wait = MT_WAIT_NONE;
+    w->ctx.cancel_wait = NULL;
+    w->ctx.waiting_on = NULL;
     resume(w, 0);
 }
 
 static void on_sleep_over(uv_timer_t *t)
 {
-    mt_worker *w = t->data;
-    w->wait = MT_WAIT_NONE;
+    mt_rworker *w = t->data;
+    w->ctx.wait = MT_WAIT_NONE;
     resume(w, 0);
 }
 
@@ -858,28 +606,16 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx)
     return 0;
 }
 
-int mt_worker_sleep(lua_State *L, mt_worker *w, double seconds)
+/* worker.h's sleep: molotov.sleep on the worker's timer. */
+static int sleep_op(lua_State *L, mt_worker *c, double seconds)
 {
-    w->wait = MT_WAIT_SLEEP;
+    mt_rworker *w = (mt_rworker *)c;
+    w->ctx.wait = MT_WAIT_SLEEP;
     uv_timer_start(&w->timer, on_sleep_over, (uint64_t)(seconds * 1000 + 0.5), 0);
     return lua_yieldk(L, 0, 0, sleep_k);
 }
 
-static int l_sleep(lua_State *L)
-{
-    double s = luaL_checknumber(L, 1);
-    luaL_argcheck(L, s >= 0 && s < 1e9, 1, "seconds must be >= 0");
-    mt_worker *w = mt_worker_of(L);
-    if (!w || !lua_isyieldable(L))
-        return luaL_error(L, "molotov.sleep can only be called from a scenario or a fixture");
-    return mt_worker_sleep(L, w, s);
-}
-
-void mt_runner_register(lua_State *L)
-{
-    lua_pushcfunction(L, l_sleep);
-    lua_setfield(L, -2, "sleep");
-}
+static const mt_worker_ops worker_ops = {.emit = emit_op, .wake = wake_op, .sleep = sleep_op};
 
 int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_options *o)
 {
@@ -887,7 +623,6 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     r->loop = loop;
     r->script = script;
     r->opt = o;
-    script->runner = r;
     mt_stats_init(&r->stats, script->nscenarios);
     mt_stats_init(&r->fixture_stats, 0);
     int rc = mt_engine_new(loop, 100, &r->engine);
@@ -900,23 +635,29 @@ int mt_runner_init(mt_runner *r, uv_loop_t *loop, mt_script *script, const mt_op
     r->tick.data = r;
     uv_timer_init(loop, &r->rate_timer);
     r->rate_timer.data = r;
-    rng_state = (uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
-    if (!rng_state) rng_state = 1;
-    r->fixture = worker_new(r, -1);
+    mt_picker_seed((uint64_t)mt_now_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull);
     if (o->statsd) {
         char err[256]; /* the address was checked before the run: this cannot fail twice */
         if (mt_statsd_open(o->statsd_address, &r->statsd, err, sizeof(err))) r->statsd = NULL;
     }
+    r->host = (mt_host){.loop = loop,
+                        .engine = r->engine,
+                        .script = script,
+                        .opt = o,
+                        .stats = &r->stats,
+                        .statsd = r->statsd};
+    script->host = &r->host;
+    r->fixture = worker_new(r, -1);
     return MT_OK;
 }
 
 static int run_global_setup(mt_runner *r, char *err, size_t errlen)
 {
-    mt_worker *f = r->fixture;
+    mt_rworker *f = r->fixture;
     if (!has_fixture(f, MT_FIX_GLOBAL_SETUP)) return MT_OK;
     f->phase = PH_GLOBAL_SETUP;
     push_fixture(f, MT_FIX_GLOBAL_SETUP);
-    lua_rawgeti(f->co, LUA_REGISTRYINDEX, r->script->args_ref);
+    lua_rawgeti(f->ctx.co, LUA_REGISTRYINDEX, r->script->args_ref);
     resume(f, 1);
     while (!r->global_setup_done && !r->interrupted) uv_run(r->loop, UV_RUN_ONCE);
     if (r->interrupted && !r->global_setup_done) {
@@ -930,17 +671,18 @@ static int run_global_setup(mt_runner *r, char *err, size_t errlen)
     return MT_OK;
 }
 
-static void abort_worker(mt_runner *r, mt_worker *w);
+static void abort_worker(mt_rworker *w);
 
 /* --force-shutdown: scenarios still running at the deadline are cancelled
  * (counted neither way); their workers go on to their teardowns. */
 static void cancel_scenarios(mt_runner *r)
 {
     for (int i = 0; i < r->nworkers; i++) {
-        mt_worker *w = r->workers[i];
-        if (w->wait == MT_WAIT_NONE || (w->phase != PH_SCENARIO && w->phase != PH_AFTER)) continue;
+        mt_rworker *w = r->workers[i];
+        if (w->ctx.wait == MT_WAIT_NONE || (w->phase != PH_SCENARIO && w->phase != PH_AFTER))
+            continue;
         bool counted = w->phase == PH_AFTER; /* its run ended; its listeners were waiting */
-        abort_worker(r, w);
+        abort_worker(w);
         if (!counted) mt_stats_scenario_cancelled(&r->stats, w->scenario);
         teardown_session(w);
     }
@@ -968,7 +710,7 @@ static void on_tick(uv_timer_t *t)
 
 static void on_ramp(uv_timer_t *t)
 {
-    mt_worker *w = t->data;
+    mt_rworker *w = t->data;
     w->phase = PH_NEW;
     enqueue(w);
 }
@@ -976,14 +718,13 @@ static void on_ramp(uv_timer_t *t)
 void mt_runner_add_workers(mt_runner *r, int n)
 {
     const mt_options *o = r->opt;
-    r->workers = mt_realloc(r->workers, sizeof(mt_worker *) * (size_t)(r->nworkers + n));
+    r->workers = mt_realloc(r->workers, sizeof(mt_rworker *) * (size_t)(r->nworkers + n));
     for (int i = 0; i < n; i++) {
         int local = r->nworkers;
-        mt_worker *w = worker_new(r, r->first_id + local);
+        mt_rworker *w = worker_new(r, r->first_id + local);
         r->workers[r->nworkers++] = w;
         r->running++;
-        double at =
-            o->ramp_up > 0 && o->rate <= 0 ? local * (o->ramp_up / o->workers) + r->ramp_offset : 0;
+        double at = mt_pace_ramp_at(o, local, r->ramp_offset);
         if (at > 0) {
             w->phase = PH_WAIT_START;
             uv_timer_start(&w->timer, on_ramp, (uint64_t)(at * 1000 + 0.5), 0);
@@ -999,36 +740,21 @@ int mt_runner_global_setup(mt_runner *r, char *err, size_t errlen)
     return run_global_setup(r, err, errlen);
 }
 
-/* Starts due by t seconds: the rate ramps linearly from 0 over --ramp-up. */
-static double starts_by(double rate, double ramp, double t)
-{
-    if (ramp <= 0) return rate * t;
-    if (t < ramp) return rate * t * t / (2 * ramp);
-    return rate * ramp / 2 + rate * (t - ramp);
-}
-
-/* When start k is due (the inverse of starts_by), in seconds. */
-static double start_time(double rate, double ramp, uint64_t k)
-{
-    if (ramp <= 0) return (double)k / rate;
-    if ((double)k < rate * ramp / 2) return sqrt(2 * ramp * (double)k / rate);
-    return (double)k / rate + ramp / 2;
-}
-
 static void on_rate(uv_timer_t *t)
 {
     mt_runner *r = t->data;
     double elapsed = (double)(mt_now_ns() - r->rate_t0) / 1e9;
-    uint64_t due = (uint64_t)starts_by(r->rate, r->opt->ramp_up, elapsed);
+    uint64_t due = (uint64_t)mt_pace_starts_by(r->rate, r->opt->ramp_up, elapsed);
     while (r->rate_issued < due && !r->stopping) {
         uint64_t k = r->rate_issued++;
         if (!r->nidle) {
             r->stats.dropped++; /* no free worker: the start is lost, and counted */
             continue;
         }
-        mt_worker *w = r->idle[--r->nidle];
+        mt_rworker *w = r->idle[--r->nidle];
         w->start_token = true;
-        w->intended_ns = r->rate_t0 + (uint64_t)(start_time(r->rate, r->opt->ramp_up, k) * 1e9);
+        w->intended_ns =
+            r->rate_t0 + (uint64_t)(mt_pace_start_time(r->rate, r->opt->ramp_up, k) * 1e9);
         w->phase = PH_PAUSE;
         enqueue(w);
     }
@@ -1039,7 +765,7 @@ static void start_rate(mt_runner *r, int workers)
     const mt_options *o = r->opt;
     if (o->rate <= 0 || workers <= 0) return;
     r->rate = o->rate / o->processes; /* each process its share */
-    r->idle = mt_calloc((size_t)workers, sizeof(mt_worker *));
+    r->idle = mt_calloc((size_t)workers, sizeof(mt_rworker *));
     r->unready = workers; /* the schedule begins when they are all ready */
 }
 
@@ -1048,7 +774,7 @@ void mt_runner_begin(mt_runner *r, int workers)
     uv_update_time(r->loop); /* global_setup may have taken a while */
     r->started_at = mt_now_s();
     r->started_wall = mt_wall_now();
-    double span = r->opt->duration + (per_worker_duration(r->opt) ? r->opt->ramp_up : 0);
+    double span = r->opt->duration + (mt_pace_per_worker_duration(r->opt) ? r->opt->ramp_up : 0);
     r->deadline_at = r->started_at + span;
     uv_timer_start(&r->deadline, on_deadline, (uint64_t)(span * 1000 + 0.5), 0);
     if (!r->is_child) uv_timer_start(&r->tick, on_tick, 1000, 1000);
@@ -1071,12 +797,12 @@ void mt_runner_stop(mt_runner *r)
     if (r->on_stop) r->on_stop(r);
     uv_timer_stop(&r->rate_timer);
     while (r->nidle) { /* idle workers go to their teardowns */
-        mt_worker *w = r->idle[--r->nidle];
+        mt_rworker *w = r->idle[--r->nidle];
         w->phase = PH_PAUSE;
         enqueue(w);
     }
     for (int i = 0; i < r->nworkers; i++) {
-        mt_worker *w = r->workers[i];
+        mt_rworker *w = r->workers[i];
         if (w->phase == PH_WAIT_START) {
             uv_timer_stop(&w->timer);
             worker_done(w);
@@ -1087,24 +813,16 @@ void mt_runner_stop(mt_runner *r)
     }
 }
 
-static void cancel_listeners(mt_worker *w);
-
-static void abort_worker(mt_runner *r, mt_worker *w)
+static void abort_worker(mt_rworker *w)
 {
-    if (w->wait == MT_WAIT_OTHER && w->cancel_wait) w->cancel_wait(w);
-    w->cancel_wait = NULL;
-    w->waiting_on = NULL;
-    if (w->busy) mt_engine_cancel(r->engine, &w->busy->xfer);
-    w->busy = NULL;
-    w->wait = MT_WAIT_NONE;
+    if (w->ctx.wait == MT_WAIT_OTHER && w->ctx.cancel_wait) w->ctx.cancel_wait(&w->ctx);
+    w->ctx.cancel_wait = NULL;
+    w->ctx.waiting_on = NULL;
+    mt_exchange_abort(&w->ctx);
+    w->ctx.wait = MT_WAIT_NONE;
     uv_timer_stop(&w->timer);
-    cancel_listeners(w);
-    if (w->req_unsent) { /* built, waiting on its sending_request listeners */
-        curl_slist_free_all(w->pending.req.headers);
-        curl_mime_free(w->pending.req.mime);
-        w->req_unsent = false;
-    }
-    if (lua_status(w->co) != LUA_OK || lua_gettop(w->co)) lua_resetthread(w->co);
+    mt_listeners_cancel(w);
+    if (lua_status(w->ctx.co) != LUA_OK || lua_gettop(w->ctx.co)) lua_resetthread(w->ctx.co);
 }
 
 void mt_runner_abort(mt_runner *r)
@@ -1114,14 +832,14 @@ void mt_runner_abort(mt_runner *r)
     mt_runner_stop(r);
     if (r->on_abort) r->on_abort(r);
     for (int i = 0; i < r->nworkers; i++) {
-        mt_worker *w = r->workers[i];
+        mt_rworker *w = r->workers[i];
         if (w->phase == PH_DONE) continue;
         if (w->phase == PH_SCENARIO) mt_stats_scenario_cancelled(&r->stats, w->scenario);
-        abort_worker(r, w);
+        abort_worker(w);
         worker_done(w);
     }
     if (!r->finished && r->fixture->phase == PH_GLOBAL_TEARDOWN) {
-        abort_worker(r, r->fixture);
+        abort_worker(r->fixture);
         run_finished(r);
     }
 }
@@ -1146,13 +864,9 @@ static void on_worker_closed(uv_handle_t *h)
     free(h->data);
 }
 
-static void worker_free(mt_runner *r, mt_worker *w)
+static void worker_free(mt_runner *r, mt_rworker *w)
 {
-    mt_http_free(&w->http, r->engine);
-    if (w->aux) {
-        mt_http_free(w->aux, r->engine);
-        free(w->aux);
-    }
+    mt_exchange_free(&w->ctx);
     luaL_unref(r->script->L, LUA_REGISTRYINDEX, w->session_ref);
     luaL_unref(r->script->L, LUA_REGISTRYINDEX, w->co_ref);
     uv_close((uv_handle_t *)&w->timer, on_worker_closed);
@@ -1160,12 +874,12 @@ static void worker_free(mt_runner *r, mt_worker *w)
 
 void mt_runner_close(mt_runner *r)
 {
-    if (r->close_websockets) r->close_websockets(r);
+    if (r->host.close_websockets) r->host.close_websockets(&r->host);
     for (int i = 0; i < r->nworkers; i++) {
-        abort_worker(r, r->workers[i]);
+        abort_worker(r->workers[i]);
         worker_free(r, r->workers[i]);
     }
-    abort_worker(r, r->fixture);
+    abort_worker(r->fixture);
     worker_free(r, r->fixture);
     free(r->workers);
     r->workers = NULL;
@@ -1180,5 +894,5 @@ void mt_runner_close(mt_runner *r)
     r->statsd = NULL;
     mt_stats_free(&r->stats);
     mt_stats_free(&r->fixture_stats);
-    r->script->runner = NULL;
+    r->script->host = NULL;
 }

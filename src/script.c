@@ -1,12 +1,10 @@
 /* script.c: the Lua state of a process and the registration half of the
  * `molotov` module: scenarios, picker, listeners, fixtures, vars and the
- * read-only args table. Loading reports errors as "file:line: message". */
+ * read-only args table; the rest of the module is handed in by the caller
+ * (luamod.c). Loading reports errors as "file:line: message". */
 #include "molotov/script.h"
 #include "molotov/common.h"
 #include "molotov/json.h"
-#include "molotov/metrics.h"
-#include "molotov/runner.h"
-#include "molotov/session.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -284,7 +282,7 @@ static int make_args(lua_State *L, const mt_options *o)
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-static void register_module(lua_State *L, mt_script *s, const mt_options *o)
+static void register_module(lua_State *L, mt_script *s, mt_script_reg reg)
 {
     static const luaL_Reg fns[] = {
         {"scenario", l_scenario}, {"scenario_picker", l_picker}, {"events", l_events},
@@ -303,9 +301,7 @@ static void register_module(lua_State *L, mt_script *s, const mt_options *o)
     lua_setfield(L, -2, "json");
     lua_pushliteral(L, MOLOTOV_VERSION);
     lua_setfield(L, -2, "version");
-    mt_runner_register(L);
-    mt_session_register(L);
-    mt_metrics_register(L, s, o->statsd);
+    if (reg) reg(L, s);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "molotov");
@@ -313,7 +309,7 @@ static void register_module(lua_State *L, mt_script *s, const mt_options *o)
     lua_setglobal(L, "molotov");
 }
 
-static mt_script *script_new(const mt_options *o)
+static mt_script *script_new(const mt_options *o, mt_script_reg reg)
 {
     mt_script *s = mt_calloc(1, sizeof(*s));
     s->opt = o;
@@ -336,7 +332,7 @@ static mt_script *script_new(const mt_options *o)
     lua_newtable(L);
     s->vars_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     s->args_ref = make_args(L, o);
-    register_module(L, s, o);
+    register_module(L, s, reg);
     return s;
 }
 
@@ -374,7 +370,8 @@ static int run_file(lua_State *L, const char *path, char *err, size_t errlen)
     return rc == LUA_OK ? MT_OK : MT_ESCRIPT;
 }
 
-int mt_script_load(const mt_options *o, mt_script **out, char *err, size_t errlen)
+int mt_script_load(const mt_options *o, mt_script_reg reg, mt_script **out, char *err,
+                   size_t errlen)
 {
     FILE *f = fopen(o->scenario, "r");
     if (!f) {
@@ -382,7 +379,7 @@ int mt_script_load(const mt_options *o, mt_script **out, char *err, size_t errle
         return MT_ENOENT;
     }
     fclose(f);
-    mt_script *s = script_new(o);
+    mt_script *s = script_new(o, reg);
     *out = s;
     lua_State *L = s->L;
     for (int i = 0; i < o->nextensions; i++) /* Molotov's --use-extension: listeners, fixtures */

@@ -1,7 +1,7 @@
 /* statsd.c: a non-blocking UDP StatsD client for per-request metrics. */
 #include "molotov/statsd.h"
 #include "molotov/common.h"
-#include "molotov/http.h"
+#include "molotov/url.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -76,8 +76,8 @@ int mt_statsd_open(const char *address, mt_statsd **out, char *err, size_t errle
 void mt_statsd_request(mt_statsd *s, const char *method, const char *url, long status, double ms)
 {
     char host[256], path[1024], name[1600];
-    mt_http_url_host(url, host, sizeof(host));
-    mt_http_url_path(url, path, sizeof(path));
+    mt_url_host(url, host, sizeof(host));
+    mt_url_path(url, path, sizeof(path));
     snprintf(name, sizeof(name), "molotov.%s.%s.%s.%s", s->hostname, method, host, path);
     mt_buf *b = &s->line;
     mt_buf_reset(b);

@@ -4,6 +4,7 @@
  * url, closed. The connection itself is ws_conn.c's. */
 #include "ws_int.h"
 #include "molotov/mask.h"
+#include "molotov/url.h"
 
 #include <lauxlib.h>
 #include <openssl/evp.h>
@@ -59,8 +60,7 @@ static int send_msg(lua_State *L, uint8_t opcode)
         opcode == WSLAY_PING ? luaL_optlstring(L, 2, "", &n) : luaL_checklstring(L, 2, &n);
     struct wslay_event_msg m = {opcode, (const uint8_t *)p, n};
     if (wslay_event_queue_msg(ws->ctx, &m) != 0) luaL_error(L, "cannot send on %s", ws->url);
-    if (opcode != WSLAY_PING)
-        mt_stats_ws_message(&ws->runner->stats, ws->label, ws->origin, true, n);
+    if (opcode != WSLAY_PING) mt_stats_ws_message(ws->host->stats, ws->label, ws->origin, true, n);
     mt_ws_pump(ws);
     if (ws->err[0]) return raise_pending(L, ws);
     if (ws->state != ST_OPEN || !wslay_event_want_write(ws->ctx)) return 0;
@@ -318,7 +318,7 @@ static void transport_url(const char *url, mt_buf *out)
 static void shown_url(const char *url, char *out, size_t len)
 {
     char origin[256];
-    mt_http_url_origin(url, origin, sizeof origin);
+    mt_url_origin(url, origin, sizeof origin);
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
     snprintf(out, len, "%s%s", origin, p + strcspn(p, "/?#"));
@@ -326,7 +326,7 @@ static void shown_url(const char *url, char *out, size_t len)
 
 static void configure(mt_ws *ws, lua_State *L, int o, int d, const char *url)
 {
-    const mt_options *opt = ws->runner->opt;
+    const mt_options *opt = ws->host->opt;
     CURL *c = ws->xfer.easy;
     mt_buf u;
     mt_buf_init(&u);
@@ -370,22 +370,22 @@ static mt_ws *ws_new(lua_State *L, mt_worker *w, const char *url, const char *na
     mt_ws **box = lua_newuserdatauv(L, sizeof(*box), 0);
     *box = ws;
     luaL_setmetatable(L, WS_MT);
-    ws->runner = w->runner;
+    ws->host = w->host;
     ws->handles = 2; /* timer, poll */
-    uv_timer_init(w->runner->loop, &ws->timer);
+    uv_timer_init(w->host->loop, &ws->timer);
     ws->timer.data = ws;
     shown_url(url, ws->url, sizeof ws->url);
-    mt_http_url_origin(url, ws->origin, sizeof ws->origin);
+    mt_url_origin(url, ws->origin, sizeof ws->origin);
     ws->named = name != NULL;
     if (name) {
         mt_strlcpyn(ws->label, sizeof ws->label, name, strlen(name));
     } else {
         memcpy(ws->label, "WS ", 3);
-        mt_http_url_path(url, ws->label + 3, sizeof ws->label - 3);
+        mt_url_path(url, ws->label + 3, sizeof ws->label - 3);
     }
-    ws->next = w->runner->websockets;
-    w->runner->websockets = ws;
-    w->runner->close_websockets = mt_ws_close_all;
+    ws->next = w->host->websockets;
+    w->host->websockets = ws;
+    w->host->close_websockets = mt_ws_close_all;
     return ws;
 }
 
@@ -406,7 +406,7 @@ static int l_ws_connect(lua_State *L)
     int sh = lua_istable(L, 4) ? 4 : 0, d = lua_istable(L, 5) ? 5 : 0;
     int rh = o && lua_getfield(L, o, "headers") == LUA_TTABLE ? lua_gettop(L) : 0;
     const char *t = option(L, o, d, "timeout"), *name = option(L, o, d, "name");
-    double timeout = t ? atof(t) : w->runner->opt->timeout;
+    double timeout = t ? atof(t) : w->host->opt->timeout;
     if (!(timeout > 0)) return luaL_error(L, "timeout must be a positive number of seconds");
     mt_buf extra;
     mt_buf_init(&extra);
@@ -425,7 +425,7 @@ static int l_ws_connect(lua_State *L)
     new_key(ws->key);
     mt_ws_handshake_request(&ws->out, url, ws->key, extra.data);
     mt_buf_free(&extra);
-    if (mt_engine_xfer_init(w->runner->engine, &ws->xfer, mt_ws_on_connected, ws)) {
+    if (mt_engine_xfer_init(w->host->engine, &ws->xfer, mt_ws_on_connected, ws)) {
         mt_ws_shut(ws);
         return luaL_error(L, "libcurl could not create a handle");
     }
@@ -433,7 +433,7 @@ static int l_ws_connect(lua_State *L)
     configure(ws, L, o, d, url);
     ws->t0 = mt_now_ns();
     w->reached_network = true;
-    if (mt_engine_start(w->runner->engine, &ws->xfer)) {
+    if (mt_engine_start(w->host->engine, &ws->xfer)) {
         mt_ws_shut(ws);
         return luaL_error(L, "libcurl refused %s", ws->url);
     }

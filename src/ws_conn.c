@@ -42,7 +42,7 @@ static void on_closed(uv_handle_t *h)
 
 static void unlink_ws(mt_ws *ws)
 {
-    for (mt_ws **p = (mt_ws **)&ws->runner->websockets; *p; p = &(*p)->next) {
+    for (mt_ws **p = (mt_ws **)&ws->host->websockets; *p; p = &(*p)->next) {
         if (*p == ws) {
             *p = ws->next;
             break;
@@ -63,16 +63,16 @@ void mt_ws_shut(mt_ws *ws)
     } else {
         ws->handles--;
     }
-    mt_engine_xfer_free(ws->runner->engine, &ws->xfer);
+    mt_engine_xfer_free(ws->host->engine, &ws->xfer);
     unlink_ws(ws);
     uv_timer_stop(&ws->timer);
     uv_close((uv_handle_t *)&ws->timer, on_closed);
 }
 
-void mt_ws_close_all(mt_runner *r)
+void mt_ws_close_all(mt_host *h)
 {
-    while (r->websockets) {
-        mt_ws *ws = r->websockets;
+    while (h->websockets) {
+        mt_ws *ws = h->websockets;
         ws->w = NULL;
         ws->waiting = WAIT_NONE;
         mt_ws_shut(ws);
@@ -118,7 +118,7 @@ static void record_handshake(mt_ws *ws, long status, const char *kind)
                         .failed = kind != NULL,
                         .latency_us = (mt_now_ns() - ws->t0) / 1000,
                         .t = mt_wall_s()};
-    mt_stats_request(&ws->runner->stats, &q);
+    mt_stats_request(ws->host->stats, &q);
 }
 
 static void on_timeout(uv_timer_t *t)
@@ -233,7 +233,7 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
         ws->head = m;
     ws->tail = m;
     if (a->opcode != WSLAY_CONNECTION_CLOSE)
-        mt_stats_ws_message(&ws->runner->stats, ws->label, ws->origin, false, a->msg_length);
+        mt_stats_ws_message(ws->host->stats, ws->label, ws->origin, false, a->msg_length);
 }
 
 /* ---- driving the connection ---- */
@@ -349,7 +349,7 @@ void mt_ws_on_connected(mt_xfer *x)
     }
     curl_socket_t fd = CURL_SOCKET_BAD;
     curl_easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &fd);
-    if (fd == CURL_SOCKET_BAD || uv_poll_init_socket(ws->runner->loop, &ws->poll, fd) != 0) {
+    if (fd == CURL_SOCKET_BAD || uv_poll_init_socket(ws->host->loop, &ws->poll, fd) != 0) {
         record_handshake(ws, 0, "connection reset");
         fail(ws, "connection reset");
         mt_ws_shut(ws);

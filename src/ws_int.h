@@ -5,6 +5,8 @@
 #define MOLOTOV_WS_INT_H
 
 #include "molotov/ws.h"
+#include "molotov/http.h"
+#include "molotov/worker.h"
 
 #include <lua.h>
 #include <wslay/wslay.h>
@@ -23,7 +25,7 @@ typedef struct msg {
 } msg;
 
 typedef struct mt_ws {
-    mt_runner *runner;
+    mt_host *host;
     mt_worker *w; /* the worker waiting on it, while one does */
     mt_xfer xfer;
     uv_poll_t poll;
@@ -49,8 +51,8 @@ typedef struct mt_ws {
 
 /* Ends the connection: its handles close, its transfer leaves the engine. */
 void mt_ws_shut(mt_ws *ws);
-/* Closes every connection of r (the run is over). */
-void mt_ws_close_all(mt_runner *r);
+/* Closes every connection of the run (it is over). */
+void mt_ws_close_all(mt_host *h);
 /* Frees ws once its handles are closed and Lua collected it. */
 void mt_ws_free(mt_ws *ws);
 /* Suspends the running worker on ws (one at a time) until it is woken or

@@ -1,6 +1,7 @@
-/* test_http.c: the parts of src/http.c that need no engine: percent-encoding,
- * the transport-error kinds (for every CURLcode named, and for real failures
- * against loopback sockets), and the response buffer pool. */
+/* test_http.c: the parts of src/http.c that need no engine: origins and
+ * redirect rules, reason phrases, cookie lines, the transport-error kinds
+ * (for every CURLcode named, and for real failures against loopback
+ * sockets). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,72 +17,15 @@
 #include <unistd.h>
 
 #include "molotov/http.h"
-
-static void expect_urlencode(const char *in, size_t n, const char *want)
-{
-    mt_buf b;
-    mt_buf_init(&b);
-    mt_http_urlencode(&b, in, n);
-    if (!*want && !b.data) return; /* nothing appended: nothing allocated */
-    if (!b.data || strcmp(b.data, want) != 0)
-        fail_msg("urlencode gave '%s', expected '%s'", b.data ? b.data : "(null)", want);
-    assert_int_equal(b.len, strlen(want));
-    mt_buf_free(&b);
-}
-
-static void test_urlencode(void **state)
-{
-    (void)state;
-    const char *unreserved = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~";
-    expect_urlencode(unreserved, strlen(unreserved), unreserved);
-    expect_urlencode("a b", 3, "a%20b");
-    expect_urlencode(" ", 1, "%20");
-    expect_urlencode("a+b=c&d/e?f#g%h", 15, "a%2Bb%3Dc%26d%2Fe%3Ff%23g%25h");
-    expect_urlencode("!*'();:@$,[]", 12, "%21%2A%27%28%29%3B%3A%40%24%2C%5B%5D");
-    expect_urlencode("caf\xc3\xa9", 5, "caf%C3%A9");
-    expect_urlencode("\xf0\x9f\x98\x80", 4, "%F0%9F%98%80");
-    expect_urlencode("\x01\x7f\x80\xff\n", 5, "%01%7F%80%FF%0A");
-    /* n bytes exactly: an embedded NUL is data, what follows n is not */
-    expect_urlencode("a\0b", 3, "a%00b");
-    expect_urlencode("abcdef", 2, "ab");
-    expect_urlencode("", 0, "");
-
-    /* appends to what is already there */
-    mt_buf b;
-    mt_buf_init(&b);
-    mt_buf_appends(&b, "q=");
-    mt_http_urlencode(&b, "x y", 3);
-    mt_buf_appends(&b, "&r=");
-    mt_http_urlencode(&b, "1/2", 3);
-    assert_string_equal(b.data, "q=x%20y&r=1%2F2");
-    mt_buf_free(&b);
-}
-
-static void test_url_host_and_path(void **state)
-{
-    (void)state;
-    char out[16];
-    mt_http_url_host("http://u:p@127.0.0.1:8080/a?b", out, sizeof(out));
-    assert_string_equal(out, "127.0.0.1");
-    mt_http_url_host("https://[::1]:443/", out, sizeof(out));
-    assert_string_equal(out, "::1");
-    mt_http_url_host("http://a-very-long-host-name.example/", out, sizeof(out));
-    assert_string_equal(out, "a-very-long-hos"); /* cut to fit */
-    mt_http_url_path("http://h:1/a/b?q=1#f", out, sizeof(out));
-    assert_string_equal(out, "/a/b");
-    mt_http_url_path("http://h:1?q", out, sizeof(out));
-    assert_string_equal(out, "/");
-    mt_http_url_path("http://h/0123456789abcdefghij", out, sizeof(out));
-    assert_string_equal(out, "/0123456789abcd");
-}
+#include "molotov/url.h"
 
 static void test_origin_redirects_and_reasons(void **state)
 {
     (void)state;
     char o[128];
-    mt_http_url_origin("HTTPS://u:p@Host.example:8443/a?b", o, sizeof o);
+    mt_url_origin("HTTPS://u:p@Host.example:8443/a?b", o, sizeof o);
     assert_string_equal(o, "https://Host.example:8443");
-    mt_http_url_origin("ws://h/x", o, sizeof o);
+    mt_url_origin("ws://h/x", o, sizeof o);
     assert_string_equal(o, "ws://h");
     static const struct {
         long status;
@@ -317,81 +261,6 @@ static void test_error_kind_non_http_reply(void **state)
     assert_string_equal(kind, "malformed response");
 }
 
-static void test_respbuf_pool_reuse(void **state)
-{
-    (void)state;
-    mt_respbuf_drain_pool();
-    mt_respbuf *r = mt_respbuf_get();
-    assert_non_null(r);
-    assert_int_equal(r->body.len, 0);
-    assert_int_equal(r->headers.len, 0);
-    assert_int_equal(r->url.len, 0);
-    mt_buf_appends(&r->body, "{\"a\":1}");
-    mt_buf_appends(&r->headers, "HTTP/1.1 200 OK\r\n");
-    mt_buf_appends(&r->url, "http://x/");
-    char *body_mem = r->body.data;
-    mt_respbuf_put(r);
-
-    mt_respbuf *again = mt_respbuf_get();
-    assert_ptr_equal(again, r);
-    /* reset to empty, memory kept */
-    assert_int_equal(again->body.len, 0);
-    assert_int_equal(again->headers.len, 0);
-    assert_int_equal(again->url.len, 0);
-    assert_ptr_equal(again->body.data, body_mem);
-    assert_string_equal(again->body.data, "");
-    assert_string_equal(again->headers.data, "");
-    assert_string_equal(again->url.data, "");
-
-    /* last in, first out; a new one when the pool is empty */
-    mt_respbuf *other = mt_respbuf_get();
-    assert_ptr_not_equal(other, again);
-    mt_respbuf_put(again);
-    mt_respbuf_put(other);
-    assert_ptr_equal(mt_respbuf_get(), other);
-    assert_ptr_equal(mt_respbuf_get(), again);
-
-    mt_respbuf_put(NULL); /* ignored */
-    mt_respbuf *fresh = mt_respbuf_get();
-    assert_ptr_not_equal(fresh, again);
-    assert_ptr_not_equal(fresh, other);
-    mt_respbuf_put(fresh);
-    mt_respbuf_put(other);
-    mt_respbuf_put(again);
-    mt_respbuf_drain_pool();
-}
-
-static void test_respbuf_big_body_freed(void **state)
-{
-    (void)state;
-    mt_respbuf_drain_pool();
-    mt_respbuf *r = mt_respbuf_get();
-    static char chunk[64 * 1024];
-    memset(chunk, 'x', sizeof(chunk));
-    for (int i = 0; i < 32; i++) mt_buf_append(&r->body, chunk, sizeof(chunk)); /* 2 MiB */
-    mt_buf_appends(&r->headers, "HTTP/1.1 200 OK\r\n");
-    assert_true(r->body.cap > (1u << 20));
-    mt_respbuf_put(r);
-
-    mt_respbuf *again = mt_respbuf_get();
-    assert_ptr_equal(again, r);
-    assert_null(again->body.data); /* the big body went back to the system */
-    assert_int_equal(again->body.cap, 0);
-    assert_int_equal(again->body.len, 0);
-    assert_non_null(again->headers.data); /* small buffers stay */
-    assert_int_equal(again->headers.len, 0);
-
-    /* a body under the limit is kept */
-    mt_buf_append(&again->body, chunk, sizeof(chunk));
-    char *mem = again->body.data;
-    mt_respbuf_put(again);
-    r = mt_respbuf_get();
-    assert_ptr_equal(r->body.data, mem);
-    assert_int_equal(r->body.len, 0);
-    mt_respbuf_put(r);
-    mt_respbuf_drain_pool();
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -409,15 +278,11 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_urlencode),
-        cmocka_unit_test(test_url_host_and_path),
         cmocka_unit_test(test_origin_redirects_and_reasons),
         cmocka_unit_test(test_cookies_parse_and_match),
         cmocka_unit_test(test_error_kinds_by_code),
         cmocka_unit_test(test_error_kinds_from_real_failures),
         cmocka_unit_test(test_error_kind_non_http_reply),
-        cmocka_unit_test(test_respbuf_pool_reuse),
-        cmocka_unit_test(test_respbuf_big_body_freed),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

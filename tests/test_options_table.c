@@ -190,7 +190,7 @@ static void check_args(const mt_options *o)
 {
     mt_script *s = NULL;
     char err[256];
-    if (mt_script_load(o, &s, err, sizeof err)) fail_msg("%s", err);
+    if (mt_script_load(o, NULL, &s, err, sizeof err)) fail_msg("%s", err);
     lua_State *L = s->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->args_ref);
     lua_getfield(L, -1, "scenario");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../src/pool_int.h"
+#include "molotov/luamod.h"
 #include "molotov/pool.h"
 #include "molotov/runner.h"
 
@@ -154,7 +155,7 @@ static void load(loaded *l)
     l->opt.workers = 1;
     l->opt.duration = 30;
     char err[512];
-    assert_int_equal(mt_script_load(&l->opt, &l->script, err, sizeof(err)), 0);
+    assert_int_equal(mt_luamod_load(&l->opt, &l->script, err, sizeof(err)), 0);
 }
 
 static void unload(loaded *l)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "molotov/luamod.h"
 #include "molotov/runner.h"
 #include "serve/serve.h"
 
@@ -46,7 +47,7 @@ static fx *start(const char *lua, int workers, long max_runs, double duration)
     f->opt.max_runs = max_runs;
     f->opt.duration = duration;
     char err[512];
-    assert_int_equal(mt_script_load(&f->opt, &f->script, err, sizeof(err)), 0);
+    assert_int_equal(mt_luamod_load(&f->opt, &f->script, err, sizeof(err)), 0);
     assert_int_equal(mt_runner_init(&f->runner, &f->loop, f->script, &f->opt), 0);
     f->runner.on_finished = finished;
     assert_int_equal(mt_runner_start(&f->runner, err, sizeof(err)), 0);
@@ -92,7 +93,7 @@ static void test_workers_added_while_running(void **state)
     uv_run(&f->loop, UV_RUN_NOWAIT);
     mt_runner_add_workers(&f->runner, 2);
     assert_int_equal(f->runner.nworkers, 3);
-    assert_int_equal(f->runner.workers[2]->id, 2);
+    assert_int_equal(f->runner.workers[2]->ctx.id, 2);
     uv_run(&f->loop, UV_RUN_DEFAULT);
     assert_int_equal(f->runner.stats.successes, 12);
     assert_int_equal(mt_serve_requests(f->srv), 12);

@@ -24,7 +24,7 @@ static int load(const char *text, mt_options *o, mt_script **s, char *err, size_
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     o->scenario = path;
-    int rc = mt_script_load(o, s, err, errlen);
+    int rc = mt_script_load(o, NULL, s, err, errlen);
     unlink(path);
     return rc;
 }
@@ -88,7 +88,7 @@ static void test_errors_name_file_and_line(void **state)
     o.scenario = "/nonexistent/x.lua";
     mt_script *s = NULL;
     char err[256];
-    assert_int_equal(mt_script_load(&o, &s, err, sizeof(err)), MT_ENOENT);
+    assert_int_equal(mt_script_load(&o, NULL, &s, err, sizeof(err)), MT_ENOENT);
     assert_non_null(strstr(err, want));
     assert_null(s);
 }

@@ -1,13 +1,15 @@
-/* engine.h: one libuv loop driving libcurl's multi socket interface, with the
- * transfers sharded over several multi handles (engine-notes.md). */
+/* engine.h: libcurl's side of transport.h's engine: one libuv loop driving
+ * libcurl's multi socket interface, with the transfers sharded over several
+ * multi handles (docs/architecture.md, design rules). */
 #ifndef MOLOTOV_ENGINE_H
 #define MOLOTOV_ENGINE_H
+
+#include "molotov/transport.h"
 
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <uv.h>
 
-typedef struct mt_engine mt_engine;
 typedef struct mt_xfer mt_xfer;
 
 /* Called from the loop (never from inside a curl callback) when a transfer
@@ -27,10 +29,6 @@ struct mt_xfer {
     mt_xfer *next; /* completion queue */
 };
 
-/* Creates an engine on `loop` whose multi handles take about `per_shard`
- * transfers each. Returns MT_OK or MT_ECURL/MT_EUV. */
-int mt_engine_new(uv_loop_t *loop, int per_shard, mt_engine **out);
-
 /* Creates x's easy handle and binds it to a shard. Returns MT_OK or MT_ECURL. */
 int mt_engine_xfer_init(mt_engine *e, mt_xfer *x, mt_xfer_cb done, void *data);
 
@@ -44,12 +42,5 @@ int mt_engine_start(mt_engine *e, mt_xfer *x);
 /* Cancels an active transfer: x->done is not called. A kept transfer that
  * is done leaves its multi handle (its connection closes). */
 void mt_engine_cancel(mt_engine *e, mt_xfer *x);
-
-/* Transfers in flight. */
-int mt_engine_active(const mt_engine *e);
-
-/* Closes every handle; the loop must then be run until it has no handles,
- * after which the engine is freed. */
-void mt_engine_close(mt_engine *e);
 
 #endif

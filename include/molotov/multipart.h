@@ -4,7 +4,8 @@
 #ifndef MOLOTOV_MULTIPART_H
 #define MOLOTOV_MULTIPART_H
 
-#include <curl/curl.h>
+#include "molotov/http.h"
+
 #include <lua.h>
 
 /* Checks the files table at index `files`: field name -> { filename =,
@@ -13,8 +14,8 @@
  * nothing, so an error leaks nothing. */
 void mt_multipart_check(lua_State *L, int files);
 
-/* The mime body for easy: the form table's fields (index `form`, 0 for
+/* The mime body for the slot h: the form table's fields (index `form`, 0 for
  * none) then the files (checked). Never raises; the strings are copied. */
-curl_mime *mt_multipart_build(lua_State *L, CURL *easy, int files, int form);
+mt_mime *mt_multipart_build(lua_State *L, mt_http *h, int files, int form);
 
 #endif

@@ -4,22 +4,19 @@
 #ifndef MOLOTOV_RUNNER_H
 #define MOLOTOV_RUNNER_H
 
-#include "molotov/engine.h"
-#include "molotov/http.h"
 #include "molotov/options.h"
+#include "molotov/runaway.h"
+#include "molotov/rworker.h"
 #include "molotov/script.h"
 #include "molotov/stats.h"
 #include "molotov/statsd.h"
+#include "molotov/transport.h"
 
 #include <lua.h>
 #include <stdbool.h>
 #include <uv.h>
 
 typedef struct mt_runner mt_runner;
-
-#define MT_MAX_EXPECT 32 /* status codes one request's `expect` may list */
-
-enum mt_wait { MT_WAIT_NONE, MT_WAIT_HTTP, MT_WAIT_SLEEP, MT_WAIT_OTHER };
 
 /* Why a run ended (mt_stop_reason_name names them for the reports). */
 typedef enum {
@@ -36,64 +33,6 @@ typedef enum {
 
 const char *mt_stop_reason_name(mt_stop_reason r);
 
-/* A request in flight, as its next redirect hop would send it, and what its
- * statistics need; a whole copy is kept aside while its sending_request
- * listeners run (their own requests use the live one). */
-typedef struct {
-    mt_http_req req;
-    mt_http *slot;               /* the slot it goes on */
-    char label[256];             /* its statistics label */
-    char origin[200];            /* its "scheme://host:port" */
-    bool named;                  /* its label is the request's name option */
-    bool follow;                 /* follow its redirects */
-    short expect[MT_MAX_EXPECT]; /* its `expect` statuses (nexpect of them) */
-    int nexpect, max_redirects;
-} mt_reqstate;
-
-typedef struct mt_worker {
-    int id; /* unique across the run; -1 for the fixture worker */
-    mt_runner *runner;
-    lua_State *co;
-    int co_ref;
-    int session_ref; /* LUA_NOREF until setup returned */
-    int phase;
-    int wait;                                 /* enum mt_wait: why the coroutine yielded */
-    void (*cancel_wait)(struct mt_worker *w); /* MT_WAIT_OTHER: stops what it waits on */
-    void *waiting_on;                         /* that thing (a WebSocket) */
-    mt_http http;                             /* the session's slot (keep-alive, cookie jar) */
-    mt_http *aux;                             /* molotov.request's slot, made on first use */
-    mt_http *busy;                            /* the slot a request is waiting on */
-    const char *req_method, *req_url;         /* of that request (alive on the Lua stack) */
-    uv_timer_t timer;
-    long step;            /* scenarios started */
-    int scenario;         /* index of the scenario running */
-    uint64_t scenario_t0; /* when it started (monotonic ns) */
-    uint64_t entered_ns;  /* when Lua was entered on its coroutine; 0 outside (busy check) */
-    bool busy_expired;    /* the busy check stopped its Lua (see runner.c) */
-    mt_reqstate cur;      /* the request in flight */
-    uint64_t req_t0;      /* when it was sent (monotonic ns) */
-    bool reached_network; /* the scenario run has sent a request (runaway check) */
-    int hops;             /* its redirects followed */
-    int history_idx;      /* its resp.history on the coroutine's stack, or 0 */
-    uint64_t first_t0;    /* when its first hop was sent (monotonic ns) */
-    double deadline_at;   /* --ramp-up: its own end (-d after its start), or 0 */
-    lua_State *lco;       /* the listeners' coroutine while they run (they may wait) */
-    char event[32];       /* the event they run for */
-    int lco_ref;
-    void (*after_listeners)(struct mt_worker *w); /* what the worker does once they are done */
-    bool req_unsent;      /* pending is built, its listeners run, not yet sent */
-    mt_reqstate pending;  /* that request */
-    char fail_msg[1024];  /* the failure a scenario_failure listener is told about */
-    double fail_took;     /* how long that run took, s */
-    int instant_failures; /* scenario runs in a row that failed before sending one */
-    bool setup_ok;
-    bool queued;
-    bool start_token;     /* --rate: a start was given to this worker */
-    bool ready;           /* its setup fixtures are over (--rate counts it) */
-    uint64_t intended_ns; /* when that start was due */
-    struct mt_worker *next_ready;
-} mt_worker;
-
 struct mt_runner {
     uv_loop_t *loop;
     mt_engine *engine;
@@ -102,20 +41,21 @@ struct mt_runner {
     mt_stats stats;
     mt_stats fixture_stats; /* global_setup / global_teardown's requests, kept apart */
     mt_statsd *statsd;      /* --statsd, or NULL */
-    mt_worker **workers;
+    mt_host host;           /* what its workers share (worker.h) */
+    mt_rworker **workers;
     int nworkers, running;
-    int first_id;       /* id of this process's first worker */
-    double ramp_offset; /* s: a pool's children interleave their ramps */
-    mt_worker *fixture; /* runs global_setup / global_teardown */
-    mt_worker *ready_head, *ready_tail;
+    int first_id;        /* id of this process's first worker */
+    double ramp_offset;  /* s: a pool's children interleave their ramps */
+    mt_rworker *fixture; /* runs global_setup / global_teardown */
+    mt_rworker *ready_head, *ready_tail;
     uv_idle_t ready_idle;
     uv_timer_t deadline;
-    uv_timer_t tick;         /* current_workers events, every second */
-    uv_timer_t rate_timer;   /* --rate: issues the starts */
-    double rate;             /* this process's starts per second */
-    uint64_t rate_t0;        /* monotonic ns the open model began */
-    uint64_t rate_issued;    /* starts due so far (given or dropped) */
-    struct mt_worker **idle; /* workers waiting for a start */
+    uv_timer_t tick;       /* current_workers events, every second */
+    uv_timer_t rate_timer; /* --rate: issues the starts */
+    double rate;           /* this process's starts per second */
+    uint64_t rate_t0;      /* monotonic ns the open model began */
+    uint64_t rate_issued;  /* starts due so far (given or dropped) */
+    mt_rworker **idle;     /* workers waiting for a start */
     int nidle;
     int unready;                 /* --rate: workers still in their setup fixtures */
     double started_at, ended_at; /* monotonic seconds */
@@ -124,12 +64,10 @@ struct mt_runner {
     double ended_wall;   /* and ended */
     mt_stop_reason stop_reason;
     bool stop_reason_set;
-    uint64_t runaway_n;  /* runs in a row that failed with runaway_msg before sending */
-    double runaway_t0;   /* when the first of them failed (monotonic s) */
+    mt_runaway runaway;  /* runs in a row that failed at once before sending */
     double runaway_told; /* a pool's child: when it last told the main process */
-    char runaway_msg[1024];
-    bool stopping; /* no new scenarios */
-    bool aborted;  /* in-flight work cancelled, fixtures skipped */
+    bool stopping;       /* no new scenarios */
+    bool aborted;        /* in-flight work cancelled, fixtures skipped */
     bool global_setup_done;
     char global_setup_err[1024];
     bool interrupted; /* by a signal */
@@ -143,8 +81,6 @@ struct mt_runner {
     void (*on_abort)(mt_runner *r);    /* after mt_runner_abort */
     void (*on_fatal)(mt_runner *r);    /* when fatal is first set (-x, -f, setup failed) */
     void (*on_runaway)(mt_runner *r, const char *why); /* a child's runaway streak */
-    void *websockets;                                  /* open ones (ws.c's list) */
-    void (*close_websockets)(mt_runner *r);            /* before the engine closes */
     void *data;
 };
 
@@ -192,27 +128,5 @@ int mt_runner_active_workers(const mt_runner *r);
 
 /* Frees the runner's handles; run the loop afterwards to let them close. */
 void mt_runner_close(mt_runner *r);
-
-/* The worker running on thread L, or NULL when L is not a worker coroutine. */
-mt_worker *mt_worker_of(lua_State *L);
-
-/* Resumes a worker that waited (MT_WAIT_OTHER) on something of another
- * module's; from the loop, never from inside a curl callback. */
-void mt_worker_wake(mt_worker *w);
-
-/* From a C function of the worker's coroutine L: runs the listeners of
- * `event` with the info table on top of L (popped) in a coroutine of the
- * worker's own, so they may sleep and make requests (which fire no events
- * themselves). Returns k(L, LUA_OK, ctx) when they are done at once, else
- * suspends L until they are, then continues with k. */
-int mt_worker_emit(lua_State *L, mt_worker *w, const char *event, lua_KFunction k,
-                   lua_KContext ctx);
-
-/* Yield points used by the Lua API (session.c): suspend the running worker
- * until its HTTP transfer ends or its sleep is over. */
-int mt_worker_sleep(lua_State *L, mt_worker *w, double seconds);
-
-/* Registers molotov.sleep in the module table on top of L. */
-void mt_runner_register(lua_State *L);
 
 #endif

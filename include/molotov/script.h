@@ -38,15 +38,21 @@ typedef struct mt_script {
     int picker_ref;
     int *listeners;
     int nlisteners;
-    int vars_ref; /* table of molotov.set_var values */
-    int args_ref; /* the read-only args table */
-    void *runner; /* the mt_runner executing this script, for the C API */
+    int vars_ref;         /* table of molotov.set_var values */
+    int args_ref;         /* the read-only args table */
+    struct mt_host *host; /* the run executing this script (worker.h), or NULL */
 } mt_script;
 
-/* Creates the Lua state, loads `o->scenario` as text and runs it so it
+/* Adds the pieces of the `molotov` module that other modules own to the
+ * module table on top of L (see luamod.h). */
+typedef void (*mt_script_reg)(lua_State *L, mt_script *s);
+
+/* Creates the Lua state and the `molotov` module (this file's pieces, then
+ * reg's, when not NULL), loads `o->scenario` as text and runs it so it
  * registers its scenarios. Returns MT_OK; MT_ENOENT or MT_ESCRIPT with one
  * line in err naming the file and line (with a traceback if o->verbose). */
-int mt_script_load(const mt_options *o, mt_script **out, char *err, size_t errlen);
+int mt_script_load(const mt_options *o, mt_script_reg reg, mt_script **out, char *err,
+                   size_t errlen);
 void mt_script_free(mt_script *s);
 
 /* The scenarios' names in index order, NULL-terminated (free the array, not

@@ -4,7 +4,7 @@
 #ifndef MOLOTOV_SESSION_H
 #define MOLOTOV_SESSION_H
 
-#include "molotov/runner.h"
+#include "molotov/worker.h"
 
 #include <lua.h>
 

@@ -8,8 +8,7 @@
 #define MOLOTOV_WS_H
 
 #include "molotov/common.h"
-#include "molotov/http.h"
-#include "molotov/runner.h"
+#include "molotov/transport.h"
 
 #include <lua.h>
 #include <stdbool.h>

@@ -38,6 +38,25 @@ end)
 molotov.scenario("assert", 1, function(s) assert(false, "expected failure") end)
 """
 
+# Request options that raise (issue 15): each one after a header table, so
+# a header list made before the checks would be lost 50 times over.
+BAD_OPTIONS = """
+local bad = {
+  { headers = { A = "b", C = "d" }, timeout = -1 },
+  { headers = { A = "b", C = "d" }, http_version = "3" },
+  { headers = { A = "b", C = "d" }, auth = 5 },
+  { headers = { A = "b", C = "d" }, cookies = 5 },
+  { headers = { A = "b", C = "d" }, name = {} },
+  { headers = { A = "b", B = "x\\r\\ny", C = "d" } },
+}
+molotov.scenario("bad", 1, function(s)
+  for _, opts in ipairs(bad) do
+    assert(not pcall(s.get, s, "http://127.0.0.1:9/x", opts))
+    assert(not pcall(molotov.request, "http://127.0.0.1:9/x", opts))
+  end
+end)
+"""
+
 
 def valgrind(args, env, logdir, timeout=300):
     argv = ["valgrind", "--tool=memcheck", "--leak-check=full",
@@ -85,6 +104,18 @@ class Memcheck(unittest.TestCase):
         for kind in ("malformed response", "timeout", "dns failure", "expected failure"):
             self.assertIn(kind, p.stdout)
         self.check_logs(logdir, 3)
+
+    def test_request_option_errors_leak_nothing(self):
+        logdir = tempfile.mkdtemp(prefix="molotov-vg-options-")
+        with tempfile.TemporaryDirectory() as d:
+            scen = os.path.join(d, "bad.lua")
+            with open(scen, "w") as f:
+                f.write(BAD_OPTIONS)
+            p = valgrind(["-w", "1", "-r", "50", scen], {}, logdir)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-3000:])
+        s, f = harness.assert_summary_counts(p.stdout)
+        self.assertEqual((s, f), (50, 0), p.stdout)
+        self.check_logs(logdir, 1)
 
 
 if __name__ == "__main__":

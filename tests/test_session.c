@@ -1,0 +1,253 @@
+/* test_session.c: a session and molotov.request on a worker context of the
+ * test's own (worker.h), with no runner: option errors raise before the
+ * request goes out and leave nothing behind (the lists' nodes are tracked
+ * through interposed curl_slist_append / curl_slist_free_all), a header
+ * list whose append fails is freed, and a molotov.request slot that could
+ * not be made is tried again (curl_easy_init interposed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "molotov/exchange.h"
+#include "molotov/luamod.h"
+#include "molotov/session.h"
+#include "molotov/worker.h"
+
+/* ---- interposed libcurl calls ---- */
+
+static int append_fails_after = -1; /* appends that succeed before one fails; -1 never */
+static bool easy_init_fails;
+static struct curl_slist *nodes[256]; /* nodes made through curl_slist_append, alive */
+static int nnodes;
+
+struct curl_slist *curl_slist_append(struct curl_slist *l, const char *s)
+{
+    static struct curl_slist *(*real)(struct curl_slist *, const char *);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "curl_slist_append");
+    if (append_fails_after == 0) return NULL;
+    if (append_fails_after > 0) append_fails_after--;
+    struct curl_slist *out = real(l, s);
+    if (out && nnodes < 256) {
+        struct curl_slist *last = out;
+        while (last->next) last = last->next;
+        nodes[nnodes++] = last;
+    }
+    return out;
+}
+
+void curl_slist_free_all(struct curl_slist *l)
+{
+    static void (*real)(struct curl_slist *);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "curl_slist_free_all");
+    for (struct curl_slist *p = l; p; p = p->next)
+        for (int i = 0; i < nnodes; i++)
+            if (nodes[i] == p) nodes[i] = nodes[--nnodes];
+    real(l);
+}
+
+CURL *curl_easy_init(void)
+{
+    static CURL *(*real)(void);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "curl_easy_init");
+    return easy_init_fails ? NULL : real();
+}
+
+/* ---- a worker of the test's own ---- */
+
+static int no_emit(lua_State *L, mt_worker *w, const char *event, lua_KFunction k, lua_KContext c)
+{
+    (void)L, (void)w, (void)event, (void)k, (void)c;
+    fail_msg("no listener is registered");
+    return 0;
+}
+
+static void no_wake(mt_worker *w)
+{
+    (void)w;
+    fail_msg("no request goes out");
+}
+
+static int no_sleep(lua_State *L, mt_worker *w, double s)
+{
+    (void)L, (void)w, (void)s;
+    fail_msg("nothing sleeps");
+    return 0;
+}
+
+static const mt_worker_ops ops = {no_emit, no_wake, no_sleep};
+
+static const char *SCRIPT =
+    "molotov.scenario('x', 1, function(s) end)\n"
+    "function errors(s, opts, n)\n" /* n calls, the distinct messages joined */
+    "  local seen, out = {}, {}\n"
+    "  for i = 1, n do\n"
+    "    local ok, err = pcall(s.get, s, 'http://127.0.0.1:1/x', opts)\n"
+    "    assert(not ok)\n"
+    "    err = tostring(err):gsub('^.-:%d+: ', '')\n"
+    "    if not seen[err] then seen[err] = true; out[#out + 1] = err end\n"
+    "  end\n"
+    "  return table.concat(out, '|')\n"
+    "end\n"
+    "function request(url, opts)\n"
+    "  local ok, err = pcall(molotov.request, url, opts)\n"
+    "  return (tostring(err):gsub('^.-:%d+: ', ''))\n"
+    "end\n";
+
+typedef struct {
+    uv_loop_t loop;
+    mt_options opt;
+    mt_script *script;
+    mt_stats stats;
+    mt_host host;
+    mt_worker w;
+    lua_State *co;
+    int nodes0; /* lists libcurl keeps of its own (the cookie file's name) */
+    char path[64];
+} fx;
+
+static int push_session(lua_State *L)
+{
+    mt_session_push(L, mt_worker_of(L), 0);
+    return 1;
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof(*f));
+    uv_loop_init(&f->loop);
+    strcpy(f->path, "/tmp/mt-test-session-XXXXXX.lua");
+    int fd = mkstemps(f->path, 4);
+    assert_int_equal(write(fd, SCRIPT, strlen(SCRIPT)), (ssize_t)strlen(SCRIPT));
+    close(fd);
+    mt_options_defaults(&f->opt);
+    f->opt.scenario = f->path;
+    char err[512];
+    assert_int_equal(mt_luamod_load(&f->opt, &f->script, err, sizeof(err)), 0);
+    mt_stats_init(&f->stats, 1);
+    f->host.loop = &f->loop;
+    f->host.script = f->script;
+    f->host.opt = &f->opt;
+    f->host.stats = &f->stats;
+    assert_int_equal(mt_engine_new(&f->loop, 100, &f->host.engine), 0);
+    f->w = (mt_worker){.id = 0, .host = &f->host, .ops = &ops, .stats = &f->stats};
+    assert_int_equal(mt_exchange_init(&f->w), 0);
+    f->co = lua_newthread(f->script->L);
+    mt_worker_bind(f->co, &f->w);
+    f->w.co = f->co;
+    f->nodes0 = nnodes;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    mt_exchange_free(&f->w);
+    mt_engine_close(f->host.engine);
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&f->loop), 0);
+    mt_script_free(f->script);
+    mt_stats_free(&f->stats);
+    mt_respbuf_drain_pool();
+    unlink(f->path);
+    free(f);
+    return 0;
+}
+
+/* Runs global fn on the worker's coroutine with the session and the Lua
+ * expression `args` (after the session), and returns its string result. */
+static const char *run(fx *f, const char *fn, const char *args, bool with_session)
+{
+    lua_State *co = f->co;
+    lua_settop(co, 0);
+    lua_getglobal(co, fn);
+    if (with_session) {
+        lua_pushcfunction(co, push_session);
+        assert_int_equal(lua_pcall(co, 0, 1, 0), LUA_OK);
+    }
+    char chunk[512];
+    snprintf(chunk, sizeof chunk, "return %s", args);
+    assert_int_equal(luaL_loadstring(co, chunk), LUA_OK);
+    assert_int_equal(lua_pcall(co, 0, LUA_MULTRET, 0), LUA_OK);
+    int nres = 0;
+    int st = lua_resume(co, f->script->L, lua_gettop(co) - 1, &nres);
+    if (st != LUA_OK) fail_msg("%s", lua_tostring(co, -1));
+    return lua_tostring(co, -1);
+}
+
+static void test_option_errors_leave_no_header_list(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        const char *opts, *err;
+    } cases[] = {
+        {"{headers = {A = 'b', C = 'd'}, timeout = -1}",
+         "timeout must be a positive number of seconds"},
+        {"{headers = {A = 'b', C = 'd'}, http_version = '3'}",
+         "http_version must be \"1.1\" or \"2\""},
+        {"{headers = {A = 'b', C = 'd'}, auth = 5}", "auth must be { user, password }"},
+        {"{headers = {A = 'b', C = 'd'}, cookies = 5}", "table for cookies"},
+        {"{headers = {A = 'b', C = 'd'}, name = {}}", "name must be a string, got table"},
+        {"{headers = {A = 'b', B = 'x\\r\\ny', C = 'd'}}",
+         "header 'B' contains a line break or a bad name"},
+        {"{body = 'x', json = {}, headers = {A = 'b'}}",
+         "give only one of body, json and form (or files, with form)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[256];
+        snprintf(args, sizeof args, "%s, 50", cases[i].opts);
+        const char *got = run(f, "errors", args, true);
+        assert_non_null(strstr(got, cases[i].err));
+        assert_null(strchr(got, '|'));       /* one message, 50 times */
+        assert_int_equal(nnodes, f->nodes0); /* no header list left behind */
+    }
+    assert_int_equal(f->stats.requests, 0);
+}
+
+static void test_failed_append_frees_the_list(void **state)
+{
+    fx *f = *state;
+    append_fails_after = 1; /* the first header goes in, the second fails */
+    const char *got = run(f, "errors", "{headers = {A = 'b', C = 'd', E = 'f'}}, 1", true);
+    append_fails_after = -1;
+    assert_string_equal(got, "out of memory building headers");
+    assert_int_equal(nnodes, f->nodes0);
+    append_fails_after = 1; /* Content-Type goes in, "Expect:" (a body over 1 KiB) fails */
+    got = run(f, "errors", "{body = string.rep('x', 2000)}, 1", true);
+    append_fails_after = -1;
+    assert_string_equal(got, "out of memory building headers");
+    assert_int_equal(nnodes, f->nodes0);
+}
+
+static void test_request_slot_made_again_after_a_failure(void **state)
+{
+    fx *f = *state;
+    easy_init_fails = true;
+    const char *got = run(f, "request", "'http://127.0.0.1:1/x'", false);
+    easy_init_fails = false;
+    assert_string_equal(got, "libcurl could not create a handle");
+    assert_null(f->w.exchange->slots[MT_SLOT_AUX]); /* nothing half made */
+    got = run(f, "request", "'http://127.0.0.1:1/x', {timeout = -1}", false);
+    assert_string_equal(got, "timeout must be a positive number of seconds");
+    assert_non_null(f->w.exchange->slots[MT_SLOT_AUX]); /* made this time */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_option_errors_leave_no_header_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_append_frees_the_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_slot_made_again_after_a_failure, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
