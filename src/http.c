@@ -199,7 +199,9 @@ static void set_method(CURL *c, const mt_http_req *r)
     } else {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     }
-    bool standard = strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0;
+    /* a body makes curl say POST: any other method with one (a GET too) is named */
+    bool body = r->mime || r->has_body;
+    bool standard = strcmp(m, "POST") == 0 || (strcmp(m, "GET") == 0 && !body);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, standard ? NULL : m);
 }
 

@@ -744,7 +744,9 @@ static void on_rate(uv_timer_t *t)
 {
     mt_runner *r = t->data;
     double elapsed = (double)(mt_now_ns() - r->rate_t0) / 1e9;
-    uint64_t due = (uint64_t)mt_pace_starts_by(r->rate, r->opt->ramp_up, elapsed);
+    /* start k is due at mt_pace_start_time(k), where starts_by reaches k:
+     * by t, floor(starts_by(t)) + 1 starts are due (start 0 at once) */
+    uint64_t due = (uint64_t)mt_pace_starts_by(r->rate, r->opt->ramp_up, elapsed) + 1;
     while (r->rate_issued < due && !r->stopping) {
         uint64_t k = r->rate_issued++;
         if (!r->nidle) {
