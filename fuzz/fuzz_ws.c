@@ -1,7 +1,7 @@
 /* fuzz_ws.c: libFuzzer target for the WebSocket handshake answer parser
  * (mt_ws_handshake_parse): any bytes, never a crash or an overread; a
  * complete header block's length stays within the input. */
-#include "molotov/ws.h"
+#include "molotov/ws_handshake.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,10 +1,12 @@
 /* ws.c: WebSockets as scripts see them (ws.h): session:ws_connect(url,
  * opts) (the session's headers, cookies, auth, TLS and proxy options in the
  * handshake) and the ws object: send, send_binary, receive, ping, close,
- * url, closed. The connection itself is ws_conn.c's. */
-#include "ws_int.h"
-#include "molotov/mask.h"
-#include "molotov/url.h"
+ * url, closed. The connection itself is ws_conn.c's (ws_conn.h), the
+ * upgrade request ws_handshake.c's. */
+#include "molotov/ws.h"
+#include "molotov/http.h"
+#include "molotov/ws_conn.h"
+#include "molotov/ws_handshake.h"
 
 #include <lauxlib.h>
 #include <openssl/evp.h>
@@ -13,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+
+#define WS_MT "molotov.websocket"
 
 static mt_http *(*session_slot)(lua_State *L, int idx);
 static void (*session_options)(lua_State *L, int idx, const char *url);
@@ -35,7 +39,7 @@ static int raise_pending(lua_State *L, mt_ws *ws)
 static void usable(lua_State *L, mt_ws *ws)
 {
     if (ws->err[0]) raise_pending(L, ws);
-    if (ws->state != ST_OPEN) luaL_error(L, "closed: %s", ws->url);
+    if (ws->state != MT_WS_OPEN) luaL_error(L, "closed: %s", ws->url);
     if (mt_worker_of(L) == NULL || !lua_isyieldable(L))
         luaL_error(L, "WebSocket calls can only be made from a scenario or a fixture");
 }
@@ -60,12 +64,12 @@ static int send_msg(lua_State *L, uint8_t opcode)
         opcode == WSLAY_PING ? luaL_optlstring(L, 2, "", &n) : luaL_checklstring(L, 2, &n);
     struct wslay_event_msg m = {opcode, (const uint8_t *)p, n};
     if (wslay_event_queue_msg(ws->ctx, &m) != 0) luaL_error(L, "cannot send on %s", ws->url);
-    if (opcode != WSLAY_PING) mt_stats_ws_message(ws->host->stats, ws->label, ws->origin, true, n);
+    if (opcode != WSLAY_PING) mt_ws_count_message(ws, true, n);
     mt_ws_pump(ws);
     if (ws->err[0]) return raise_pending(L, ws);
-    if (ws->state != ST_OPEN || !wslay_event_want_write(ws->ctx)) return 0;
+    if (ws->state != MT_WS_OPEN || !wslay_event_want_write(ws->ctx)) return 0;
     lua_settop(L, 1);
-    return mt_ws_wait_on(L, ws, WAIT_FLUSH, ws->timeout_ms, k_flushed);
+    return mt_ws_wait_on(L, ws, MT_WS_WAIT_FLUSH, ws->timeout_ms, k_flushed);
 }
 
 static int l_send(lua_State *L)
@@ -86,7 +90,7 @@ static int l_ping(lua_State *L)
 /* Returns the next message: data, kind (and the code of a close). */
 static int pop(lua_State *L, mt_ws *ws)
 {
-    msg *m = ws->head;
+    mt_ws_msg *m = ws->head;
     ws->head = m->next;
     if (!ws->head) ws->tail = NULL;
     lua_pushlstring(L, m->data, m->len);
@@ -126,7 +130,7 @@ static int l_receive(lua_State *L)
     if (ws->head) return pop(L, ws);
     usable(L, ws);
     lua_settop(L, 1);
-    return mt_ws_wait_on(L, ws, WAIT_RECV, (long)(t * 1000 + 0.5), k_received);
+    return mt_ws_wait_on(L, ws, MT_WS_WAIT_RECV, (long)(t * 1000 + 0.5), k_received);
 }
 
 static int k_closed(lua_State *L, int status, lua_KContext ctx)
@@ -147,14 +151,14 @@ static int l_close(lua_State *L)
     const char *reason = luaL_optlstring(L, 3, "", &n);
     luaL_argcheck(L, code >= 1000 && code < 5000, 2, "a close code from 1000 to 4999");
     luaL_argcheck(L, n <= 123, 3, "a close reason of at most 123 bytes");
-    if (ws->state != ST_OPEN) return 0;
+    if (ws->state != MT_WS_OPEN) return 0;
     if (mt_worker_of(L) == NULL || !lua_isyieldable(L))
         return luaL_error(L, "WebSocket calls can only be made from a scenario or a fixture");
     wslay_event_queue_close(ws->ctx, (uint16_t)code, (const uint8_t *)reason, n);
     mt_ws_pump(ws);
-    if (ws->state != ST_OPEN) return 0;
+    if (ws->state != MT_WS_OPEN) return 0;
     lua_settop(L, 1);
-    return mt_ws_wait_on(L, ws, WAIT_CLOSE, ws->timeout_ms, k_closed);
+    return mt_ws_wait_on(L, ws, MT_WS_WAIT_CLOSE, ws->timeout_ms, k_closed);
 }
 
 static int l_index(lua_State *L)
@@ -164,7 +168,7 @@ static int l_index(lua_State *L)
     if (strcmp(k, "url") == 0)
         lua_pushstring(L, ws->url);
     else if (strcmp(k, "closed") == 0)
-        lua_pushboolean(L, ws->state != ST_OPEN);
+        lua_pushboolean(L, ws->state != MT_WS_OPEN);
     else
         lua_getfield(L, lua_upvalueindex(1), k);
     return 1;
@@ -177,7 +181,7 @@ static int l_gc(lua_State *L)
     if (!ws) return 0;
     *box = NULL;
     ws->gc = true;
-    if (ws->state != ST_DONE) mt_ws_shut(ws);
+    if (ws->state != MT_WS_DONE) mt_ws_shut(ws);
     if (ws->handles == 0) mt_ws_free(ws);
     return 0;
 }
@@ -185,7 +189,7 @@ static int l_gc(lua_State *L)
 static int l_tostring(lua_State *L)
 {
     mt_ws *ws = check(L);
-    lua_pushfstring(L, "<WebSocket %s%s>", ws->url, ws->state == ST_OPEN ? "" : " (closed)");
+    lua_pushfstring(L, "<WebSocket %s%s>", ws->url, ws->state == MT_WS_OPEN ? "" : " (closed)");
     return 1;
 }
 
@@ -314,16 +318,6 @@ static void transport_url(const char *url, mt_buf *out)
     mt_buf_appends(out, url + (tls ? 6 : 5));
 }
 
-/* The URL without userinfo, for messages and reports. */
-static void shown_url(const char *url, char *out, size_t len)
-{
-    char origin[256];
-    mt_url_origin(url, origin, sizeof origin);
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    snprintf(out, len, "%s%s", origin, p + strcspn(p, "/?#"));
-}
-
 static void configure(mt_ws *ws, lua_State *L, int o, int d, const char *url)
 {
     const mt_options *opt = ws->host->opt;
@@ -364,29 +358,14 @@ static void configure(mt_ws *ws, lua_State *L, int o, int d, const char *url)
     }
 }
 
+/* A new connection, boxed on top of L as a ws object. */
 static mt_ws *ws_new(lua_State *L, mt_worker *w, const char *url, const char *name)
 {
-    mt_ws *ws = mt_calloc(1, sizeof(*ws));
     mt_ws **box = lua_newuserdatauv(L, sizeof(*box), 0);
-    *box = ws;
+    *box = NULL;
     luaL_setmetatable(L, WS_MT);
-    ws->host = w->host;
-    ws->handles = 2; /* timer, poll */
-    uv_timer_init(w->host->loop, &ws->timer);
-    ws->timer.data = ws;
-    shown_url(url, ws->url, sizeof ws->url);
-    mt_url_origin(url, ws->origin, sizeof ws->origin);
-    ws->named = name != NULL;
-    if (name) {
-        mt_strlcpyn(ws->label, sizeof ws->label, name, strlen(name));
-    } else {
-        memcpy(ws->label, "WS ", 3);
-        mt_url_path(url, ws->label + 3, sizeof ws->label - 3);
-    }
-    ws->next = w->host->websockets;
-    w->host->websockets = ws;
-    w->host->close_websockets = mt_ws_close_all;
-    return ws;
+    *box = mt_ws_new(w->host, url, name);
+    return *box;
 }
 
 static int l_ws_connect(lua_State *L)
@@ -438,7 +417,7 @@ static int l_ws_connect(lua_State *L)
         return luaL_error(L, "libcurl refused %s", ws->url);
     }
     lua_pushvalue(L, self); /* on top for k_opened */
-    return mt_ws_wait_on(L, ws, WAIT_OPEN, ws->timeout_ms, k_opened);
+    return mt_ws_wait_on(L, ws, MT_WS_WAIT_OPEN, ws->timeout_ms, k_opened);
 }
 
 void mt_ws_register(lua_State *L, mt_http *(*slot_of)(lua_State *L, int idx),

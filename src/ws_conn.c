@@ -1,12 +1,15 @@
-/* ws_conn.c: a WebSocket connection (ws_int.h). It goes CONNECT (libcurl,
+/* ws_conn.c: a WebSocket connection (ws_conn.h). It goes CONNECT (libcurl,
  * CONNECT_ONLY, on the engine like any transfer) -> HANDSHAKE (our upgrade
- * request and its answer, over curl_easy_send/recv) -> OPEN (wslay's event
- * API: masking, fragments, pings answered, close handshake) -> DONE. The
- * socket is watched by a uv_poll_t of ours; a worker waiting on the
- * connection is resumed from the loop. The handshake is one request in the
- * statistics (label "WS /path"); messages and their bytes are counted on
- * that row. */
-#include "ws_int.h"
+ * request and its answer, ws_handshake.c, over curl_easy_send/recv) -> OPEN
+ * (wslay's event API: masking, fragments, pings answered, close handshake)
+ * -> DONE. The socket is watched by a uv_poll_t of ours; a worker waiting
+ * on the connection is resumed from the loop. The handshake is one request
+ * in the statistics (label "WS /path", or the connection's name); messages
+ * and their bytes are counted on that row. */
+#include "molotov/ws_conn.h"
+#include "molotov/http.h"
+#include "molotov/url.h"
+#include "molotov/ws_handshake.h"
 
 #include <lauxlib.h>
 #include <stdio.h>
@@ -16,10 +19,44 @@
 
 /* ---- life cycle ---- */
 
+static void close_all(mt_host *h);
+
+/* The URL without userinfo, for messages and reports. */
+static void shown_url(const char *url, char *out, size_t len)
+{
+    char origin[256];
+    mt_url_origin(url, origin, sizeof origin);
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    snprintf(out, len, "%s%s", origin, p + strcspn(p, "/?#"));
+}
+
+mt_ws *mt_ws_new(mt_host *h, const char *url, const char *name)
+{
+    mt_ws *ws = mt_calloc(1, sizeof(*ws));
+    ws->host = h;
+    ws->handles = 2; /* timer, poll */
+    uv_timer_init(h->loop, &ws->timer);
+    ws->timer.data = ws;
+    shown_url(url, ws->url, sizeof ws->url);
+    mt_url_origin(url, ws->origin, sizeof ws->origin);
+    ws->named = name != NULL;
+    if (name) {
+        mt_strlcpyn(ws->label, sizeof ws->label, name, strlen(name));
+    } else {
+        memcpy(ws->label, "WS ", 3);
+        mt_url_path(url, ws->label + 3, sizeof ws->label - 3);
+    }
+    ws->next = h->websockets;
+    h->websockets = ws;
+    h->close_websockets = close_all;
+    return ws;
+}
+
 static void free_msgs(mt_ws *ws)
 {
     while (ws->head) {
-        msg *m = ws->head;
+        mt_ws_msg *m = ws->head;
         ws->head = m->next;
         free(m);
     }
@@ -53,8 +90,8 @@ static void unlink_ws(mt_ws *ws)
 /* Ends the connection: its transfer leaves the engine, its handles close. */
 void mt_ws_shut(mt_ws *ws)
 {
-    if (ws->state == ST_DONE) return;
-    ws->state = ST_DONE;
+    if (ws->state == MT_WS_DONE) return;
+    ws->state = MT_WS_DONE;
     if (ws->ctx) wslay_event_context_free(ws->ctx);
     ws->ctx = NULL;
     if (ws->poll_on) { /* before libcurl closes the descriptor */
@@ -69,12 +106,13 @@ void mt_ws_shut(mt_ws *ws)
     uv_close((uv_handle_t *)&ws->timer, on_closed);
 }
 
-void mt_ws_close_all(mt_host *h)
+/* Closes every connection of the run (it is over). */
+static void close_all(mt_host *h)
 {
     while (h->websockets) {
         mt_ws *ws = h->websockets;
         ws->w = NULL;
-        ws->waiting = WAIT_NONE;
+        ws->waiting = MT_WS_WAIT_NONE;
         mt_ws_shut(ws);
     }
 }
@@ -84,8 +122,8 @@ void mt_ws_close_all(mt_host *h)
 static void wake(mt_ws *ws)
 {
     mt_worker *w = ws->w;
-    if (ws->waiting == WAIT_NONE || !w) return;
-    ws->waiting = WAIT_NONE;
+    if (ws->waiting == MT_WS_WAIT_NONE || !w) return;
+    ws->waiting = MT_WS_WAIT_NONE;
     ws->w = NULL;
     uv_timer_stop(&ws->timer);
     mt_worker_wake(w);
@@ -101,7 +139,7 @@ static void cancel_wait(mt_worker *w)
 {
     mt_ws *ws = w->waiting_on;
     if (!ws || ws->w != w) return;
-    ws->waiting = WAIT_NONE;
+    ws->waiting = MT_WS_WAIT_NONE;
     ws->w = NULL;
     uv_timer_stop(&ws->timer);
 }
@@ -124,18 +162,18 @@ static void record_handshake(mt_ws *ws, long status, const char *kind)
 static void on_timeout(uv_timer_t *t)
 {
     mt_ws *ws = t->data;
-    if (ws->state == ST_HANDSHAKE || ws->state == ST_CONNECT) {
+    if (ws->state == MT_WS_HANDSHAKE || ws->state == MT_WS_CONNECT) {
         record_handshake(ws, 0, "timeout");
         fail(ws, "timeout");
         mt_ws_shut(ws);
         return;
     }
-    if (ws->waiting == WAIT_CLOSE) { /* the peer did not answer our close: done anyway */
+    if (ws->waiting == MT_WS_WAIT_CLOSE) { /* the peer did not answer our close: done anyway */
         mt_ws_shut(ws);
         wake(ws);
         return;
     }
-    if (ws->waiting == WAIT_RECV) { /* the connection stays usable */
+    if (ws->waiting == MT_WS_WAIT_RECV) { /* the connection stays usable */
         ws->timed_out = true;
         wake(ws);
         return;
@@ -219,7 +257,7 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
     if (a->opcode != WSLAY_TEXT_FRAME && a->opcode != WSLAY_BINARY_FRAME &&
         a->opcode != WSLAY_CONNECTION_CLOSE)
         return; /* pings are answered by wslay, pongs are nothing to say */
-    msg *m = mt_malloc(sizeof(*m) + a->msg_length + 1);
+    mt_ws_msg *m = mt_malloc(sizeof(*m) + a->msg_length + 1);
     m->next = NULL;
     m->opcode = a->opcode;
     m->code = a->status_code;
@@ -232,8 +270,12 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
     else
         ws->head = m;
     ws->tail = m;
-    if (a->opcode != WSLAY_CONNECTION_CLOSE)
-        mt_stats_ws_message(ws->host->stats, ws->label, ws->origin, false, a->msg_length);
+    if (a->opcode != WSLAY_CONNECTION_CLOSE) mt_ws_count_message(ws, false, a->msg_length);
+}
+
+void mt_ws_count_message(mt_ws *ws, bool out, size_t bytes)
+{
+    mt_stats_ws_message(ws->host->stats, ws->label, ws->origin, out, bytes);
 }
 
 /* ---- driving the connection ---- */
@@ -242,9 +284,9 @@ static void on_poll(uv_poll_t *h, int status, int events);
 
 static void watch(mt_ws *ws)
 {
-    if (ws->state == ST_DONE || !ws->poll_on) return;
+    if (ws->state == MT_WS_DONE || !ws->poll_on) return;
     int ev = UV_READABLE;
-    if ((ws->state == ST_HANDSHAKE && ws->out_off < ws->out.len) ||
+    if ((ws->state == MT_WS_HANDSHAKE && ws->out_off < ws->out.len) ||
         (ws->ctx && wslay_event_want_write(ws->ctx)))
         ev |= UV_WRITABLE;
     uv_poll_start(&ws->poll, ev, on_poll);
@@ -256,7 +298,7 @@ static void open_frames(mt_ws *ws, size_t header_len)
                                                     NULL,    NULL,    on_message};
     wslay_event_context_client_init(&ws->ctx, &cb, ws);
     ws->in_off = header_len; /* what followed the answer is the first frames */
-    ws->state = ST_OPEN;
+    ws->state = MT_WS_OPEN;
     record_handshake(ws, 101, NULL);
     wake(ws);
 }
@@ -310,17 +352,17 @@ static void frames(mt_ws *ws)
     }
     bool closed = wslay_event_get_close_received(ws->ctx) && wslay_event_get_close_sent(ws->ctx) &&
                   !wslay_event_want_write(ws->ctx);
-    bool ready = (ws->waiting == WAIT_RECV && ws->head) ||
-                 (ws->waiting == WAIT_FLUSH && !wslay_event_want_write(ws->ctx)) ||
-                 (ws->waiting == WAIT_CLOSE && closed);
+    bool ready = (ws->waiting == MT_WS_WAIT_RECV && ws->head) ||
+                 (ws->waiting == MT_WS_WAIT_FLUSH && !wslay_event_want_write(ws->ctx)) ||
+                 (ws->waiting == MT_WS_WAIT_CLOSE && closed);
     if (closed) mt_ws_shut(ws); /* before the worker goes on: it sees the connection closed */
     if (ready) wake(ws);
 }
 
 void mt_ws_pump(mt_ws *ws)
 {
-    if (ws->state == ST_HANDSHAKE) handshake(ws);
-    if (ws->state == ST_OPEN) frames(ws);
+    if (ws->state == MT_WS_HANDSHAKE) handshake(ws);
+    if (ws->state == MT_WS_OPEN) frames(ws);
     watch(ws);
 }
 
@@ -329,7 +371,7 @@ static void on_poll(uv_poll_t *h, int status, int events)
     (void)events;
     mt_ws *ws = h->data;
     if (status < 0) {
-        if (ws->state == ST_HANDSHAKE) record_handshake(ws, 0, "connection reset");
+        if (ws->state == MT_WS_HANDSHAKE) record_handshake(ws, 0, "connection reset");
         fail(ws, "connection reset");
         mt_ws_shut(ws);
         return;
@@ -357,6 +399,6 @@ void mt_ws_on_connected(mt_xfer *x)
     }
     ws->poll.data = ws;
     ws->poll_on = true;
-    ws->state = ST_HANDSHAKE;
+    ws->state = MT_WS_HANDSHAKE;
     mt_ws_pump(ws);
 }

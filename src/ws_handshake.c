@@ -1,10 +1,11 @@
 /* ws_handshake.c: the WebSocket opening handshake of RFC 6455, section 4
- * (ws.h): the client's upgrade request and the check of the server's
- * answer (101, Upgrade, Connection and Sec-WebSocket-Accept, which is the
- * base64 SHA-1 of the key and the protocol's GUID, from OpenSSL). */
-#include "molotov/ws.h"
+ * (ws_handshake.h): the client's upgrade request and the check of the
+ * server's answer (101, Upgrade, Connection and Sec-WebSocket-Accept, which
+ * is the base64 SHA-1 of the key and the protocol's GUID, from OpenSSL). */
+#include "molotov/ws_handshake.h"
 
 #include <openssl/evp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
