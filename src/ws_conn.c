@@ -273,9 +273,12 @@ static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_
     if (a->opcode != WSLAY_CONNECTION_CLOSE) mt_ws_count_message(ws, false, a->msg_length);
 }
 
+/* The messages' row is the handshake's: mt_stats_request keys a request by
+ * (label, origin), a named one by (name, "") whatever its host. */
 void mt_ws_count_message(mt_ws *ws, bool out, size_t bytes)
 {
-    mt_stats_ws_message(ws->host->stats, ws->label, ws->origin, out, bytes);
+    const char *origin = ws->named ? "" : ws->origin;
+    mt_stats_ws_message(ws->host->stats, ws->label, origin, out, bytes);
 }
 
 /* ---- driving the connection ---- */
