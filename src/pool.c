@@ -7,7 +7,7 @@
 #include "molotov/pool.h"
 #include "molotov/common.h"
 #include "molotov/json.h"
-#include "pool_int.h"
+#include "molotov/pool_wire.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -73,7 +73,7 @@ static cJSON *stats_json(const mt_stats *s, int workers)
 static void report(worker_proc *wp)
 {
     mt_runner *r = &wp->runner;
-    mt_pool_send_json_(wp->out_fd, stats_json(&r->stats, mt_runner_active_workers(r)));
+    mt_wire_send_json(wp->out_fd, stats_json(&r->stats, mt_runner_active_workers(r)));
     mt_stats_reset(&r->stats);
 }
 
@@ -92,7 +92,7 @@ static void child_fatal(mt_runner *r)
     cJSON_AddStringToObject(j, "type", "fatal");
     cJSON_AddStringToObject(j, "msg", r->fatal_msg);
     cJSON_AddNumberToObject(j, "reason", r->stop_reason);
-    mt_pool_send_json_(wp->out_fd, j);
+    mt_wire_send_json(wp->out_fd, j);
 }
 
 static void child_runaway(mt_runner *r, const char *why)
@@ -102,21 +102,21 @@ static void child_runaway(mt_runner *r, const char *why)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "runaway");
     cJSON_AddStringToObject(j, "msg", why);
-    mt_pool_send_json_(wp->out_fd, j);
+    mt_wire_send_json(wp->out_fd, j);
 }
 
 static void child_finished(mt_runner *r)
 {
     worker_proc *wp = r->data;
     report(wp);
-    mt_pool_send_type_(wp->out_fd, "done");
+    mt_wire_send_type(wp->out_fd, "done");
     uv_stop(r->loop);
 }
 
 static void on_ctl_line(void *data, cJSON *j)
 {
     worker_proc *wp = data;
-    const char *type = mt_pool_type_of_(j);
+    const char *type = mt_wire_type_of(j);
     if (strcmp(type, "stop") == 0)
         mt_runner_stop(&wp->runner);
     else if (strcmp(type, "abort") == 0)
@@ -141,7 +141,7 @@ static void on_ctl_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
         return;
     }
     mt_buf_append(&wp->in, buf->base, (size_t)n);
-    mt_pool_each_line_(&wp->in, on_ctl_line, wp); /* the main process writes whole lines */
+    mt_wire_each_line(&wp->in, on_ctl_line, wp); /* the main process writes whole lines */
 }
 
 /* global_setup's vars, as JSON text, into this process's var store. */
@@ -205,7 +205,7 @@ void mt_pool_child_main_(const mt_options *o, mt_script *script, int index, int 
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the main process */
     if (getppid() != parent) _exit(0);
     signal(SIGINT, SIG_IGN); /* the terminal's Ctrl-C is the main process's to handle */
-    cJSON *start = mt_pool_wait_for_start_(ctl_fd);
+    cJSON *start = mt_wire_wait_for_start(ctl_fd);
     if (!start) _exit(0);
     const cJSON *vars = cJSON_GetObjectItemCaseSensitive(start, "vars");
     load_vars(script, cJSON_IsString(vars) ? vars->valuestring : NULL);
@@ -296,7 +296,7 @@ static void broadcast(mt_pool *p, const char *type)
 {
     for (int i = 0; i < p->n; i++)
         if (p->children[i].ctl_fd >= 0 && !p->children[i].exited)
-            mt_pool_send_type_(p->children[i].ctl_fd, type);
+            mt_wire_send_type(p->children[i].ctl_fd, type);
 }
 
 static void pool_stop(mt_runner *r)
@@ -356,7 +356,7 @@ static bool all_runaway(const mt_pool *p)
 static void on_child_line(void *data, cJSON *j)
 {
     child *c = data;
-    const char *type = mt_pool_type_of_(j);
+    const char *type = mt_wire_type_of(j);
     if (strcmp(type, "stats") == 0) {
         merge_stats(c->pool, c, j);
     } else if (strcmp(type, "fatal") == 0) {
@@ -449,7 +449,7 @@ void mt_pool_child_input_(mt_pool *p, int i, const char *bytes, size_t n)
 {
     child *c = &p->children[i];
     mt_buf_append(&c->in, bytes, n);
-    if (mt_pool_each_line_(&c->in, on_child_line, c)) report_lost(c, "a line that is not JSON");
+    if (mt_wire_each_line(&c->in, on_child_line, c)) report_lost(c, "a line that is not JSON");
 }
 
 /* global_setup's vars as one JSON text; NULL with err filled if one cannot
@@ -473,7 +473,7 @@ static void start_child(mt_pool *p, child *c, const char *vars)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "start");
     cJSON_AddStringToObject(j, "vars", vars);
-    mt_pool_send_json_(c->ctl_fd, j);
+    mt_wire_send_json(c->ctl_fd, j);
     c->started = true;
     uv_pipe_init(loop, &c->out, 0);
     uv_pipe_open(&c->out, c->out_fd);

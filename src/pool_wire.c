@@ -1,7 +1,7 @@
-/* pool_wire.c: what the pool's processes say to each other (pool_int.h):
+/* pool_wire.c: what the pool's processes say to each other (pool_wire.h):
  * one JSON object per line, with its "type", over a pipe each way. */
+#include "molotov/pool_wire.h"
 #include "molotov/common.h"
-#include "pool_int.h"
 
 #include <errno.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static int write_all(int fd, const char *p, size_t n)
     return MT_OK;
 }
 
-int mt_pool_send_json_(int fd, cJSON *j)
+int mt_wire_send_json(int fd, cJSON *j)
 {
     char *txt = cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
@@ -31,20 +31,20 @@ int mt_pool_send_json_(int fd, cJSON *j)
     return rc;
 }
 
-int mt_pool_send_type_(int fd, const char *type)
+int mt_wire_send_type(int fd, const char *type)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", type);
-    return mt_pool_send_json_(fd, j);
+    return mt_wire_send_json(fd, j);
 }
 
-const char *mt_pool_type_of_(const cJSON *j)
+const char *mt_wire_type_of(const cJSON *j)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
     return cJSON_IsString(t) ? t->valuestring : "";
 }
 
-int mt_pool_each_line_(mt_buf *buf, void (*fn)(void *, cJSON *), void *data)
+int mt_wire_each_line(mt_buf *buf, void (*fn)(void *, cJSON *), void *data)
 {
     size_t start = 0;
     int bad = 0;
@@ -64,7 +64,7 @@ int mt_pool_each_line_(mt_buf *buf, void (*fn)(void *, cJSON *), void *data)
     return bad;
 }
 
-cJSON *mt_pool_wait_for_start_(int fd)
+cJSON *mt_wire_wait_for_start(int fd)
 {
     mt_buf line;
     mt_buf_init(&line);
@@ -77,7 +77,7 @@ cJSON *mt_pool_wait_for_start_(int fd)
     }
     cJSON *j = k == 1 ? cJSON_Parse(line.data) : NULL;
     mt_buf_free(&line);
-    if (j && strcmp(mt_pool_type_of_(j), "start") != 0) {
+    if (j && strcmp(mt_wire_type_of(j), "start") != 0) {
         cJSON_Delete(j);
         j = NULL;
     }

@@ -276,8 +276,8 @@ static void add_timeline(cJSON *j, const mt_report *r)
     const mt_stats *s = r->stats;
     cJSON *a = cJSON_AddArrayToObject(j, "timeline");
     int64_t t0 = (int64_t)r->started_wall;
-    for (int i = 0; i < s->nticks; i++) {
-        const mt_tick *k = &s->ticks[i];
+    for (int i = 0; i < s->timeline.nticks; i++) {
+        const mt_tick *k = &s->timeline.ticks[i];
         cJSON *x = cJSON_CreateObject();
         cJSON_AddNumberToObject(x, "t", (double)(k->t - t0));
         cJSON_AddNumberToObject(x, "unix", (double)k->t);

@@ -4,7 +4,7 @@
  * stats_timeline.c, the JSON form in stats_json.c. */
 #include "molotov/stats.h"
 #include "molotov/common.h"
-#include "stats_int.h"
+#include "molotov/stats_timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,7 +155,7 @@ void mt_stats_free(mt_stats *s)
 {
     msgtab_free(&s->msgs);
     free_reqs(s);
-    mt_stats_free_ticks_(s);
+    mt_timeline_free(&s->timeline);
     for (int i = 0; i < s->nscenarios; i++) {
         mt_hist_free(s->scenarios[i].duration);
         mt_hist_free(s->scenarios[i].duration_ok);
@@ -171,7 +171,7 @@ void mt_stats_reset(mt_stats *s)
 {
     msgtab_free(&s->msgs);
     free_reqs(s);
-    mt_stats_free_ticks_(s);
+    mt_timeline_free(&s->timeline);
     for (int i = 0; i < s->nscenarios; i++) {
         mt_scn_stats *sc = &s->scenarios[i];
         sc->runs = sc->successes = sc->failures = sc->cancelled = 0;
@@ -384,7 +384,7 @@ void mt_stats_request(mt_stats *s, const mt_request_rec *q)
 {
     const char *origin = q->named || !q->origin ? "" : q->origin;
     mt_req_stats *r = row(s, q->label, origin);
-    mt_tick *k = mt_stats_tick_(s, q->t);
+    mt_tick *k = mt_timeline_tick(&s->timeline, q->t);
     bool failed = q->failed || q->error_kind;
     s->requests++;
     r->count++;
@@ -403,7 +403,7 @@ void mt_stats_request(mt_stats *s, const mt_request_rec *q)
         r->status[q->status]++;
     mt_hist_record(r->latency, q->latency_us);
     mt_hist_record(s->latency, q->latency_us);
-    mt_hist_record(mt_stats_tick_hist_(k), q->latency_us);
+    mt_hist_record(mt_tick_hist(k), q->latency_us);
     if (!failed) {
         mt_hist_record(r->latency_ok, q->latency_us);
         mt_hist_record(s->latency_ok, q->latency_us);
@@ -430,7 +430,7 @@ void mt_stats_scenario_start(mt_stats *s, int scenario)
 void mt_stats_scenario_end(mt_stats *s, int scenario, bool ok, uint64_t duration_us, int64_t t)
 {
     mt_scn_stats *sc = &s->scenarios[scenario];
-    mt_tick *k = mt_stats_tick_(s, t);
+    mt_tick *k = mt_timeline_tick(&s->timeline, t);
     if (ok) {
         s->successes++;
         sc->successes++;
@@ -495,7 +495,29 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
         merge_req(row(dst, src->reqs[i].label, src->reqs[i].origin), &src->reqs[i]);
     for (int i = 0; i < src->nhosts; i++)
         add_host(dst, src->hosts[i].origin, src->hosts[i].requests);
-    for (int i = 0; i < src->nticks; i++) mt_stats_merge_tick_(dst, &src->ticks[i]);
+    mt_timeline_merge(&dst->timeline, &src->timeline);
+}
+
+/* ---- the timeline's, for stats.h's users ---- */
+
+void mt_stats_seal(mt_stats *s, int64_t before)
+{
+    mt_timeline_seal(&s->timeline, before);
+}
+
+uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now)
+{
+    return mt_timeline_recent_p99(&s->timeline, now);
+}
+
+mt_window mt_stats_window(const mt_stats *s, int64_t from, int64_t to)
+{
+    return mt_timeline_window(&s->timeline, from, to);
+}
+
+uint64_t mt_stats_window_p99(const mt_stats *s, int64_t from, int64_t to)
+{
+    return mt_timeline_window_p99(&s->timeline, from, to);
 }
 
 /* ---- for stats_json.c ---- */

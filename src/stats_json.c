@@ -4,7 +4,7 @@
  * range-checked, since reports are files a user names. */
 #include "molotov/common.h"
 #include "molotov/stats.h"
-#include "stats_int.h"
+#include "molotov/stats_timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +136,8 @@ cJSON *mt_stats_to_json(const mt_stats *s)
         cJSON_AddNumberToObject(hosts, s->hosts[i].origin, (double)s->hosts[i].requests);
     cJSON_AddItemToObject(j, "messages", messages_json(&s->msgs));
     cJSON *ticks = cJSON_AddArrayToObject(j, "timeline");
-    for (int i = 0; i < s->nticks; i++) cJSON_AddItemToArray(ticks, tick_json(&s->ticks[i]));
+    for (int i = 0; i < s->timeline.nticks; i++)
+        cJSON_AddItemToArray(ticks, tick_json(&s->timeline.ticks[i]));
     return j;
 }
 
@@ -239,12 +240,12 @@ static int merge_tick_json(mt_stats *s, const cJSON *o)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
     if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0 && t->valuedouble < 1e11)) return MT_EINVAL;
-    mt_tick *k = mt_stats_tick_(s, (int64_t)t->valuedouble);
+    mt_tick *k = mt_timeline_tick(&s->timeline, (int64_t)t->valuedouble);
     k->requests += num(o, "requests");
     k->failed_requests += num(o, "failed_requests");
     k->successes += num(o, "successes");
     k->failures += num(o, "failures");
-    return merge_hist(mt_stats_tick_hist_(k), o, "latency");
+    return merge_hist(mt_tick_hist(k), o, "latency");
 }
 
 static int merge_scenarios_json(mt_stats *s, const cJSON *arr, const int *map, int nmap)

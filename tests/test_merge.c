@@ -90,12 +90,12 @@ static void test_merge_equals_one_run_over_all_samples(void **state)
     assert_non_null(q);
     assert_int_equal(q->status[503], 500);
     /* the timeline: seconds T0 .. T0+4, each the sum of both runs' */
-    assert_int_equal(a.nticks, 5);
-    assert_int_equal(b.nticks, 5);
-    assert_int_equal(m.stats.nticks, 5);
+    assert_int_equal(a.timeline.nticks, 5);
+    assert_int_equal(b.timeline.nticks, 5);
+    assert_int_equal(m.stats.timeline.nticks, 5);
     for (int i = 0; i < 5; i++) {
-        assert_int_equal(m.stats.ticks[i].t, all.ticks[i].t);
-        assert_int_equal(m.stats.ticks[i].requests, 1000);
+        assert_int_equal(m.stats.timeline.ticks[i].t, all.timeline.ticks[i].t);
+        assert_int_equal(m.stats.timeline.ticks[i].requests, 1000);
     }
     size_t nmsg;
     const mt_msgcount **msgs = mt_stats_messages(&m.stats, &nmsg);

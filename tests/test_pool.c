@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../src/pool_int.h"
 #include "molotov/luamod.h"
 #include "molotov/pool.h"
+#include "molotov/pool_wire.h"
 #include "molotov/runner.h"
 
 /* ---- the line protocol ---- */
@@ -33,7 +33,7 @@ typedef struct {
 static void collect(void *data, cJSON *j)
 {
     seen *s = data;
-    if (s->n < 4) snprintf(s->types[s->n], 16, "%s", mt_pool_type_of_(j));
+    if (s->n < 4) snprintf(s->types[s->n], 16, "%s", mt_wire_type_of(j));
     s->n++;
 }
 
@@ -45,7 +45,7 @@ static void test_lines_counted_bad_ones_and_half_ones_kept(void **state)
     const char *in = "{\"type\":\"stats\"}\nnot json\n{\"type\":\"done\"}\n{}\n{\"type\":\"fa";
     mt_buf_append(&b, in, strlen(in));
     seen s = {0};
-    assert_int_equal(mt_pool_each_line_(&b, collect, &s), 1); /* "not json" */
+    assert_int_equal(mt_wire_each_line(&b, collect, &s), 1); /* "not json" */
     assert_int_equal(s.n, 3);
     assert_string_equal(s.types[0], "stats");
     assert_string_equal(s.types[1], "done");
@@ -53,7 +53,7 @@ static void test_lines_counted_bad_ones_and_half_ones_kept(void **state)
     assert_int_equal(b.len, strlen("{\"type\":\"fa"));
     assert_memory_equal(b.data, "{\"type\":\"fa", b.len);
     mt_buf_append(&b, "tal\"}\n", 6); /* the rest of it arrives */
-    assert_int_equal(mt_pool_each_line_(&b, collect, &s), 0);
+    assert_int_equal(mt_wire_each_line(&b, collect, &s), 0);
     assert_int_equal(s.n, 4);
     assert_string_equal(s.types[3], "fatal");
     assert_int_equal(b.len, 0);
@@ -68,15 +68,15 @@ static void test_send_and_wait_for_start(void **state)
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "type", "start");
     cJSON_AddStringToObject(j, "vars", "{\"a\":1}");
-    assert_int_equal(mt_pool_send_json_(fds[1], j), MT_OK);
-    assert_int_equal(mt_pool_send_type_(fds[1], "stop"), MT_OK);
-    cJSON *start = mt_pool_wait_for_start_(fds[0]);
+    assert_int_equal(mt_wire_send_json(fds[1], j), MT_OK);
+    assert_int_equal(mt_wire_send_type(fds[1], "stop"), MT_OK);
+    cJSON *start = mt_wire_wait_for_start(fds[0]);
     assert_non_null(start);
     assert_string_equal(cJSON_GetObjectItem(start, "vars")->valuestring, "{\"a\":1}");
     cJSON_Delete(start);
-    assert_null(mt_pool_wait_for_start_(fds[0])); /* "stop" is no start */
+    assert_null(mt_wire_wait_for_start(fds[0])); /* "stop" is no start */
     close(fds[1]);
-    assert_null(mt_pool_wait_for_start_(fds[0])); /* closed */
+    assert_null(mt_wire_wait_for_start(fds[0])); /* closed */
     close(fds[0]);
 }
 

@@ -321,17 +321,19 @@ static void test_labels_status_and_timeline(void **state)
     assert_int_equal(mt_hist_count(s.latency_ok), 200 - s.failed_requests);
     assert_true(s.failed_requests > 12); /* the 503s fail too */
     assert_int_equal(s.failed_requests, s.fails.transport + s.fails.status_5xx);
-    assert_int_equal(s.nticks, 4);
-    assert_int_equal(s.ticks[0].t, 1000);
-    assert_int_equal(s.ticks[3].requests, 50);
+    assert_int_equal(s.timeline.nticks, 4);
+    assert_int_equal(s.timeline.ticks[0].t, 1000);
+    assert_int_equal(s.timeline.ticks[3].requests, 50);
     assert_int_equal(s.successes + s.failures, 200);
-    uint64_t p99_before = mt_hist_percentile(s.ticks[1].latency, 99);
+    uint64_t p99_before = mt_hist_percentile(s.timeline.ticks[1].latency, 99);
     mt_stats_seal(&s, 1002);
-    assert_null(s.ticks[0].latency);
-    assert_non_null(s.ticks[0].encoded);
-    assert_non_null(s.ticks[2].latency); /* not sealed yet */
-    assert_int_equal(s.ticks[1].p99_us, p99_before);
+    assert_null(s.timeline.ticks[0].latency);
+    assert_non_null(s.timeline.ticks[0].encoded);
+    assert_non_null(s.timeline.ticks[2].latency); /* not sealed yet */
+    assert_int_equal(s.timeline.ticks[1].p99_us, p99_before);
     assert_int_equal(mt_stats_recent_p99(&s, 1002), p99_before);
+    assert_int_equal(mt_stats_window(&s, 0, 2000).requests, 200); /* the timeline's, of s */
+    assert_int_equal(mt_stats_window_p99(&s, 1001, 1002), p99_before);
     mt_stats_free(&s);
 }
 
@@ -584,7 +586,7 @@ static void test_failure_classes_and_latency_of_failures(void **state)
     assert_int_equal(mt_hist_count(s.latency), 4);
     assert_int_equal(mt_hist_count(s.latency_ok), 1);
     assert_true(mt_hist_percentile(s.latency, 50) > 290000);
-    assert_int_equal(s.ticks[0].failed_requests, 3);
+    assert_int_equal(s.timeline.ticks[0].failed_requests, 3);
     /* cancelled runs and per-scenario messages survive the JSON round trip */
     mt_stats_scenario_start(&s, 0);
     mt_stats_scenario_cancelled(&s, 0);
@@ -597,7 +599,7 @@ static void test_failure_classes_and_latency_of_failures(void **state)
     assert_int_equal(t.scenarios[0].cancelled, 1);
     assert_int_equal(t.failed_requests, 3);
     assert_int_equal(t.fails.other, 1);
-    assert_int_equal(t.ticks[0].failed_requests, 3);
+    assert_int_equal(t.timeline.ticks[0].failed_requests, 3);
     assert_int_equal(mt_hist_count(t.latency_ok), 1);
     assert_int_equal(t.nhosts, 1);
     size_t n;

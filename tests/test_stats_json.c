@@ -94,8 +94,8 @@ static void test_older_forms_and_counts_out_of_range(void **state)
     assert_non_null(r);
     assert_int_equal(r->count, 4);
     assert_int_equal(r->status[200], 4);
-    assert_int_equal(s.nticks, 1);
-    assert_int_equal(s.ticks[0].requests, 4);
+    assert_int_equal(s.timeline.nticks, 1);
+    assert_int_equal(s.timeline.ticks[0].requests, 4);
     mt_stats_free(&s);
 }
 
@@ -128,7 +128,7 @@ static void test_scenarios_mapped_and_what_is_refused(void **state)
     assert_int_equal(s.scenarios[2].runs, 1);
     assert_int_equal(s.requests, 0);
     assert_int_equal(s.nreqs, 0);
-    assert_int_equal(s.nticks, 0);
+    assert_int_equal(s.timeline.nticks, 0);
     mt_stats_free(&s);
 }
 

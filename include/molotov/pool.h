@@ -7,6 +7,9 @@
 
 #include "molotov/runner.h"
 
+#include <stddef.h>
+#include <sys/types.h>
+
 typedef struct mt_pool mt_pool;
 
 /* Forks o->processes worker processes that wait for mt_pool_start. Call it
@@ -32,5 +35,31 @@ void mt_pool_close(mt_pool *p);
  * after 5 s) and frees the pool. Once the loop has closed its handles; closes
  * them first if mt_pool_close was not called (before the loop started). */
 void mt_pool_free(mt_pool *p);
+
+/* For tests/test_pool.c only: the parts of pool.c its unit test reaches
+ * without a whole run. */
+
+/* Opens a child's two pipes. Returns MT_OK, or MT_EIO with errno set and
+ * no descriptor left open. */
+int mt_pool_open_pipes_(int ctl[2], int res[2]);
+
+/* "worker process PID was killed by signal 9 (Killed)", "... exited with
+ * status 3" or "... ended without finishing its run", from waitpid's
+ * status. */
+void mt_pool_describe_end_(pid_t pid, int status, char *out, size_t len);
+
+/* The main process reads n bytes from child i: each whole line is handled;
+ * one that is not JSON, or statistics that do not decode, end the run as
+ * a crash with a message naming the child (what it counted is lost). */
+void mt_pool_child_input_(mt_pool *p, int i, const char *bytes, size_t n);
+
+/* Child i's process id. */
+pid_t mt_pool_child_pid_(const mt_pool *p, int i);
+
+/* A child after the fork: waits for start on ctl_fd, runs its workers,
+ * reports on out_fd, and _exits (0, or 3 when its loop or runner cannot
+ * be set up). Never returns. */
+void mt_pool_child_main_(const mt_options *o, mt_script *script, int index, int ctl_fd, int out_fd,
+                         pid_t parent);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "molotov/hist.h"
 #include "molotov/mask.h"
+#include "molotov/stats_timeline.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -70,14 +71,6 @@ typedef struct {
 } mt_req_stats;
 
 typedef struct {
-    int64_t t; /* wall-clock second (Unix time) */
-    uint64_t requests, successes, failures, failed_requests;
-    mt_hist *latency; /* NULL once sealed */
-    char *encoded;    /* the latency histogram once sealed */
-    uint64_t p50_us, p99_us;
-} mt_tick;
-
-typedef struct {
     char *origin;
     uint64_t requests;
 } mt_hostcount;
@@ -103,8 +96,7 @@ typedef struct {
     size_t req_index_cap;
     mt_hostcount *hosts; /* every origin requested, first seen first */
     int nhosts;
-    mt_tick *ticks; /* sorted by t */
-    int nticks, ticks_cap;
+    mt_timeline timeline; /* one tick per wall-clock second */
 } mt_stats;
 
 /* What one request that ended was, for mt_stats_request. */
@@ -175,20 +167,12 @@ const mt_req_stats **mt_stats_sorted(const mt_stats *s);
 bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out);
 void mt_stats_req_free(mt_req_stats *r);
 
-/* Seals the ticks before second `before`: their histogram becomes its
- * encoding and its p50/p99 (memory stays small on long runs). */
+/* The timeline's (stats_timeline.h) of s: seals the ticks before second
+ * `before`; the p99 (us) of the last complete second; sums and p99 of the
+ * seconds from <= t < to. */
 void mt_stats_seal(mt_stats *s, int64_t before);
-
-/* The p99 (us) of the requests of the last complete second, or 0. */
 uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now);
-
-/* Sums of the seconds t with from <= t < to. */
-typedef struct {
-    uint64_t requests, successes, failures;
-} mt_window;
 mt_window mt_stats_window(const mt_stats *s, int64_t from, int64_t to);
-
-/* The p99 (us) of the requests of the seconds from <= t < to, or 0. */
 uint64_t mt_stats_window_p99(const mt_stats *s, int64_t from, int64_t to);
 
 /* Adds everything in src to dst (same scenario list). */
@@ -223,5 +207,12 @@ const mt_msgcount **mt_stats_messages(const mt_stats *s, size_t *n);
 
 /* The same for any message table (a scenario's). */
 const mt_msgcount **mt_msgtab_sorted(const mt_msgtab *t, size_t *n);
+
+/* For stats_json.c only (the module's JSON half, above stats.c), to build a
+ * snapshot from JSON: the row (label, origin), made on first use; n of a
+ * transport-error kind on a row; n requests to an origin. */
+mt_req_stats *mt_stats_row_(mt_stats *s, const char *label, const char *origin);
+void mt_stats_add_kind_(mt_req_stats *r, const char *kind, uint64_t count);
+void mt_stats_add_host_(mt_stats *s, const char *origin, uint64_t n);
 
 #endif
