@@ -7,9 +7,9 @@
 #ifndef MOLOTOV_WS_H
 #define MOLOTOV_WS_H
 
-#include "molotov/transport.h"
-
 #include <lua.h>
+
+typedef struct mt_http mt_http; /* transport.h's slot, opaque here */
 
 /* Adds ws_connect to the methods table on top of L; slot_of finds the
  * session's HTTP slot (its cookie jar) and options_of, for the session at
