@@ -35,17 +35,22 @@ static const char *const known_options[] = {
     NULL,
 };
 
-void mt_request_check_names(lua_State *L, int idx)
+void mt_check_option_names(lua_State *L, int idx, const char *const *known, const char *what)
 {
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
         int i = 0;
-        while (k && known_options[i] && strcmp(known_options[i], k) != 0) i++;
-        if (!k || !known_options[i])
-            luaL_error(L, "unknown request option '%s'", luaL_tolstring(L, -1, NULL));
+        while (k && known[i] && strcmp(known[i], k) != 0) i++;
+        if (!k || !known[i])
+            luaL_error(L, "unknown %s option '%s'", what, luaL_tolstring(L, -1, NULL));
     }
+}
+
+void mt_request_check_names(lua_State *L, int idx)
+{
+    mt_check_option_names(L, idx, known_options, "request");
 }
 
 /* Pushes option k from the request options (o) or else the session defaults

@@ -5,6 +5,7 @@
  * upgrade request ws_handshake.c's. */
 #include "molotov/ws.h"
 #include "molotov/http.h"
+#include "molotov/request.h"
 #include "molotov/ws_conn.h"
 #include "molotov/ws_handshake.h"
 
@@ -256,16 +257,7 @@ static void check_options(lua_State *L, int o)
     static const char *const known[] = {"headers",    "timeout", "connect_timeout",
                                         "auth",       "verify",  "proxy",
                                         "proxy_auth", "name",    NULL};
-    if (!o) return;
-    lua_pushnil(L);
-    while (lua_next(L, o)) {
-        lua_pop(L, 1);
-        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        int i = 0;
-        while (k && known[i] && strcmp(known[i], k) != 0) i++;
-        if (!k || !known[i])
-            luaL_error(L, "unknown ws_connect option '%s'", luaL_tolstring(L, -1, NULL));
-    }
+    if (o) mt_check_option_names(L, o, known, "ws_connect");
 }
 
 static void add_cookie(const mt_cookie *c, void *data)

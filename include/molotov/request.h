@@ -48,6 +48,10 @@ typedef struct {
     const mt_options *opt;
 } mt_reqctx;
 
+/* Raises "unknown <what> option 'k'" on a key of the table at idx that is
+ * not in known (NULL-terminated). */
+void mt_check_option_names(lua_State *L, int idx, const char *const *known, const char *what);
+
 /* Raises on a key of the table at idx that is no request option. */
 void mt_request_check_names(lua_State *L, int idx);
 
