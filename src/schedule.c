@@ -91,10 +91,8 @@ void mt_schedule_worker(mt_rworker *w, int local)
     }
 }
 
-static void on_rate(uv_timer_t *t)
+void mt_schedule_issue(mt_runner *r, double elapsed)
 {
-    mt_runner *r = t->data;
-    double elapsed = (double)(mt_now_ns() - r->rate_t0) / 1e9;
     /* start k is due at mt_pace_start_time(k), where starts_by reaches k:
      * by t, floor(starts_by(t)) + 1 starts are due (start 0 at once) */
     uint64_t due = (uint64_t)mt_pace_starts_by(r->rate, r->opt->ramp_up, elapsed) + 1;
@@ -111,6 +109,12 @@ static void on_rate(uv_timer_t *t)
         w->phase = MT_PH_PAUSE;
         mt_phases_enqueue(w);
     }
+}
+
+static void on_rate(uv_timer_t *t)
+{
+    mt_runner *r = t->data;
+    mt_schedule_issue(r, (double)(mt_now_ns() - r->rate_t0) / 1e9);
 }
 
 void mt_schedule_begin_rate(mt_runner *r)

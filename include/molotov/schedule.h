@@ -24,6 +24,12 @@ void mt_schedule_worker(mt_rworker *w, int local);
 /* --rate: every worker is ready; the starts begin now. */
 void mt_schedule_begin_rate(mt_runner *r);
 
+/* --rate, every millisecond: hands the starts due by `elapsed` seconds
+ * of the schedule to idle workers (the last one to go idle first), each
+ * with the time it was due (intended_ns); a start that finds no idle
+ * worker is dropped, and counted. Nothing once the run stops. */
+void mt_schedule_issue(mt_runner *r, double elapsed);
+
 /* The schedule's side of a stop: no more starts, the idle workers go on
  * to their teardowns. */
 void mt_schedule_stop(mt_runner *r);
