@@ -1,6 +1,7 @@
 /* rworker.h: a worker as the runner drives it, shared by runner.c and its
- * parts (listeners.c): the context the modules above see (worker.h), then
- * its phase, timer, busy check, listeners and run bookkeeping. */
+ * parts (phases, outcome, schedule, listeners): the context the modules
+ * above see (worker.h), then its phase, timer, busy check, listeners and
+ * run bookkeeping. */
 #ifndef MOLOTOV_RWORKER_H
 #define MOLOTOV_RWORKER_H
 
@@ -13,12 +14,29 @@
 
 struct mt_runner;
 
+/* Where a worker is in its life (phases.c). */
+enum mt_phase {
+    MT_PH_NEW,
+    MT_PH_WAIT_START, /* its ramp-up offset has not come */
+    MT_PH_SETUP,
+    MT_PH_SETUP_SESSION,
+    MT_PH_SCENARIO,
+    MT_PH_PAUSE,
+    MT_PH_AFTER, /* its run ended; its scenario_success/failure listeners run */
+    MT_PH_IDLE,  /* --rate: waiting for a start */
+    MT_PH_TEARDOWN_SESSION,
+    MT_PH_TEARDOWN,
+    MT_PH_DONE,
+    MT_PH_GLOBAL_SETUP,
+    MT_PH_GLOBAL_TEARDOWN,
+};
+
 typedef struct mt_rworker {
     mt_worker ctx; /* worker.h's part: first, so a context is its worker */
     struct mt_runner *runner;
     int co_ref;
     int session_ref; /* LUA_NOREF until setup returned */
-    int phase;
+    int phase;       /* enum mt_phase */
     uv_timer_t timer;
     int scenario;         /* index of the scenario running */
     uint64_t scenario_t0; /* when it started (monotonic ns) */
