@@ -1,6 +1,7 @@
-/* runner.h: the workers of one process and the run loop that drives them:
- * fixtures, scenario picking, duration, max runs, ramp-up, delays, stops.
- * Workers can be added while running, so a controller can grow the run. */
+/* runner.h: a run of one process, as main, pool, sizing and console see it:
+ * init, global fixtures, begin and start, workers added while running (so a
+ * controller can grow the run), stop, abort, close, the stop reason and the
+ * exit code. A worker's life is phases.h's, the timers schedule.h's. */
 #ifndef MOLOTOV_RUNNER_H
 #define MOLOTOV_RUNNER_H
 
