@@ -147,6 +147,11 @@ static inline int wfx_resume(wfx *f, int nargs)
  * ""). Returns the status; the results (or the error) are on f->co. */
 static inline int wfx_call(wfx *f, const char *fn, const char *args, bool with_session)
 {
+    if (lua_status(f->co) != LUA_OK) { /* the last call raised: a new coroutine */
+        f->co = lua_newthread(f->script->L);
+        mt_worker_bind(f->co, &f->w);
+        f->w.co = f->co;
+    }
     lua_State *co = f->co;
     lua_settop(co, 0);
     lua_getglobal(co, fn);
