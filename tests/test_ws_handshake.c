@@ -1,8 +1,8 @@
-/* test_ws.c: the WebSocket opening handshake (src/ws_handshake.c): the
- * upgrade request a client sends, and the checks of the answer, with the
- * key and accept value of RFC 6455's own example. (Connections, frames and
- * their statistics are tests/e2e/test_websocket.py's, against an
- * independent server.) */
+/* test_ws_handshake.c: the WebSocket opening handshake
+ * (src/ws_handshake.c): the upgrade request a client sends, and the checks
+ * of the answer, with the key and accept value of RFC 6455's own example.
+ * (The Lua face and a connection are tests/test_ws.c's; frames against an
+ * independent server tests/e2e/test_websocket.py's.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
