@@ -1,8 +1,7 @@
-/* test_pool.c: the process pool without a whole run: the JSON lines both
- * sides speak (a line that is not JSON is counted, a half line kept), the
- * start handshake, a child's end in words, the pipe opener leaving nothing
- * open when the second pipe fails, a child whose loop cannot start exiting
- * 3, and the main process ending the run as a crash when a child's report
+/* test_pool.c: the process pool without a whole run (its line protocol is
+ * tests/test_pool_wire.c's): a child's end in words, the pipe opener
+ * leaving nothing open when the second pipe fails, a child whose loop
+ * cannot start exiting 3, and the main process ending the run as a crash when a child's report
  * is lost (not JSON, or statistics that do not decode). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,65 +19,7 @@
 
 #include "molotov/luamod.h"
 #include "molotov/pool.h"
-#include "molotov/pool_wire.h"
 #include "molotov/runner.h"
-
-/* ---- the line protocol ---- */
-
-typedef struct {
-    int n;
-    char types[4][16];
-} seen;
-
-static void collect(void *data, cJSON *j)
-{
-    seen *s = data;
-    if (s->n < 4) snprintf(s->types[s->n], 16, "%s", mt_wire_type_of(j));
-    s->n++;
-}
-
-static void test_lines_counted_bad_ones_and_half_ones_kept(void **state)
-{
-    (void)state;
-    mt_buf b;
-    mt_buf_init(&b);
-    const char *in = "{\"type\":\"stats\"}\nnot json\n{\"type\":\"done\"}\n{}\n{\"type\":\"fa";
-    mt_buf_append(&b, in, strlen(in));
-    seen s = {0};
-    assert_int_equal(mt_wire_each_line(&b, collect, &s), 1); /* "not json" */
-    assert_int_equal(s.n, 3);
-    assert_string_equal(s.types[0], "stats");
-    assert_string_equal(s.types[1], "done");
-    assert_string_equal(s.types[2], ""); /* no type */
-    assert_int_equal(b.len, strlen("{\"type\":\"fa"));
-    assert_memory_equal(b.data, "{\"type\":\"fa", b.len);
-    mt_buf_append(&b, "tal\"}\n", 6); /* the rest of it arrives */
-    assert_int_equal(mt_wire_each_line(&b, collect, &s), 0);
-    assert_int_equal(s.n, 4);
-    assert_string_equal(s.types[3], "fatal");
-    assert_int_equal(b.len, 0);
-    mt_buf_free(&b);
-}
-
-static void test_send_and_wait_for_start(void **state)
-{
-    (void)state;
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "type", "start");
-    cJSON_AddStringToObject(j, "vars", "{\"a\":1}");
-    assert_int_equal(mt_wire_send_json(fds[1], j), MT_OK);
-    assert_int_equal(mt_wire_send_type(fds[1], "stop"), MT_OK);
-    cJSON *start = mt_wire_wait_for_start(fds[0]);
-    assert_non_null(start);
-    assert_string_equal(cJSON_GetObjectItem(start, "vars")->valuestring, "{\"a\":1}");
-    cJSON_Delete(start);
-    assert_null(mt_wire_wait_for_start(fds[0])); /* "stop" is no start */
-    close(fds[1]);
-    assert_null(mt_wire_wait_for_start(fds[0])); /* closed */
-    close(fds[0]);
-}
 
 static void test_a_childs_end_in_words(void **state)
 {
@@ -296,8 +237,6 @@ static void test_statistics_that_do_not_decode_end_the_run(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines_counted_bad_ones_and_half_ones_kept),
-        cmocka_unit_test(test_send_and_wait_for_start),
         cmocka_unit_test(test_a_childs_end_in_words),
         cmocka_unit_test(test_pipes_left_open_by_none_when_the_second_fails),
         cmocka_unit_test(test_child_whose_loop_cannot_start_exits_3),

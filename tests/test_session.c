@@ -17,10 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "molotov/exchange.h"
-#include "molotov/luamod.h"
-#include "molotov/session.h"
-#include "molotov/worker.h"
+#include "worker_helpers.h"
 
 /* ---- interposed libcurl calls ---- */
 
@@ -102,91 +99,25 @@ static const char *SCRIPT =
     "  return (tostring(err):gsub('^.-:%d+: ', ''))\n"
     "end\n";
 
-typedef struct {
-    uv_loop_t loop;
-    mt_options opt;
-    mt_script *script;
-    mt_stats stats;
-    mt_host host;
-    mt_worker w;
-    lua_State *co;
-    int nodes0; /* lists libcurl keeps of its own (the cookie file's name) */
-    char path[64];
-} fx;
-
-static int push_session(lua_State *L)
-{
-    mt_session_push(L, mt_worker_of(L), 0);
-    return 1;
-}
+static int nodes0; /* lists libcurl keeps of its own (the cookie file's name) */
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof(*f));
-    uv_loop_init(&f->loop);
-    strcpy(f->path, "/tmp/mt-test-session-XXXXXX.lua");
-    int fd = mkstemps(f->path, 4);
-    assert_int_equal(write(fd, SCRIPT, strlen(SCRIPT)), (ssize_t)strlen(SCRIPT));
-    close(fd);
-    mt_options_defaults(&f->opt);
-    f->opt.scenario = f->path;
-    char err[512];
-    assert_int_equal(mt_luamod_load(&f->opt, &f->script, err, sizeof(err)), 0);
-    mt_stats_init(&f->stats, 1);
-    f->host.loop = &f->loop;
-    f->host.script = f->script;
-    f->host.opt = &f->opt;
-    f->host.stats = &f->stats;
-    assert_int_equal(mt_engine_new(&f->loop, 100, &f->host.engine), 0);
-    f->w = (mt_worker){.id = 0, .host = &f->host, .ops = &ops, .stats = &f->stats};
-    assert_int_equal(mt_exchange_init(&f->w), 0);
-    f->co = lua_newthread(f->script->L);
-    mt_worker_bind(f->co, &f->w);
-    f->w.co = f->co;
-    f->nodes0 = nnodes;
+    wfx *f = wfx_new(SCRIPT, &ops, NULL);
+    nodes0 = nnodes;
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    mt_exchange_free(&f->w);
-    mt_engine_close(f->host.engine);
-    uv_run(&f->loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&f->loop), 0);
-    mt_script_free(f->script);
-    mt_stats_free(&f->stats);
-    mt_respbuf_drain_pool();
-    unlink(f->path);
-    free(f);
+    wfx_free(*state);
     return 0;
-}
-
-/* Runs global fn on the worker's coroutine with the session and the Lua
- * expression `args` (after the session), and returns its string result. */
-static const char *run(fx *f, const char *fn, const char *args, bool with_session)
-{
-    lua_State *co = f->co;
-    lua_settop(co, 0);
-    lua_getglobal(co, fn);
-    if (with_session) {
-        lua_pushcfunction(co, push_session);
-        assert_int_equal(lua_pcall(co, 0, 1, 0), LUA_OK);
-    }
-    char chunk[512];
-    snprintf(chunk, sizeof chunk, "return %s", args);
-    assert_int_equal(luaL_loadstring(co, chunk), LUA_OK);
-    assert_int_equal(lua_pcall(co, 0, LUA_MULTRET, 0), LUA_OK);
-    int nres = 0;
-    int st = lua_resume(co, f->script->L, lua_gettop(co) - 1, &nres);
-    if (st != LUA_OK) fail_msg("%s", lua_tostring(co, -1));
-    return lua_tostring(co, -1);
 }
 
 static void test_option_errors_leave_no_header_list(void **state)
 {
-    fx *f = *state;
+    wfx *f = *state;
     static const struct {
         const char *opts, *err;
     } cases[] = {
@@ -205,38 +136,38 @@ static void test_option_errors_leave_no_header_list(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char args[256];
         snprintf(args, sizeof args, "%s, 50", cases[i].opts);
-        const char *got = run(f, "errors", args, true);
+        const char *got = wfx_run(f, "errors", args, true);
         assert_non_null(strstr(got, cases[i].err));
-        assert_null(strchr(got, '|'));       /* one message, 50 times */
-        assert_int_equal(nnodes, f->nodes0); /* no header list left behind */
+        assert_null(strchr(got, '|'));    /* one message, 50 times */
+        assert_int_equal(nnodes, nodes0); /* no header list left behind */
     }
     assert_int_equal(f->stats.requests, 0);
 }
 
 static void test_failed_append_frees_the_list(void **state)
 {
-    fx *f = *state;
+    wfx *f = *state;
     append_fails_after = 1; /* the first header goes in, the second fails */
-    const char *got = run(f, "errors", "{headers = {A = 'b', C = 'd', E = 'f'}}, 1", true);
+    const char *got = wfx_run(f, "errors", "{headers = {A = 'b', C = 'd', E = 'f'}}, 1", true);
     append_fails_after = -1;
     assert_string_equal(got, "out of memory building headers");
-    assert_int_equal(nnodes, f->nodes0);
+    assert_int_equal(nnodes, nodes0);
     append_fails_after = 1; /* Content-Type goes in, "Expect:" (a body over 1 KiB) fails */
-    got = run(f, "errors", "{body = string.rep('x', 2000)}, 1", true);
+    got = wfx_run(f, "errors", "{body = string.rep('x', 2000)}, 1", true);
     append_fails_after = -1;
     assert_string_equal(got, "out of memory building headers");
-    assert_int_equal(nnodes, f->nodes0);
+    assert_int_equal(nnodes, nodes0);
 }
 
 static void test_request_slot_made_again_after_a_failure(void **state)
 {
-    fx *f = *state;
+    wfx *f = *state;
     easy_init_fails = true;
-    const char *got = run(f, "request", "'http://127.0.0.1:1/x'", false);
+    const char *got = wfx_run(f, "request", "'http://127.0.0.1:1/x'", false);
     easy_init_fails = false;
     assert_string_equal(got, "libcurl could not create a handle");
     assert_null(f->w.exchange->slots[MT_SLOT_AUX]); /* nothing half made */
-    got = run(f, "request", "'http://127.0.0.1:1/x', {timeout = -1}", false);
+    got = wfx_run(f, "request", "'http://127.0.0.1:1/x', {timeout = -1}", false);
     assert_string_equal(got, "timeout must be a positive number of seconds");
     assert_non_null(f->w.exchange->slots[MT_SLOT_AUX]); /* made this time */
 }
