@@ -3,10 +3,12 @@
 #
 #   ./scripts/demo.sh
 #
-# 1. installs the build dependencies (scripts/install-deps.sh; uses sudo when
-#    not root, does nothing when they are all there),
-# 2. configures and builds molotov in build/ (CMake, RelWithDebInfo: optimised, as test.sh builds it;
-#    the molotov target builds molotov-serve too),
+# 1. installs the build dependencies only (scripts/install-deps.sh build: a
+#    compiler, CMake, pkg-config and six -dev packages; uses sudo when not root,
+#    does nothing when they are all there); test.sh installs the test tools,
+# 2. configures and builds molotov in build/ (CMake, RelWithDebInfo: optimised,
+#    as test.sh builds it; the molotov target builds molotov-serve too; the
+#    tests are left out of the configuration unless cmocka and node are there),
 # 3. starts the built-in target `molotov serve` (it execs build/molotov-serve) on a free loopback port,
 # 4. runs scenarios/demo.lua against it: WORKERS workers for DURATION seconds,
 # 5. stops the target and exits with molotov's exit code.
@@ -27,11 +29,14 @@ say() {
     if [ -t 2 ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2; else printf '==> %s\n' "$*" >&2; fi
 }
 
-say "Installing dependencies (scripts/install-deps.sh)"
-"$ROOT/scripts/install-deps.sh"
+say "Installing the build dependencies (scripts/install-deps.sh build)"
+"$ROOT/scripts/install-deps.sh" build
 
+# The tests' CMake needs cmocka and node, which the demo does not install.
+tests=OFF
+if pkg-config --exists cmocka && command -v node >/dev/null; then tests=ON; fi
 say "Building molotov in ${BUILD_DIR#"$ROOT"/}/ (RelWithDebInfo)"
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOLOTOV_TESTS="$tests" >/dev/null
 cmake --build "$BUILD_DIR" --target molotov -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 say "Starting the demo target: molotov serve --port 0"

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh test
 
 seconds="${FUZZ_SECONDS:-30}"
 CC=clang cmake -S . -B build-fuzz -DMOLOTOV_FUZZ=ON -DMOLOTOV_TESTS=OFF \

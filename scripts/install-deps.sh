@@ -1,14 +1,58 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, testing and the demo need.
-# A no-op (no apt-get call) when they are all present.
+# install-deps.sh: installs the Debian packages molotov needs, in two lists.
+#
+#   scripts/install-deps.sh build   what building molotov needs (demo.sh, install.sh)
+#   scripts/install-deps.sh test    that and what the tests need (test.sh, fuzz.sh)
+#   scripts/install-deps.sh         the same as `test` (bench/ calls it so)
+#   scripts/install-deps.sh --list build|test   prints the packages, one a line
+#
+# Packages already installed are skipped; when every one is, nothing runs (no
+# apt-get call). Uses sudo when not root.
+#
+# Where a new package goes:
+#   BUILD_PKGS  a library molotov or molotov-serve links (its -dev package) or a
+#               tool the build runs. The Containerfile's build stage installs the
+#               same list (tests/e2e/test_install.py checks they agree), and its
+#               runtime stage the runtime library.
+#   TEST_PKGS   a server, interpreter or tool only tests use (servers of the e2e
+#               tests, python3 modules, valgrind, clang for the fuzzers, a browser).
+#   npm packages for the tests are not installed here: a test installs them
+#               with npm into a folder of the build tree (never globally), and
+#               `npm` itself goes in TEST_PKGS.
 set -euo pipefail
 
-PKGS=(
+BUILD_PKGS=(
   build-essential cmake pkg-config
-  libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev libssl-dev libwslay-dev
-  lua5.4 nginx-light python3-httpbin gunicorn curl
-  iproute2 python3-yaml python3-websockets git make openssl binutils valgrind clang nodejs
+  libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libssl-dev libwslay-dev
 )
+
+TEST_PKGS=(
+  libcmocka-dev nodejs lua5.4
+  nginx-light python3-httpbin gunicorn curl python3-yaml python3-websockets
+  iproute2 git make openssl binutils valgrind clang
+)
+
+usage() {
+  echo "usage: install-deps.sh [--list] [build|test]" >&2
+  exit 2
+}
+
+list=0
+if [ "${1:-}" = "--list" ]; then
+  list=1
+  shift
+fi
+case "${1:-test}" in
+build) PKGS=("${BUILD_PKGS[@]}") ;;
+test) PKGS=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}") ;;
+*) usage ;;
+esac
+[ $# -le 1 ] || usage
+
+if [ "$list" = 1 ]; then
+  printf '%s\n' "${PKGS[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

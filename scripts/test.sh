@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds molotov and runs the whole test suite under CTest: unit tests and
+# Installs the build and test dependencies (scripts/install-deps.sh test:
+# the test servers, cmocka, node, valgrind, clang...), builds molotov and runs
+# the whole test suite under CTest: unit tests and
 # end-to-end tests against real servers, then the same suite again in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build, then each libFuzzer
 # target for FUZZ_SECONDS (default 30; scripts/fuzz.sh).
@@ -8,9 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh test
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# MOLOTOV_TESTS=ON: demo.sh may have configured build/ without the tests
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOLOTOV_TESTS=ON >/dev/null
 cmake --build build -j2
 (cd build && ctest --output-on-failure -j2)
 
