@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
-#include "serve/serve.h"
 #include "worker_helpers.h"
 
 static const char *SCRIPT =
@@ -49,28 +48,17 @@ static const char *SCRIPT =
     "  return table.concat(out, '\\n')\n"
     "end\n";
 
-typedef struct {
-    wfx *f;
-    mt_server *srv;
-    int port; /* molotov-serve's */
-} fx;
+typedef wfx_served fx;
 
 static int setup(void **state)
 {
-    fx *x = calloc(1, sizeof *x);
-    x->f = wfx_new(SCRIPT, NULL, NULL);
-    assert_int_equal(mt_serve_start(&x->f->loop, "127.0.0.1", 0, &x->srv), 0);
-    x->port = mt_serve_port(x->srv);
-    *state = x;
+    *state = wfx_served_new(SCRIPT, NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *x = *state;
-    mt_serve_stop(x->srv);
-    wfx_free(x->f);
-    free(x);
+    wfx_served_free(*state);
     return 0;
 }
 
