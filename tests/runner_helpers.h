@@ -16,6 +16,7 @@
 #include "molotov/luamod.h"
 #include "molotov/runner.h"
 #include "serve/serve.h"
+#include "tmpfile_helpers.h"
 
 typedef struct {
     uv_loop_t loop;
@@ -45,9 +46,7 @@ static inline fx *fx_load(const char *lua, int workers, long max_runs, double du
         setenv("TARGET", url, 1);
     }
     strcpy(f->path, "/tmp/mt-test-runner-XXXXXX.lua");
-    int fd = mkstemps(f->path, 4);
-    assert_int_equal(write(fd, lua, strlen(lua)), (ssize_t)strlen(lua));
-    close(fd);
+    write_tmpfile(f->path, lua);
     mt_options_defaults(&f->opt);
     f->opt.scenario = f->path;
     f->opt.workers = workers;

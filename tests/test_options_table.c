@@ -20,6 +20,7 @@
 #include "molotov/script.h"
 #include "option_samples.h"
 #include "options_helpers.h"
+#include "tmpfile_helpers.h"
 
 static char sample_file[64];
 
@@ -191,10 +192,7 @@ static void test_args_shows_its_rows(void **state)
 {
     (void)state;
     char lua[] = "/tmp/mt-opt-args-XXXXXX.lua";
-    int fd = mkstemps(lua, 4);
-    const char *text = "molotov.scenario('a', 1, function() end)\n";
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    write_tmpfile(lua, "molotov.scenario('a', 1, function() end)\n");
     mt_options o;
     PARSE_OK(&o, lua);
     check_args(&o); /* the defaults: what is 0 or unset is nil */
