@@ -53,12 +53,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    wfx_served_free(*state);
-    return 0;
-}
-
 static void test_completion_recorded_before_the_continuation(void **state)
 {
     fx *x = *state;
@@ -176,10 +170,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_completion_recorded_before_the_continuation, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_a_redirect_chain_records_each_hop, setup, teardown),
+                                        wfx_served_teardown),
+        cmocka_unit_test_setup_teardown(test_a_redirect_chain_records_each_hop, setup,
+                                        wfx_served_teardown),
         cmocka_unit_test_setup_teardown(test_a_transport_error_is_recorded_with_its_kind, setup,
-                                        teardown),
+                                        wfx_served_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

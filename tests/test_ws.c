@@ -56,12 +56,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    wfx_served_free(*state);
-    return 0;
-}
-
 static const mt_req_stats *row(const mt_stats *s, const char *label)
 {
     for (int i = 0; i < s->nreqs; i++)
@@ -266,9 +260,11 @@ static void test_a_conversation_and_the_closed_object(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_checks_before_connecting, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused_connections_are_recorded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_conversation_and_the_closed_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checks_before_connecting, setup, wfx_served_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_connections_are_recorded, setup,
+                                        wfx_served_teardown),
+        cmocka_unit_test_setup_teardown(test_a_conversation_and_the_closed_object, setup,
+                                        wfx_served_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

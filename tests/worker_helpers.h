@@ -212,4 +212,11 @@ static inline void wfx_served_free(wfx_served *x)
     free(x);
 }
 
+/* A cmocka teardown for a state made by wfx_served_new. */
+static inline int wfx_served_teardown(void **state)
+{
+    wfx_served_free(*state);
+    return 0;
+}
+
 #endif
