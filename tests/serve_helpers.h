@@ -227,4 +227,19 @@ static inline void reply_init(reply *r)
     mt_buf_init(&r->body);
 }
 
+/* A client of the server of the fixture in state, and r made ready for its
+ * replies; cl_finish frees both. */
+static inline client *cl_start(void **state, reply *r)
+{
+    fixture *f = *state;
+    reply_init(r);
+    return cl_open(f->port);
+}
+
+static inline void cl_finish(client *c, reply *r)
+{
+    mt_buf_free(&r->body);
+    cl_close(c);
+}
+
 #endif

@@ -15,50 +15,13 @@
 #include "molotov/hist.h"
 #include "molotov/luamod.h"
 #include "molotov/runner.h"
+#include "runner_helpers.h"
 
 #include <lauxlib.h>
 
-typedef struct {
-    uv_loop_t loop;
-    mt_options opt;
-    mt_script *script;
-    mt_runner runner;
-    char path[64];
-} fx;
-
-static void finished(mt_runner *r)
-{
-    uv_stop(r->loop);
-}
-
 static fx *load(const char *lua, long max_runs)
 {
-    fx *f = calloc(1, sizeof(*f));
-    uv_loop_init(&f->loop);
-    strcpy(f->path, "/tmp/mt-test-crew-XXXXXX.lua");
-    int fd = mkstemps(f->path, 4);
-    assert_int_equal(write(fd, lua, strlen(lua)), (ssize_t)strlen(lua));
-    close(fd);
-    mt_options_defaults(&f->opt);
-    f->opt.scenario = f->path;
-    f->opt.workers = 1;
-    f->opt.max_runs = max_runs;
-    f->opt.duration = 60;
-    char err[512];
-    assert_int_equal(mt_luamod_load(&f->opt, &f->script, err, sizeof(err)), 0);
-    assert_int_equal(mt_runner_init(&f->runner, &f->loop, f->script, &f->opt), 0);
-    f->runner.on_finished = finished;
-    return f;
-}
-
-static void finish(fx *f)
-{
-    mt_runner_close(&f->runner);
-    uv_run(&f->loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&f->loop), 0);
-    mt_script_free(f->script);
-    unlink(f->path);
-    free(f);
+    return fx_load(lua, 1, max_runs, 60, false);
 }
 
 static const char *NOTHING = "molotov.scenario('one', 1, function() end)\n";

@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "raw_server.h"
-#include "serve/serve.h"
 #include "worker_helpers.h"
 
 static const char *SCRIPT =
@@ -46,28 +45,11 @@ static void wake(mt_worker *w)
 
 static const mt_worker_ops ops = {wfx_emit, wake, wfx_sleep};
 
-typedef struct {
-    wfx *f;
-    mt_server *srv;
-    char base[64]; /* http://127.0.0.1:PORT of molotov-serve */
-} fx;
+typedef wfx_served fx;
 
 static int setup(void **state)
 {
-    fx *x = calloc(1, sizeof *x);
-    x->f = wfx_new(SCRIPT, &ops, NULL);
-    assert_int_equal(mt_serve_start(&x->f->loop, "127.0.0.1", 0, &x->srv), 0);
-    snprintf(x->base, sizeof x->base, "http://127.0.0.1:%d", mt_serve_port(x->srv));
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    mt_serve_stop(x->srv);
-    wfx_free(x->f);
-    free(x);
+    *state = wfx_served_new(SCRIPT, &ops);
     return 0;
 }
 
@@ -188,10 +170,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_completion_recorded_before_the_continuation, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_a_redirect_chain_records_each_hop, setup, teardown),
+                                        wfx_served_teardown),
+        cmocka_unit_test_setup_teardown(test_a_redirect_chain_records_each_hop, setup,
+                                        wfx_served_teardown),
         cmocka_unit_test_setup_teardown(test_a_transport_error_is_recorded_with_its_kind, setup,
-                                        teardown),
+                                        wfx_served_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

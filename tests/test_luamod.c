@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "molotov/luamod.h"
+#include "tmpfile_helpers.h"
 
 static const char *SCRIPT =
     "local want = {'scenario', 'scenario_picker', 'events', 'set_var', 'get_var', 'json',\n"
@@ -25,9 +26,7 @@ static const char *SCRIPT =
 static void load(bool statsd, bool *has_statsd)
 {
     char path[] = "/tmp/mt-test-luamod-XXXXXX.lua";
-    int fd = mkstemps(path, 4);
-    assert_int_equal(write(fd, SCRIPT, strlen(SCRIPT)), (ssize_t)strlen(SCRIPT));
-    close(fd);
+    write_tmpfile(path, SCRIPT);
     mt_options o;
     mt_options_defaults(&o);
     o.scenario = path;

@@ -12,6 +12,7 @@
 
 #include "raw_server.h"
 #include "worker_helpers.h"
+#include "tmpfile_helpers.h"
 
 static const char *SCRIPT = "molotov.scenario('x', 1, function(s) end)\n"
                             "function post(s, url, opts)\n"
@@ -38,9 +39,7 @@ static int setup(void **state)
     x->rs = raw_start(answer);
     snprintf(x->url, sizeof x->url, "http://127.0.0.1:%d/up", x->rs->port);
     strcpy(x->file, "/tmp/mt-test-multipart-XXXXXX.csv");
-    int fd = mkstemps(x->file, 4);
-    assert_int_equal(write(fd, "a,b\n1,2\n", 8), 8);
-    close(fd);
+    write_tmpfile(x->file, "a,b\n1,2\n");
     *state = x;
     return 0;
 }

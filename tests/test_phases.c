@@ -17,6 +17,7 @@
 #include "molotov/luamod.h"
 #include "molotov/phases.h"
 #include "molotov/runner.h"
+#include "runner_helpers.h"
 
 #include <lauxlib.h>
 
@@ -189,39 +190,12 @@ static void test_active_workers_are_those_set_up_and_not_done(void **state)
 
 /* With a script */
 
-typedef struct {
-    uv_loop_t loop;
-    mt_options opt;
-    mt_script *script;
-    mt_runner runner;
-    char path[64];
-} fx;
-
-static void finished(mt_runner *r)
-{
-    uv_stop(r->loop);
-}
-
 static fx *load(const char *lua, long max_runs)
 {
     reset_counts();
-    fx *f = calloc(1, sizeof(*f));
-    uv_loop_init(&f->loop);
-    strcpy(f->path, "/tmp/mt-test-phases-XXXXXX.lua");
-    int fd = mkstemps(f->path, 4);
-    assert_int_equal(write(fd, lua, strlen(lua)), (ssize_t)strlen(lua));
-    close(fd);
-    mt_options_defaults(&f->opt);
-    f->opt.scenario = f->path;
-    f->opt.workers = 1;
-    f->opt.max_runs = max_runs;
-    f->opt.duration = 60;
-    char err[512];
-    assert_int_equal(mt_luamod_load(&f->opt, &f->script, err, sizeof(err)), 0);
-    assert_int_equal(mt_runner_init(&f->runner, &f->loop, f->script, &f->opt), 0);
+    fx *f = fx_load(lua, 1, max_runs, 60, false);
     real = f->runner.ops;
     f->runner.ops = &watch;
-    f->runner.on_finished = finished;
     return f;
 }
 
@@ -233,14 +207,9 @@ static void run(fx *f)
     assert_true(f->runner.finished);
 }
 
-static void finish(fx *f)
+static void done(fx *f)
 {
-    mt_runner_close(&f->runner);
-    uv_run(&f->loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&f->loop), 0);
-    mt_script_free(f->script);
-    unlink(f->path);
-    free(f);
+    finish(f);
     real = NULL;
 }
 
@@ -280,7 +249,7 @@ static void test_the_phases_in_their_order(void **state)
     assert_int_equal(fatals, 0);
     assert_int_equal(f->runner.workers[0]->phase, MT_PH_DONE);
     assert_int_equal(f->runner.workers[0]->ctx.step, 3);
-    finish(f);
+    done(f);
 }
 
 static void test_a_scenario_delay_pauses_its_worker(void **state)
@@ -294,7 +263,7 @@ static void test_a_scenario_delay_pauses_its_worker(void **state)
     double took = (double)(uv_hrtime() - t0) / 1e9;
     assert_true(took >= 0.099 && took < 5); /* two pauses between three runs, and one after */
     assert_int_equal(f->runner.stats.successes, 3);
-    finish(f);
+    done(f);
 }
 
 static void test_a_failing_setup_is_fatal_and_still_tears_down(void **state)
@@ -313,7 +282,7 @@ static void test_a_failing_setup_is_fatal_and_still_tears_down(void **state)
     assert_int_equal(all_dones, 1);
     assert_int_equal(finisheds, 0); /* no global_teardown: the run ends with its workers */
     assert_int_equal(mt_runner_exit_code(&f->runner), 1);
-    finish(f);
+    done(f);
 }
 
 static void test_global_fixtures_on_the_fixture_worker(void **state)
@@ -322,7 +291,7 @@ static void test_global_fixtures_on_the_fixture_worker(void **state)
     fx *f = load("molotov.scenario('one', 1, function() end)\n", 1);
     assert_false(mt_phases_global_setup(f->runner.fixture)); /* none */
     assert_false(mt_phases_global_teardown(f->runner.fixture));
-    finish(f);
+    done(f);
     f = load("molotov.global_setup(function(args) molotov.set_var('gs', 'ran') end)\n"
              "molotov.scenario('one', 1, function() end)\n",
              1);
@@ -331,7 +300,7 @@ static void test_global_fixtures_on_the_fixture_worker(void **state)
     assert_string_equal(f->runner.global_setup_err, "");
     assert_string_equal(var(f, "gs"), "ran");
     assert_int_equal(f->runner.fixture->ctx.id, -1);
-    finish(f);
+    done(f);
     f = load("molotov.global_setup(function() molotov.sleep(0.01); error('no') end)\n"
              "molotov.scenario('one', 1, function() end)\n",
              1);
@@ -339,7 +308,7 @@ static void test_global_fixtures_on_the_fixture_worker(void **state)
     assert_false(f->runner.global_setup_done); /* asleep */
     while (!f->runner.global_setup_done) uv_run(&f->loop, UV_RUN_ONCE);
     assert_non_null(strstr(f->runner.global_setup_err, "no"));
-    finish(f);
+    done(f);
 }
 
 int main(void)

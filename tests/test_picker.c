@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "molotov/picker.h"
+#include "tmpfile_helpers.h"
 
 static void test_weighted_ranges(void **state)
 {
@@ -50,9 +51,7 @@ static void test_script_picker_and_options(void **state)
 {
     (void)state;
     char path[] = "/tmp/mt-test-picker-XXXXXX.lua";
-    int fd = mkstemps(path, 4);
-    assert_int_equal(write(fd, SCRIPT, strlen(SCRIPT)), (ssize_t)strlen(SCRIPT));
-    close(fd);
+    write_tmpfile(path, SCRIPT);
     mt_options o;
     mt_options_defaults(&o);
     o.scenario = path;

@@ -20,6 +20,7 @@
 #include "molotov/luamod.h"
 #include "molotov/pool.h"
 #include "molotov/runner.h"
+#include "tmpfile_helpers.h"
 
 static void test_a_childs_end_in_words(void **state)
 {
@@ -86,9 +87,7 @@ typedef struct {
 static void load(loaded *l)
 {
     strcpy(l->path, "/tmp/mt-test-pool-XXXXXX.lua");
-    int fd = mkstemps(l->path, 4);
-    assert_int_equal(write(fd, SCRIPT, strlen(SCRIPT)), (ssize_t)strlen(SCRIPT));
-    close(fd);
+    write_tmpfile(l->path, SCRIPT);
     mt_options_defaults(&l->opt);
     l->opt.scenario = l->path;
     l->opt.quiet = true;

@@ -88,16 +88,24 @@ static void test_several_lines_and_bad_ones_in_one_buffer(void **state)
     mt_buf_free(&b);
 }
 
+/* Opens a pipe into fds and sends down it {"type": type, key: value}, then
+ * {"type": then}. */
+static void send_two(int fds[2], const char *type, const char *key, const char *value,
+                     const char *then)
+{
+    assert_int_equal(pipe(fds), 0);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "type", type);
+    cJSON_AddStringToObject(j, key, value);
+    assert_int_equal(mt_wire_send_json(fds[1], j), MT_OK);
+    assert_int_equal(mt_wire_send_type(fds[1], then), MT_OK);
+}
+
 static void test_messages_are_one_line_each(void **state)
 {
     (void)state;
     int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "type", "stats");
-    cJSON_AddStringToObject(j, "text", "two\nlines");
-    assert_int_equal(mt_wire_send_json(fds[1], j), MT_OK);
-    assert_int_equal(mt_wire_send_type(fds[1], "done"), MT_OK);
+    send_two(fds, "stats", "text", "two\nlines", "done");
     close(fds[1]);
     char got[256];
     ssize_t n = read(fds[0], got, sizeof got - 1);
@@ -119,12 +127,7 @@ static void test_send_and_wait_for_start(void **state)
 {
     (void)state;
     int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "type", "start");
-    cJSON_AddStringToObject(j, "vars", "{\"a\":1}");
-    assert_int_equal(mt_wire_send_json(fds[1], j), MT_OK);
-    assert_int_equal(mt_wire_send_type(fds[1], "stop"), MT_OK);
+    send_two(fds, "start", "vars", "{\"a\":1}", "stop");
     cJSON *start = mt_wire_wait_for_start(fds[0]);
     assert_non_null(start);
     assert_string_equal(cJSON_GetObjectItem(start, "vars")->valuestring, "{\"a\":1}");

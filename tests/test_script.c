@@ -13,16 +13,14 @@
 
 #include "molotov/common.h"
 #include "molotov/script.h"
+#include "tmpfile_helpers.h"
 
 static char path[64];
 
 static int load(const char *text, mt_options *o, mt_script **s, char *err, size_t errlen)
 {
     strcpy(path, "/tmp/mt-test-script-XXXXXX.lua");
-    int fd = mkstemps(path, 4);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    write_tmpfile(path, text);
     o->scenario = path;
     int rc = mt_script_load(o, NULL, s, err, errlen);
     unlink(path);

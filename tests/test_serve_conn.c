@@ -15,10 +15,8 @@
 
 static void test_keep_alive_and_pipelining(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     exchange(c, GET("/"), &r);
     assert_reply(&r, 200, "text/plain", HELLO);
     assert_null(header(&r, "Connection"));
@@ -41,36 +39,31 @@ static void test_keep_alive_and_pipelining(void **state)
     assert_reply(&r, 200, "text/plain", HELLO);
     assert_string_equal(header(&r, "Connection"), "close");
     assert_closed(c); /* the request after the close is not answered */
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_many_pipelined_requests(void **state)
 {
     fixture *f = *state;
-    client *c = cl_open(f->port);
+    reply r;
+    client *c = cl_start(state, &r);
     mt_buf all;
     mt_buf_init(&all);
     for (int i = 0; i < 2000; i++) mt_buf_appends(&all, GET("/echo"));
     cl_send(c, all.data, all.len);
-    reply r;
-    reply_init(&r);
     for (int i = 0; i < 2000; i++) {
         cl_read(c, &r, false);
         assert_int_equal(r.status, 200);
     }
     assert_int_equal(mt_serve_requests(f->srv), 2000);
     mt_buf_free(&all);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_http10(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     exchange(c, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &r);
     assert_reply(&r, 200, "text/plain", HELLO);
     assert_string_equal(header(&r, "Connection"), "keep-alive");
@@ -78,18 +71,15 @@ static void test_http10(void **state)
     assert_reply(&r, 200, "application/json", "{\"hello\":\"world\"}");
     assert_string_equal(header(&r, "Connection"), "close");
     assert_closed(c);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_partial_reads(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
+    reply r;
+    client *c = cl_start(state, &r);
     const char *req = "\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789";
     for (const char *p = req; *p; p++) cl_send(c, p, 1);
-    reply r;
-    reply_init(&r);
     cl_read(c, &r, false);
     assert_reply(&r, 200, "application/json",
                  "{\"method\":\"POST\",\"path\":\"/echo\",\"body_length\":10}");
@@ -97,44 +87,37 @@ static void test_partial_reads(void **state)
     cl_sends(c, "\n");
     cl_read(c, &r, false);
     assert_reply(&r, 200, "application/json", "{\"hello\":\"world\"}");
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_large_request_body_is_skipped(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
+    reply r;
+    client *c = cl_start(state, &r);
     size_t n = 5u << 20;
     char *body = mt_malloc(n);
     memset(body, 'b', n);
     cl_sends(c, "POST /echo HTTP/1.1\r\nContent-Length: 5242880\r\n\r\n");
     cl_send(c, body, n);
-    reply r;
-    reply_init(&r);
     cl_read(c, &r, false);
     assert_reply(&r, 200, "application/json",
                  "{\"method\":\"POST\",\"path\":\"/echo\",\"body_length\":5242880}");
     exchange(c, GET("/"), &r);
     assert_reply(&r, 200, "text/plain", HELLO);
     free(body);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_expect_continue(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     exchange(c, "PUT /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n", &r);
     assert_int_equal(r.status, 100);
     exchange(c, "abcd", &r);
     assert_reply(&r, 200, "application/json",
                  "{\"method\":\"PUT\",\"path\":\"/echo\",\"body_length\":4}");
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 /* ---- bad requests ---- */
@@ -151,8 +134,7 @@ static void expect_error(fixture *f, const char *req, size_t n, int status)
     assert_string_equal(header(&r, "Connection"), "close");
     assert_int_equal(r.length, r.body.len);
     assert_closed(c);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_malformed_requests(void **state)
@@ -234,14 +216,14 @@ static void test_request_counter(void **state)
     assert_int_equal(mt_serve_requests(f->srv), 5);
     exchange(c, "junk\r\n\r\n", &r); /* a 400 is an answer too */
     assert_int_equal(mt_serve_requests(f->srv), 6);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_client_disconnects(void **state)
 {
     fixture *f = *state;
-    client *c = cl_open(f->port);
+    reply r;
+    client *c = cl_start(state, &r);
     cl_close(c); /* connects and leaves */
     c = cl_open(f->port);
     cl_sends(c, "GET / HT");
@@ -257,14 +239,11 @@ static void test_client_disconnects(void **state)
     cl_sends(c, GET("/bytes/1000000") GET("/bytes/1000000"));
     cl_close(c); /* FIN with answers unread */
     c = cl_open(f->port);
-    reply r;
-    reply_init(&r);
     exchange(c, GET("/delay/60"), &r); /* by now the server saw every one of them */
     assert_reply(&r, 200, "application/json", "{\"delay_ms\":60}");
     exchange(c, GET("/"), &r);
     assert_reply(&r, 200, "text/plain", HELLO);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_stop_with_open_connections(void **state)

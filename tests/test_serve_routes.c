@@ -16,10 +16,8 @@
 
 static void test_routes(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     exchange(c, GET("/"), &r);
     assert_reply(&r, 200, "text/plain", HELLO);
     assert_string_equal(header(&r, "Server"), "molotov");
@@ -39,16 +37,13 @@ static void test_routes(void **state)
     assert_reply(&r, 200, "application/octet-stream", "xxxxxxxxxx");
     exchange(c, GET("/bytes/0"), &r);
     assert_reply(&r, 200, "application/octet-stream", "");
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_status_route(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     exchange(c, GET("/status/503"), &r);
     assert_reply(&r, 503, "text/plain", "");
     assert_non_null(strstr(r.head, "HTTP/1.1 503 Service Unavailable\r\n"));
@@ -65,16 +60,13 @@ static void test_status_route(void **state)
     assert_reply(&r, 400, "text/plain", "400 Bad Request\n");
     exchange(c, GET("/status/200"), &r);
     assert_reply(&r, 200, "text/plain", "");
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_not_found_and_head(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     const char *missing[] = {GET("/nope"),
                              GET("/items"),
                              GET("/json/"),
@@ -92,8 +84,7 @@ static void test_not_found_and_head(void **state)
     assert_int_equal(r.length, 4ll << 30); /* capped at 4 GiB, and no body follows */
     exchange(c, GET("/"), &r);
     assert_reply(&r, 200, "text/plain", HELLO);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static bool all_x(const mt_buf *b)
@@ -105,10 +96,8 @@ static bool all_x(const mt_buf *b)
 
 static void test_bytes_streams_large_bodies(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     exchange(c, GET("/bytes/3000001"), &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.length, 3000001);
@@ -120,25 +109,21 @@ static void test_bytes_streams_large_bodies(void **state)
     assert_true(all_x(&r.body));
     exchange(c, GET("/json"), &r); /* the stream was framed exactly */
     assert_reply(&r, 200, "application/json", "{\"hello\":\"world\"}");
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 /* ---- delays ---- */
 
 static void test_delay_waits(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     uint64_t t0 = mt_now_ns();
     exchange(c, GET("/delay/100"), &r);
     uint64_t took = mt_now_ns() - t0;
     assert_reply(&r, 200, "application/json", "{\"delay_ms\":100}");
     assert_true(took >= 100 * 1000000ull);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 static void test_delay_does_not_block_others(void **state)
@@ -271,10 +256,8 @@ static void test_limit_disconnect_frees_slot(void **state)
 
 static void test_limit_bad_paths(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     const char *bad[] = {
         GET("/limit"),         GET("/limit/"),      GET("/limit/3"),
         GET("/limit/3/"),      GET("/limit//300"),  GET("/limit/3/300/"),
@@ -288,8 +271,7 @@ static void test_limit_bad_paths(void **state)
     }
     exchange(c, GET("/limit/1/0?x=/"), &r); /* the query string is not part of the path */
     assert_reply(&r, 200, "text/plain", "ok\n");
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 /* ---- faults on purpose ---- */
@@ -312,10 +294,8 @@ static void test_garbage_and_hangup(void **state)
 
 static void test_trickle_sends_a_byte_at_a_time(void **state)
 {
-    fixture *f = *state;
-    client *c = cl_open(f->port);
     reply r;
-    reply_init(&r);
+    client *c = cl_start(state, &r);
     uint64_t t0 = mt_now_ns();
     exchange(c, GET("/trickle/5/40"), &r);
     uint64_t took = mt_now_ns() - t0;
@@ -327,8 +307,7 @@ static void test_trickle_sends_a_byte_at_a_time(void **state)
     assert_int_equal(r.status, 404);
     exchange(c, GET("/trickle/5/0"), &r);
     assert_int_equal(r.status, 404);
-    mt_buf_free(&r.body);
-    cl_close(c);
+    cl_finish(c, &r);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)

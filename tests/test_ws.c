@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
-#include "serve/serve.h"
 #include "worker_helpers.h"
 
 static const char *SCRIPT =
@@ -49,28 +48,11 @@ static const char *SCRIPT =
     "  return table.concat(out, '\\n')\n"
     "end\n";
 
-typedef struct {
-    wfx *f;
-    mt_server *srv;
-    int port; /* molotov-serve's */
-} fx;
+typedef wfx_served fx;
 
 static int setup(void **state)
 {
-    fx *x = calloc(1, sizeof *x);
-    x->f = wfx_new(SCRIPT, NULL, NULL);
-    assert_int_equal(mt_serve_start(&x->f->loop, "127.0.0.1", 0, &x->srv), 0);
-    x->port = mt_serve_port(x->srv);
-    *state = x;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *x = *state;
-    mt_serve_stop(x->srv);
-    wfx_free(x->f);
-    free(x);
+    *state = wfx_served_new(SCRIPT, NULL);
     return 0;
 }
 
@@ -278,9 +260,11 @@ static void test_a_conversation_and_the_closed_object(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_checks_before_connecting, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused_connections_are_recorded, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_conversation_and_the_closed_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checks_before_connecting, setup, wfx_served_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_connections_are_recorded, setup,
+                                        wfx_served_teardown),
+        cmocka_unit_test_setup_teardown(test_a_conversation_and_the_closed_object, setup,
+                                        wfx_served_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * test's own (worker.h) on a loop and an engine, with no runner. Its hooks
  * are real but small: wake marks the worker woken, sleep is a timer, and
  * emit runs no listener. wfx_call resumes the worker's coroutine until it
- * returns, running the loop whenever it waits. */
+ * returns, running the loop whenever it waits. wfx_served is such a worker
+ * with molotov-serve on its loop (exchange, ws). */
 #ifndef MOLOTOV_TESTS_WORKER_HELPERS_H
 #define MOLOTOV_TESTS_WORKER_HELPERS_H
 
@@ -19,6 +20,8 @@
 #include "molotov/luamod.h"
 #include "molotov/session.h"
 #include "molotov/worker.h"
+#include "serve/serve.h"
+#include "tmpfile_helpers.h"
 
 typedef struct {
     uv_loop_t loop;
@@ -80,9 +83,7 @@ static inline wfx *wfx_new(const char *lua, const mt_worker_ops *ops, void (*tun
     uv_timer_init(&f->loop, &f->timer);
     f->timer.data = f;
     strcpy(f->path, "/tmp/mt-test-worker-XXXXXX.lua");
-    int fd = mkstemps(f->path, 4);
-    assert_int_equal(write(fd, lua, strlen(lua)), (ssize_t)strlen(lua));
-    close(fd);
+    write_tmpfile(f->path, lua);
     mt_options_defaults(&f->opt);
     f->opt.scenario = f->path;
     if (tune) tune(&f->opt);
@@ -183,6 +184,39 @@ static inline const char *wfx_error(wfx *f, const char *fn, const char *args, bo
     const char *p = msg ? strstr(msg, ".lua:") : NULL;
     if (p) p = strstr(p, ": ");
     return p ? p + 2 : msg;
+}
+
+/* ---- a worker with molotov-serve on its loop ---- */
+
+typedef struct {
+    wfx *f;
+    mt_server *srv;
+    int port;      /* molotov-serve's */
+    char base[64]; /* http://127.0.0.1:PORT */
+} wfx_served;
+
+static inline wfx_served *wfx_served_new(const char *lua, const mt_worker_ops *ops)
+{
+    wfx_served *x = calloc(1, sizeof *x);
+    x->f = wfx_new(lua, ops, NULL);
+    assert_int_equal(mt_serve_start(&x->f->loop, "127.0.0.1", 0, &x->srv), 0);
+    x->port = mt_serve_port(x->srv);
+    snprintf(x->base, sizeof x->base, "http://127.0.0.1:%d", x->port);
+    return x;
+}
+
+static inline void wfx_served_free(wfx_served *x)
+{
+    mt_serve_stop(x->srv);
+    wfx_free(x->f);
+    free(x);
+}
+
+/* A cmocka teardown for a state made by wfx_served_new. */
+static inline int wfx_served_teardown(void **state)
+{
+    wfx_served_free(*state);
+    return 0;
 }
 
 #endif
