@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev libssl-dev libwslay-dev
+  libhttp-parser-dev
   lua5.4 nginx-light python3-httpbin gunicorn curl
   iproute2 python3-yaml python3-websockets git make openssl binutils valgrind clang nodejs
 )
