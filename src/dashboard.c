@@ -56,7 +56,10 @@ int mt_dashboard_parse_addr(const char *addr, char *host, size_t hostlen, int *p
         snprintf(err, errlen, "--dashboard: expected HOST:PORT, :PORT or PORT, got '%s'", addr);
         return MT_EINVAL;
     }
-    snprintf(host, hostlen, "%.*s", (int)hl, hl ? addr : "127.0.0.1");
+    if (hl)
+        snprintf(host, hostlen, "%.*s", (int)hl, addr);
+    else
+        snprintf(host, hostlen, "127.0.0.1");
     *port = (int)n;
     return MT_OK;
 }

@@ -61,7 +61,6 @@ void mt_dash_conn_end(mt_dash_conn *c)
 {
     if (c->ending) return;
     c->ending = true;
-    uv_read_stop((uv_stream_t *)&c->tcp);
     c->shutdown.data = c;
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown)) mt_dash_conn_close(c);
 }
@@ -166,13 +165,12 @@ static int on_url(http_parser *p, const char *at, size_t n)
 }
 
 /* The head is complete: the request is answered now, its body (if any)
- * never read, and nothing more is parsed on this connection. */
+ * never parsed, nor anything else on this connection. */
 static int on_headers_complete(http_parser *p)
 {
     mt_dash_conn *c = p->data;
     c->head_done = true;
     http_parser_pause(p, 1);
-    uv_read_stop((uv_stream_t *)&c->tcp);
     if (c->url_long)
         mt_dash_conn_text(c, 414, NULL, "URI too long\n");
     else
@@ -193,10 +191,13 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     mt_dash_conn *c = s->data;
-    if (nread < 0) { /* gone before its head was complete */
+    if (nread == UV_EOF && c->ending) return; /* the answer goes on; its shutdown closes */
+    if (nread < 0) {                          /* gone: before its answer, or from the events */
         mt_dash_conn_close(c);
         return;
     }
+    /* after the head, input is read and dropped: none is left unread when
+     * the connection closes (which would reset it, and lose the answer) */
     if (c->head_done || c->ending || nread == 0) return;
     size_t room = MT_DASHBOARD_MAX_HEAD - c->head_bytes;
     size_t n = (size_t)nread < room ? (size_t)nread : room;
