@@ -16,21 +16,24 @@
 #               runtime stage the runtime library.
 #   TEST_PKGS   a server, interpreter or tool only tests use (servers of the e2e
 #               tests, python3 modules, valgrind, clang for the fuzzers, a browser).
-#   npm packages for the tests are not installed here: a test installs them
-#               with npm into a folder of the build tree (never globally), and
-#               `npm` itself goes in TEST_PKGS.
+#   npm packages for the tests: the browser tests' playwright-core (pinned),
+#               installed by `test` into tests/browser/node_modules (git ignores
+#               it; never globally), driving Debian's chromium.
 set -euo pipefail
 
 BUILD_PKGS=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libssl-dev libwslay-dev
+  libhttp-parser-dev
 )
 
 TEST_PKGS=(
   libcmocka-dev nodejs lua5.4
   nginx-light python3-httpbin gunicorn curl python3-yaml python3-websockets
-  iproute2 git make openssl binutils valgrind clang
+  iproute2 git make openssl binutils valgrind clang chromium
 )
+PLAYWRIGHT=playwright-core@1.49.1
+BROWSER_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
 
 usage() {
   echo "usage: install-deps.sh [--list] [build|test]" >&2
@@ -42,7 +45,8 @@ if [ "${1:-}" = "--list" ]; then
   list=1
   shift
 fi
-case "${1:-test}" in
+stage="${1:-test}"
+case "$stage" in
 build) PKGS=("${BUILD_PKGS[@]}") ;;
 test) PKGS=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}") ;;
 *) usage ;;
@@ -61,7 +65,21 @@ for p in "${PKGS[@]}"; do
   fi
 done
 
+if [ "$stage" = test ] && ! command -v npm >/dev/null; then
+  missing+=(npm) # nodesource's nodejs brings its own npm
+fi
+
+# the browser tests' Playwright, driving Debian's chromium (never its own download)
+install_playwright() {
+  [ "$stage" = test ] || return 0
+  if [ -f "$BROWSER_DIR/node_modules/playwright-core/package.json" ]; then return 0; fi
+  echo "install-deps: installing $PLAYWRIGHT into tests/browser/node_modules" >&2
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$BROWSER_DIR" --no-save \
+    --no-package-lock --no-audit --no-fund "$PLAYWRIGHT" >/dev/null
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_playwright
   exit 0
 fi
 
@@ -71,3 +89,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_playwright

@@ -4,6 +4,7 @@
 #include "molotov/common.h"
 #include "molotov/config.h"
 #include "molotov/console.h"
+#include "molotov/dashboard.h"
 #include "molotov/luamod.h"
 #include "molotov/merge.h"
 #include "molotov/options.h"
@@ -40,6 +41,7 @@ typedef struct {
     uv_timer_t grace;
     uv_timer_t start_timer; /* --start-at */
     bool waiting;
+    mt_dashboard *dash; /* --dashboard, or NULL */
 } app;
 
 static void on_grace_over(uv_timer_t *t)
@@ -80,6 +82,8 @@ static void app_close(app *a, uv_loop_t *loop, mt_pool *pool)
     mt_runner_close(&a->runner);
     mt_pool_close(pool);
     mt_console_close(&a->console);
+    mt_dashboard_close(a->dash);
+    a->dash = NULL; /* freed by the loop below */
     mt_runinfo_free(&a->info);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
@@ -208,6 +212,66 @@ static int outcome(const mt_runner *r, int failed, int n, char *why, size_t len)
     return code == 0 && failed ? MT_EXIT_THRESHOLDS : code;
 }
 
+/* The run's report as it stands at `end` (monotonic seconds). */
+static mt_report report_of(app *a, const char **names, double end)
+{
+    mt_runner *r = &a->runner;
+    const mt_options *o = r->opt;
+    return (mt_report){.stats = &r->stats,
+                       .opt = o,
+                       .scenario_names = names,
+                       .started_wall = r->started_wall,
+                       .duration_s = r->started_at ? end - r->started_at : 0,
+                       .info = &a->info,
+                       .fixtures = &r->fixture_stats,
+                       .processes = o->processes,
+                       .workers = o->workers * o->processes,
+                       .sizing = o->sizing && a->sizing.runner ? &a->sizing : NULL};
+}
+
+/* The report so far, for --dashboard's events: "running", no exit code. */
+static cJSON *live_report(void *ud)
+{
+    app *a = ud;
+    const char **names = mt_script_names(a->runner.script);
+    mt_runinfo info = a->info;
+    info.started_wall = a->runner.started_wall ? a->runner.started_wall : mt_wall_now();
+    info.ended_wall = mt_wall_now();
+    mt_report rep = report_of(a, names, mt_now_s());
+    rep.info = &info;
+    cJSON *j = mt_report_json(&rep);
+    cJSON_ReplaceItemInObject(j, "stop_reason", cJSON_CreateString("running"));
+    cJSON_ReplaceItemInObject(j, "exit_code", cJSON_CreateNull());
+    free(names);
+    return j;
+}
+
+/* --dashboard: listening before global_setup, its URL printed. */
+static int open_dashboard(app *a, uv_loop_t *loop)
+{
+    char err[512];
+    if (mt_dashboard_open(loop, a->runner.opt->dashboard, &a->dash, err, sizeof err)) {
+        fprintf(stderr, "molotov: %s\n", err);
+        return MT_EINVAL;
+    }
+    if (!a->runner.opt->quiet) printf("Dashboard: %s\n", mt_dashboard_url(a->dash));
+    fflush(stdout);
+    return MT_OK;
+}
+
+/* --dashboard-keep S: the final report stays downloadable S seconds. */
+static void keep_dashboard(app *a)
+{
+    double s = a->runner.opt->dashboard_keep;
+    if (!a->dash || s <= 0) return;
+    if (!a->runner.opt->quiet)
+        printf("Dashboard: %s stays up %g s (Ctrl-C ends it)\n", mt_dashboard_url(a->dash), s);
+    fflush(stdout);
+    uv_signal_stop(&a->sigint); /* the dashboard's own handlers end the wait */
+    uv_signal_stop(&a->sigterm);
+    mt_dashboard_keep(a->dash, s);
+}
+
 /* Summary, thresholds and reports (even after Ctrl-C); the exit code. */
 static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, int n)
 {
@@ -215,27 +279,21 @@ static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, in
     const char **names = mt_script_names(script);
     double end = r->ended_at ? r->ended_at : mt_now_s();
     const mt_options *o = r->opt;
-    mt_report rep = {.stats = &r->stats,
-                     .opt = o,
-                     .scenario_names = names,
-                     .started_wall = r->started_wall,
-                     .duration_s = r->started_at ? end - r->started_at : 0,
-                     .thresholds = thresholds,
-                     .nthresholds = n,
-                     .info = &a->info,
-                     .fixtures = &r->fixture_stats,
-                     .processes = o->processes,
-                     .workers = o->workers * o->processes};
-    if (o->sizing) {
-        mt_sizing_finish(&a->sizing);
-        rep.sizing = &a->sizing;
-    }
+    if (o->sizing) mt_sizing_finish(&a->sizing);
+    mt_report rep = report_of(a, names, end);
+    rep.thresholds = thresholds;
+    rep.nthresholds = n;
     int failed = mt_report_evaluate(&rep);
     mt_runinfo *ri = &a->info;
     ri->started_wall = r->started_wall ? r->started_wall : mt_wall_now();
     ri->ended_wall = r->ended_wall ? r->ended_wall : mt_wall_now();
     ri->stop_reason = mt_stop_reason_name(r->stop_reason);
     ri->exit_code = outcome(r, failed, n, ri->outcome, sizeof ri->outcome);
+    if (a->dash) {
+        cJSON *j = mt_report_json(&rep);
+        mt_dashboard_finish(a->dash, j);
+        cJSON_Delete(j);
+    }
     mt_console_finish(&a->console, thresholds, n, o->sizing ? &a->sizing : NULL);
     if (ri->exit_code == 1 && (o->quiet || (!r->fatal && !r->interrupted)))
         fprintf(stderr, "molotov: %s\n", ri->outcome); /* the why, even with -q */
@@ -287,6 +345,11 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
     a.runner.on_finished = on_finished;
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
+    if (o->dashboard && open_dashboard(&a, &loop)) {
+        app_close(&a, &loop, pool);
+        free(thresholds);
+        return MT_EXIT_USAGE;
+    }
     rc = start_load(&a, pool, err, sizeof(err));
     /* interrupted while waiting for --start-at: global_teardown still runs
      * after global_setup, and the (empty) summary and reports are written */
@@ -303,10 +366,12 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
         uv_run(&loop, UV_RUN_DEFAULT); /* until it ends; or clears the stop it already asked */
     } else {
         mt_console_start(&a.console);
+        if (a.dash) mt_dashboard_feed(a.dash, live_report, &a, 1000);
         if (o->sizing) mt_sizing_start(&a.sizing, &a.runner);
         if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
     }
     int code = finish(&a, script, thresholds, nthresholds);
+    keep_dashboard(&a);
     app_close(&a, &loop, pool);
     free(thresholds);
     return code;

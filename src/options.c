@@ -120,7 +120,8 @@ static storage storage_of(mt_optkind k)
     case MT_OPTK_TIME: return ST_DOUBLE;
     case MT_OPTK_STR:
     case MT_OPTK_FILE:
-    case MT_OPTK_URL: return ST_STR;
+    case MT_OPTK_URL:
+    case MT_OPTK_ADDR: return ST_STR;
     case MT_OPTK_ACCEPTED: break;
     }
     return ST_NONE;
@@ -191,6 +192,14 @@ static int set_size(const char *arg, long *out, const char *name, char *err, siz
     return MT_OK;
 }
 
+/* PORT, :PORT or HOST:PORT (the port's range is the listener's check). */
+static bool is_addr(const char *s)
+{
+    const char *port = strrchr(s, ':');
+    port = port ? port + 1 : s;
+    return *port && !port[strspn(port, "0123456789")] && !strchr(s, '/');
+}
+
 /* A string, checked by its kind (set even when the check fails). */
 static int set_str(const mt_option *r, const char **p, const char *arg, const char *name, char *err,
                    size_t errlen)
@@ -201,6 +210,8 @@ static int set_str(const mt_option *r, const char **p, const char *arg, const ch
     if (r->kind == MT_OPTK_URL && !strstr(arg, "://"))
         return fail(err, errlen, "%s: expected a URL such as http://host:3128, got '%s'", name,
                     arg);
+    if (r->kind == MT_OPTK_ADDR && *arg && !is_addr(arg))
+        return fail(err, errlen, "%s: expected HOST:PORT, :PORT or PORT, got '%s'", name, arg);
     return MT_OK;
 }
 
@@ -231,7 +242,8 @@ static int set_value(mt_options *o, const mt_option *r, const char *arg, const c
     case MT_OPTK_SIZE: return set_size(arg, p, name, err, errlen);
     case MT_OPTK_STR:
     case MT_OPTK_FILE:
-    case MT_OPTK_URL: return set_str(r, p, arg, name, err, errlen);
+    case MT_OPTK_URL:
+    case MT_OPTK_ADDR: return set_str(r, p, arg, name, err, errlen);
     case MT_OPTK_LIST:
     case MT_OPTK_FILES: return r->set(o, arg, name, err, errlen);
     }
@@ -349,14 +361,17 @@ static bool is_lua_file(const char *s)
 
 /* Molotov's --use-extension takes several files: "--use-extension a b"
  * becomes "--use-extension a --use-extension b" (the last argument stays
- * the scenario). The new argv (kept) points into argv. */
+ * the scenario); "--dashboard" not followed by an address is
+ * "--dashboard=". The new argv (kept) points into argv. */
 static char **expand_extensions(int argc, char **argv, int *out_argc)
 {
-    static char flag[] = "--use-extension";
+    static char flag[] = "--use-extension", dash[] = "--dashboard=";
     char **v = mt_calloc((size_t)argc * 2 + 1, sizeof(char *));
     int n = 0;
     for (int i = 0; i < argc; i++) {
         v[n++] = argv[i];
+        if (strcmp(argv[i], "--dashboard") == 0 && (i + 1 >= argc || !is_addr(argv[i + 1])))
+            v[n - 1] = dash;
         if (strcmp(argv[i], flag) != 0 || i + 1 >= argc) continue;
         v[n++] = argv[++i];
         while (i + 2 < argc && is_lua_file(argv[i + 1])) {

@@ -37,6 +37,7 @@ static inline option_sample sample_of(const mt_option *r, const char *file)
     case MT_OPTK_URL:
         s = (option_sample){"http://proxy.test:3128", false, {.type = MT_OPTV_STR}};
         break;
+    case MT_OPTK_ADDR: s = (option_sample){"127.0.0.1:8089", false, {.type = MT_OPTV_STR}}; break;
     case MT_OPTK_LIST: s = (option_sample){"p99<250ms", false, {.type = MT_OPTV_NONE}}; break;
     case MT_OPTK_FILES: s = (option_sample){file, false, {.type = MT_OPTV_NONE}}; break;
     }

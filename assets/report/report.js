@@ -210,15 +210,13 @@
     return;
   }
 
-  const app = document.getElementById('app');
-  let R;
-  try {
-    R = JSON.parse(document.getElementById('report').textContent || '{}');
-  } catch (e) {
-    app.textContent = 'The report data in this file cannot be read: ' + e.message;
-    return;
-  }
-  if (!isObj(R)) R = {};
+  /* window.molotovRender(data, root): the page of report `data` drawn
+     into `root`, all of it again on every call (the dashboard's way, once
+     a second); the report page calls it once with its embedded JSON. */
+  let redraw = null;
+  function molotovRender(data, root) {
+  const app = root;
+  const R = isObj(data) ? data : {};
 
   /* ---- DOM: every text goes in as text ---- */
   function h(tag, props, ...kids) {
@@ -1237,9 +1235,22 @@
     }
   };
   drawAll();
-  let pending = 0, lastW = app.clientWidth;
+  redraw = { app: app, draw: drawAll, w: app.clientWidth };
+  }
+  window.molotovRender = molotovRender;
+  let pending = 0;
   window.addEventListener('resize', () => {
-    if (pending || app.clientWidth === lastW) return;
-    pending = requestAnimationFrame(() => { pending = 0; lastW = app.clientWidth; drawAll(); });
+    if (pending || !redraw || redraw.app.clientWidth === redraw.w) return;
+    pending = requestAnimationFrame(() => { pending = 0; redraw.w = redraw.app.clientWidth; redraw.draw(); });
   });
+  const embedded = document.getElementById('report');
+  if (!embedded) return; /* the dashboard: it calls molotovRender itself */
+  let R;
+  try {
+    R = JSON.parse(embedded.textContent || '{}');
+  } catch (e) {
+    document.getElementById('app').textContent = 'The report data in this file cannot be read: ' + e.message;
+    return;
+  }
+  molotovRender(R, document.getElementById('app'));
 })();

@@ -1,0 +1,432 @@
+/* test_dashboard.c: --dashboard's server (src/dashboard.c, dashboard_conn.c)
+ * on a real loopback port, its loop in a second thread: the routes, HEAD,
+ * 405, malformed, oversized and too-long requests, the events' framing
+ * (one "data:" line of JSON per event, the final event, the end of the
+ * stream), several pages at once, the final reports, closing with pages
+ * open; the address forms and how the command line reads --dashboard. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdatomic.h>
+
+#include "molotov/dashboard.h"
+#include "molotov/dashboard_conn.h"
+#include "molotov/options.h"
+#include "serve_helpers.h" /* its blocking client */
+
+/* ---- a dashboard whose loop runs in a second thread ---- */
+
+typedef struct {
+    uv_loop_t loop;
+    uv_async_t finish, stop;
+    mt_dashboard *dash;
+    pthread_t thread;
+    int port;
+    atomic_int fed; /* reports given to the dashboard */
+    bool stopped;
+} dfix;
+
+/* The feed: {"n": N}, N counting up. */
+static cJSON *feed(void *ud)
+{
+    dfix *f = ud;
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddNumberToObject(j, "n", ++f->fed);
+    cJSON_AddStringToObject(j, "text", "a \"quoted\"\nline </script>");
+    return j;
+}
+
+static cJSON *final_json(void)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "stop_reason", "completed");
+    cJSON_AddNumberToObject(j, "exit_code", 0);
+    return j;
+}
+
+static void on_finish(uv_async_t *a)
+{
+    dfix *f = a->data;
+    cJSON *j = final_json();
+    mt_dashboard_finish(f->dash, j);
+    cJSON_Delete(j);
+}
+
+static void on_stop_dash(uv_async_t *a)
+{
+    dfix *f = a->data;
+    mt_dashboard_close(f->dash);
+    uv_close((uv_handle_t *)&f->finish, NULL);
+    uv_close((uv_handle_t *)a, NULL);
+}
+
+static void *loop_thread(void *arg)
+{
+    dfix *f = arg;
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    return NULL;
+}
+
+static int dsetup(void **state)
+{
+    signal(SIGPIPE, SIG_IGN);
+    dfix *f = mt_calloc(1, sizeof *f);
+    char err[256];
+    assert_int_equal(uv_loop_init(&f->loop), 0);
+    assert_int_equal(mt_dashboard_open(&f->loop, "127.0.0.1:0", &f->dash, err, sizeof err), MT_OK);
+    f->port = mt_dashboard_port(f->dash);
+    assert_true(f->port > 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", f->port);
+    assert_string_equal(mt_dashboard_url(f->dash), url);
+    mt_dashboard_feed(f->dash, feed, f, 50);
+    uv_async_init(&f->loop, &f->finish, on_finish);
+    uv_async_init(&f->loop, &f->stop, on_stop_dash);
+    f->finish.data = f->stop.data = f;
+    assert_int_equal(pthread_create(&f->thread, NULL, loop_thread, f), 0);
+    *state = f;
+    return 0;
+}
+
+/* Closes the dashboard on its thread; the loop only ends once every
+ * handle (listener, timers, connections) is closed. */
+static void dstop(dfix *f)
+{
+    if (f->stopped) return;
+    f->stopped = true;
+    uv_async_send(&f->stop);
+    pthread_join(f->thread, NULL);
+    assert_int_equal(uv_loop_close(&f->loop), 0);
+}
+
+static int dteardown(void **state)
+{
+    dfix *f = *state;
+    dstop(f);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+/* One request on a connection of its own (answers end it). */
+static void ask(dfix *f, const char *req, reply *r)
+{
+    client *c = cl_open(f->port);
+    exchange(c, req, r);
+    assert_closed(c);
+    cl_close(c);
+}
+
+/* Reads one event (through its blank line) into out. */
+static void read_event(client *c, char *out, size_t len)
+{
+    char *end;
+    while (!(end = memmem(c->buf, c->len, "\n\n", 2))) assert_true(cl_fill(c) > 0);
+    size_t n = (size_t)(end + 2 - c->buf);
+    assert_true(n < len);
+    memcpy(out, c->buf, n);
+    out[n] = '\0';
+    cl_consume(c, n);
+}
+
+/* An event's JSON: after "data: ", one line, no other "data:" line. */
+static cJSON *event_json(const char *ev, const char *name)
+{
+    if (name) {
+        char want[64];
+        snprintf(want, sizeof want, "event: %s\n", name);
+        assert_memory_equal(ev, want, strlen(want));
+        ev += strlen(want);
+    }
+    assert_memory_equal(ev, "data: ", 6);
+    const char *nl = strchr(ev, '\n');
+    assert_string_equal(nl, "\n\n");
+    cJSON *j = cJSON_ParseWithLength(ev + 6, (size_t)(nl - ev - 6));
+    assert_non_null(j);
+    return j;
+}
+
+static client *open_events(dfix *f, reply *r)
+{
+    client *c = cl_open(f->port);
+    cl_sends(c, GET("/events"));
+    cl_read(c, r, true); /* a head only: the stream has no length */
+    assert_int_equal(r->status, 200);
+    assert_string_equal(header(r, "Content-Type"), "text/event-stream");
+    assert_null(header(r, "Content-Length"));
+    return c;
+}
+
+static int event_n(client *c)
+{
+    char ev[4096];
+    read_event(c, ev, sizeof ev);
+    cJSON *j = event_json(ev, NULL);
+    int n = (int)cJSON_GetObjectItem(j, "n")->valuedouble;
+    assert_string_equal(cJSON_GetObjectItem(j, "text")->valuestring,
+                        "a \"quoted\"\nline </script>");
+    cJSON_Delete(j);
+    return n;
+}
+
+/* ---- routes ---- */
+
+static void test_routes(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    ask(f, GET("/"), &r);
+    assert_reply(&r, 200, "text/html; charset=utf-8", NULL);
+    assert_string_equal(header(&r, "Connection"), "close");
+    assert_non_null(strstr(r.body.data, "window.molotovRender = molotovRender"));
+    assert_non_null(strstr(r.body.data, "new EventSource('/events')"));
+    assert_null(strstr(r.body.data, "@REPORT_JS@"));
+    long long page = r.length;
+    ask(f, "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n", &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.length, page);
+    assert_int_equal(r.body.len, 0);
+    ask(f, GET("/healthz?probe=1"), &r);
+    assert_reply(&r, 200, "text/plain; charset=utf-8", "ok\n");
+    ask(f, GET("/nope"), &r);
+    assert_reply(&r, 404, "text/plain; charset=utf-8", "not found\n");
+    ask(f, GET("/report.json"), &r);
+    assert_int_equal(r.status, 409);
+    assert_non_null(strstr(r.body.data, "run still going"));
+    ask(f, GET("/report.html"), &r);
+    assert_int_equal(r.status, 409);
+    ask(f, "GET /healthz HTTP/1.0\r\n\r\n", &r); /* HTTP/1.0, no Host */
+    assert_int_equal(r.status, 200);
+    mt_buf_free(&r.body);
+}
+
+static void test_other_methods_are_405(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    const char *reqs[] = {"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc",
+                          "PUT /report.json HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
+                          "DELETE /events HTTP/1.1\r\nHost: t\r\n\r\n",
+                          "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n"};
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+        ask(f, reqs[i], &r);
+        assert_int_equal(r.status, 405);
+        assert_string_equal(header(&r, "Allow"), "GET, HEAD");
+    }
+    mt_buf_free(&r.body);
+}
+
+static void test_bad_long_and_oversized_requests(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    ask(f, "NOT HTTP AT ALL\r\n\r\n", &r);
+    assert_int_equal(r.status, 400);
+    mt_buf big;
+    mt_buf_init(&big);
+    mt_buf_printf(&big, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Pad: ");
+    while (big.len < MT_DASHBOARD_MAX_HEAD - 100) mt_buf_appends(&big, "xxxxxxxxxx");
+    mt_buf_appends(&big, "\r\n\r\n");
+    ask(f, big.data, &r); /* under 8 KB: answered */
+    assert_int_equal(r.status, 200);
+    big.len -= 4;
+    while (big.len < MT_DASHBOARD_MAX_HEAD + 100) mt_buf_appends(&big, "xxxxxxxxxx");
+    mt_buf_appends(&big, "\r\n\r\n");
+    ask(f, big.data, &r);
+    assert_int_equal(r.status, 431);
+    client *c = cl_open(f->port); /* a head that never ends: refused at 8 KB */
+    mt_buf_reset(&big);
+    mt_buf_appends(&big, "GET / HTTP/1.1\r\nX-Pad: ");
+    while (big.len < 3 * MT_DASHBOARD_MAX_HEAD) mt_buf_appends(&big, "y");
+    cl_send(c, big.data, big.len);
+    cl_read(c, &r, false);
+    assert_int_equal(r.status, 431);
+    cl_close(c);
+    mt_buf_reset(&big);
+    mt_buf_appends(&big, "GET /");
+    while (big.len < 2000) mt_buf_appends(&big, "a");
+    mt_buf_appends(&big, " HTTP/1.1\r\nHost: t\r\n\r\n");
+    ask(f, big.data, &r);
+    assert_int_equal(r.status, 414);
+    mt_buf_free(&big);
+    mt_buf_free(&r.body);
+}
+
+/* ---- events ---- */
+
+static void test_events_framing_and_final(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    client *a = open_events(f, &r);
+    int first = event_n(a); /* at once on connecting, then every 50 ms */
+    int second = event_n(a);
+    assert_true(second > first);
+    client *b = open_events(f, &r); /* a second page meanwhile */
+    int third = event_n(b);
+    assert_true(third > second);
+    client *slow = cl_open(f->port); /* a head not yet complete holds nothing up */
+    cl_sends(slow, "GET /events HTTP/1.1\r\n");
+    assert_true(event_n(b) > third);
+    uv_async_send(&f->finish);
+    char ev[4096];
+    for (client *c = a; c; c = c == a ? b : NULL) {
+        int n = 0;
+        for (;;) { /* the events still queued, then the final one */
+            read_event(c, ev, sizeof ev);
+            if (strncmp(ev, "event: ", 7) == 0) break;
+            cJSON_Delete(event_json(ev, NULL));
+            assert_true(++n < 1000);
+        }
+        cJSON *j = event_json(ev, "final");
+        assert_string_equal(cJSON_GetObjectItem(j, "stop_reason")->valuestring, "completed");
+        cJSON_Delete(j);
+        assert_closed(c); /* the stream ends with the run */
+        cl_close(c);
+    }
+    cl_sends(slow, "Host: t\r\n\r\n"); /* a page after the end: the final event */
+    cl_read(slow, &r, true);
+    assert_int_equal(r.status, 200);
+    read_event(slow, ev, sizeof ev);
+    cJSON_Delete(event_json(ev, "final"));
+    assert_closed(slow);
+    cl_close(slow);
+    mt_buf_free(&r.body);
+}
+
+static void test_final_reports(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    uv_async_send(&f->finish);
+    client *c = cl_open(f->port); /* the finish is seen by the next event */
+    cl_sends(c, GET("/events"));
+    cl_read(c, &r, true);
+    char ev[4096];
+    do read_event(c, ev, sizeof ev);
+    while (strncmp(ev, "event: final\n", 13) != 0);
+    cl_close(c);
+    ask(f, GET("/report.json"), &r);
+    assert_reply(&r, 200, "application/json", NULL);
+    cJSON *want = final_json();
+    char *text = cJSON_Print(want);
+    assert_int_equal(r.body.len, strlen(text) + 1); /* as --json writes it: and a newline */
+    assert_memory_equal(r.body.data, text, strlen(text));
+    cJSON_free(text);
+    cJSON_Delete(want);
+    ask(f, GET("/report.html"), &r);
+    assert_reply(&r, 200, "text/html; charset=utf-8", NULL);
+    assert_non_null(strstr(r.body.data, "<script type=\"application/json\" id=\"report\">"));
+    assert_non_null(strstr(r.body.data, "\"stop_reason\":\"completed\""));
+    mt_buf_free(&r.body);
+}
+
+static void test_close_with_pages_open(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    client *a = open_events(f, &r);
+    event_n(a);
+    client *idle = cl_open(f->port); /* connected, nothing sent */
+    dstop(f);                        /* returns only once every handle is closed */
+    cl_close(a);
+    cl_close(idle);
+    mt_buf_free(&r.body);
+}
+
+/* ---- addresses and the command line ---- */
+
+static void test_parse_addr(void **state)
+{
+    (void)state;
+    char host[64], err[256];
+    int port;
+    const struct {
+        const char *in, *host;
+        int port;
+    } ok[] = {{NULL, "127.0.0.1", 0},        {"", "127.0.0.1", 0},
+              {"8089", "127.0.0.1", 8089},   {":9000", "127.0.0.1", 9000},
+              {"0.0.0.0:80", "0.0.0.0", 80}, {"[::1]:8089", "::1", 8089}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_int_equal(
+            mt_dashboard_parse_addr(ok[i].in, host, sizeof host, &port, err, sizeof err), MT_OK);
+        assert_string_equal(host, ok[i].host);
+        assert_int_equal(port, ok[i].port);
+    }
+    const char *bad[] = {"70000", "host:", "x", ":-1", "1.2.3.4:80x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(mt_dashboard_parse_addr(bad[i], host, sizeof host, &port, err, sizeof err),
+                         MT_EINVAL);
+    assert_non_null(strstr(err, "--dashboard"));
+    mt_dashboard *d;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    assert_int_equal(mt_dashboard_open(&loop, "localhost:0", &d, err, sizeof err), MT_EINVAL);
+    assert_non_null(strstr(err, "numeric"));
+    assert_int_equal(mt_dashboard_open(&loop, ":0", &d, err, sizeof err), MT_OK);
+    char taken[16];
+    snprintf(taken, sizeof taken, "%d", mt_dashboard_port(d));
+    mt_dashboard *again;
+    assert_int_equal(mt_dashboard_open(&loop, taken, &again, err, sizeof err), MT_EIO);
+    assert_non_null(strstr(err, "cannot listen"));
+    mt_dashboard_close(d);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static const char *dashboard_of(const char *const *args, int argc, const char **scenario)
+{
+    static char *argv[8];
+    mt_options o;
+    char err[256];
+    argv[0] = "molotov";
+    for (int i = 0; i < argc; i++) argv[i + 1] = (char *)args[i];
+    mt_options_defaults(&o);
+    if (mt_options_parse(&o, argc + 1, argv, err, sizeof err)) return "error";
+    *scenario = o.scenario;
+    return o.dashboard;
+}
+
+static void test_command_line(void **state)
+{
+    (void)state;
+    const char *sc;
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "x.lua"}, 2, &sc), "");
+    assert_string_equal(sc, "x.lua");
+    assert_string_equal(dashboard_of((const char *[]){"x.lua", "--dashboard"}, 2, &sc), "");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "-w", "2"}, 3, &sc), "");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "8089", "x.lua"}, 3, &sc),
+                        "8089");
+    assert_string_equal(sc, "x.lua");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "0.0.0.0:80"}, 2, &sc),
+                        "0.0.0.0:80");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard=:9000"}, 1, &sc), ":9000");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard=nope"}, 1, &sc), "error");
+    assert_null(dashboard_of((const char *[]){"x.lua"}, 1, &sc));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_routes, dsetup, dteardown),
+        cmocka_unit_test_setup_teardown(test_other_methods_are_405, dsetup, dteardown),
+        cmocka_unit_test_setup_teardown(test_bad_long_and_oversized_requests, dsetup, dteardown),
+        cmocka_unit_test_setup_teardown(test_events_framing_and_final, dsetup, dteardown),
+        cmocka_unit_test_setup_teardown(test_final_reports, dsetup, dteardown),
+        cmocka_unit_test_setup_teardown(test_close_with_pages_open, dsetup, dteardown),
+        cmocka_unit_test(test_parse_addr),
+        cmocka_unit_test(test_command_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
