@@ -1,5 +1,5 @@
 /* test_report.js: the pure helpers of the HTML report's script
-   (assets/report/report.js), loaded by node without a browser: what a
+   (assets/report/report_lib.js), loaded by node without a browser: what a
    missing or odd value becomes, the formatting of counts, rates,
    latencies, percentages, durations and times, the ticks of the linear,
    log and time axes, and failed requests by cause in both report formats.
@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 
-const R = require(path.join(__dirname, '..', '..', 'assets', 'report', 'report.js'));
+const R = require(path.join(__dirname, '..', '..', 'assets', 'report', 'report_lib.js'));
 const DASH = '\u2013', NBSP = '\u00a0';
 
 test('loading the script under node draws nothing and exports the helpers', () => {
