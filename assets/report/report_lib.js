@@ -59,7 +59,7 @@
   function fDur(s) {
     s = N(s);
     if (s === null) return DASH;
-    if (s > 0 && s < 1) return NF[s < 0.01 ? 1 : 0].format(s * 1000) + ' ms';
+    if (s > 0 && s < 1) return NF[s < 0.001 ? 1 : 0].format(s * 1000) + ' ms';
     if (s < 120) return NF[Math.abs(s - Math.round(s)) < 0.05 ? 0 : 1].format(s) + ' s';
     s = Math.round(s);
     const hh = Math.floor(s / 3600), mm = Math.floor(s % 3600 / 60), ss = s % 60;
