@@ -98,7 +98,10 @@ static void read_wire(CURL *c, mt_outcome *o)
         info_off(c, CURLINFO_TOTAL_TIME_T));
     o->body_in = info_off(c, CURLINFO_SIZE_DOWNLOAD_T);
     o->bytes_in = info_long(c, CURLINFO_HEADER_SIZE) + o->body_in;
-    o->bytes_out = info_long(c, CURLINFO_REQUEST_SIZE) + info_off(c, CURLINFO_SIZE_UPLOAD_T);
+    uint64_t req = info_long(c, CURLINFO_REQUEST_SIZE), up = info_off(c, CURLINFO_SIZE_UPLOAD_T);
+    /* curl counts a small body sent along with the headers (under 64 KiB) in
+     * its request size, a larger one apart */
+    o->bytes_out = up < 65536 && req > up ? req : req + up;
 }
 
 /* The transfer on h ended: its outcome, read out of the handle, to the owner. */

@@ -145,7 +145,7 @@ int mt_phases_decode(mt_phases *p, int phase, const char *text)
         if (!read_u64(&s, &b) || b >= MT_PHASE_BUCKETS || *s++ != ':' || !read_u64(&s, &n))
             return MT_EINVAL;
         counts[b] += n;
-        if (*s == ',')
+        if (*s == ',' && s[1]) /* another bucket follows */
             s++;
         else if (*s)
             return MT_EINVAL;
