@@ -196,7 +196,7 @@
   function rateOver(n, dur, rps) {
     dur = N(dur);
     if (dur === null) return { value: N(rps), sub: null };
-    if (dur < 1) return { value: null, sub: fInt(N0(n)) + ' in ' + fDur(dur) + ': too short for a rate' };
+    if (dur < 1) return { value: null, sub: fDur(dur) + ': too short for a rate' };
     return { value: N(rps) !== null ? rps : N0(n) / dur, sub: 'over ' + fDur(dur) };
   }
 
