@@ -236,14 +236,14 @@ static cJSON *series_json(const mt_report *r, const mt_timeline *tl, bool runs)
 /* Mean, p50 and p95 (ms) of each phase of a label's requests. */
 static void add_timings(cJSON *x, const mt_req_stats *q)
 {
-    if (!q->phases || !mt_phases_count(q->phases)) return;
+    if (!q->phases || !mt_timings_count(q->phases)) return;
     cJSON *o = cJSON_AddObjectToObject(x, "timings_ms");
-    cJSON_AddNumberToObject(o, "count", (double)mt_phases_count(q->phases));
+    cJSON_AddNumberToObject(o, "count", (double)mt_timings_count(q->phases));
     for (int i = 0; i < MT_NPHASES; i++) {
-        cJSON *p = cJSON_AddObjectToObject(o, mt_phase_name(i));
-        cJSON_AddNumberToObject(p, "mean", mt_phases_mean_us(q->phases, i) / 1e3);
-        cJSON_AddNumberToObject(p, "p50", (double)mt_phases_percentile(q->phases, i, 50) / 1e3);
-        cJSON_AddNumberToObject(p, "p95", (double)mt_phases_percentile(q->phases, i, 95) / 1e3);
+        cJSON *p = cJSON_AddObjectToObject(o, mt_timing_phase_name(i));
+        cJSON_AddNumberToObject(p, "mean", mt_timings_mean_us(q->phases, i) / 1e3);
+        cJSON_AddNumberToObject(p, "p50", (double)mt_timings_percentile(q->phases, i, 50) / 1e3);
+        cJSON_AddNumberToObject(p, "p95", (double)mt_timings_percentile(q->phases, i, 95) / 1e3);
     }
 }
 

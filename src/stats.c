@@ -134,7 +134,7 @@ void mt_stats_req_free(mt_req_stats *r)
     free(r->kinds);
     mt_hist_free(r->latency);
     mt_hist_free(r->latency_ok);
-    mt_phases_free(r->phases);
+    mt_timings_free(r->phases);
     mt_timeline_free(&r->timeline);
 }
 
@@ -328,9 +328,9 @@ const mt_req_stats **mt_stats_sorted(const mt_stats *s)
     return out;
 }
 
-static mt_phases *row_phases(mt_req_stats *r)
+static mt_timings *row_phases(mt_req_stats *r)
 {
-    if (!r->phases) r->phases = mt_phases_new();
+    if (!r->phases) r->phases = mt_timings_new();
     return r->phases;
 }
 
@@ -351,7 +351,7 @@ static void merge_req(mt_req_stats *r, const mt_req_stats *src)
     r->bytes_out += src->bytes_out;
     r->bytes_in += src->bytes_in;
     r->body_in += src->body_in;
-    if (src->phases) mt_phases_merge(row_phases(r), src->phases);
+    if (src->phases) mt_timings_merge(row_phases(r), src->phases);
     if (r->series) mt_timeline_merge(&r->timeline, &src->timeline);
 }
 
@@ -391,7 +391,7 @@ static void add_bytes(mt_stats *s, mt_req_stats *r, const mt_request_rec *q)
     s->bytes_out += q->bytes_out;
     s->bytes_in += q->bytes_in;
     s->body_in += q->body_in;
-    if (q->timing && q->timing->valid) mt_phases_record(row_phases(r), q->timing);
+    if (q->timing && q->timing->valid) mt_timings_record(row_phases(r), q->timing);
 }
 
 /* The row's own second, when it keeps a series. */

@@ -108,12 +108,12 @@ static cJSON *timeline_json(const mt_timeline *tl)
     return a;
 }
 
-static cJSON *phases_json(const mt_phases *p)
+static cJSON *phases_json(const mt_timings *p)
 {
     cJSON *o = cJSON_CreateObject();
     for (int i = 0; i < MT_NPHASES; i++) {
-        char *enc = mt_phases_encode(p, i);
-        cJSON_AddStringToObject(o, mt_phase_name(i), enc);
+        char *enc = mt_timings_encode(p, i);
+        cJSON_AddStringToObject(o, mt_timing_phase_name(i), enc);
         free(enc);
     }
     return o;
@@ -275,13 +275,13 @@ static int merge_phases_json(mt_req_stats *r, const cJSON *o)
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "phases");
     if (!p) return MT_OK;
     if (!cJSON_IsObject(p)) return MT_EINVAL;
-    mt_phases tmp = {0};
+    mt_timings tmp = {0};
     for (int i = 0; i < MT_NPHASES; i++) {
-        const char *enc = str(p, mt_phase_name(i));
-        if (!enc || mt_phases_decode(&tmp, i, enc)) return MT_EINVAL;
+        const char *enc = str(p, mt_timing_phase_name(i));
+        if (!enc || mt_timings_decode(&tmp, i, enc)) return MT_EINVAL;
     }
-    if (!r->phases) r->phases = mt_phases_new();
-    mt_phases_merge(r->phases, &tmp);
+    if (!r->phases) r->phases = mt_timings_new();
+    mt_timings_merge(r->phases, &tmp);
     return MT_OK;
 }
 

@@ -168,8 +168,8 @@ static void test_bytes_phases_and_series_round_trip(void **state)
     assert_int_equal(r->bytes_in, 600);
     assert_int_equal(r->body_in, 400);
     assert_non_null(r->phases);
-    assert_int_equal(mt_phases_count(r->phases), 2);
-    assert_true(mt_phases_mean_us(r->phases, MT_PHASE_WAIT) == 470.0);
+    assert_int_equal(mt_timings_count(r->phases), 2);
+    assert_true(mt_timings_mean_us(r->phases, MT_PHASE_WAIT) == 470.0);
     assert_int_equal(r->timeline.nticks, 1);
     assert_int_equal(r->timeline.ticks[0].requests, 2);
     assert_int_equal(r->timeline.ticks[0].failed_requests, 2);

@@ -7,7 +7,7 @@
 
 #include "molotov/hist.h"
 #include "molotov/mask.h"
-#include "molotov/phases.h"
+#include "molotov/timings.h"
 #include "molotov/stats_timeline.h"
 
 #include <cjson/cJSON.h>
@@ -64,7 +64,7 @@ typedef struct {
     uint64_t msgs_out, msgs_in;   /* WebSocket messages after the handshake */
     uint64_t bytes_out, bytes_in; /* sent / received: HTTP headers and bodies, WebSocket payloads */
     uint64_t body_in;             /* of bytes_in, HTTP response bodies as received */
-    mt_phases *phases;            /* where the requests' time went, or NULL before one was timed */
+    mt_timings *phases;           /* where the requests' time went, or NULL before one was timed */
     bool series;                  /* one of the first MT_STATS_SERIES_ROWS rows: timeline kept */
     mt_timeline timeline;         /* its requests per second (when series) */
 } mt_req_stats;

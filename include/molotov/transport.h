@@ -10,7 +10,7 @@
 
 #include "molotov/common.h"
 #include "molotov/options.h"
-#include "molotov/phases.h"
+#include "molotov/timings.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
-/* phases.c: per-phase request timings (phases.h): the split of curl's
+/* timings.c: per-phase request timings (timings.h): the split of curl's
  * cumulative marks into phases, a compact log histogram per phase, and its
  * text form for the pool's wire and `molotov merge`. */
-#include "molotov/phases.h"
+#include "molotov/timings.h"
 #include "molotov/common.h"
 
 #include <inttypes.h>
@@ -11,7 +11,7 @@
 
 static const char *const NAMES[MT_NPHASES] = {"dns", "connect", "tls", "wait", "transfer"};
 
-const char *mt_phase_name(int phase)
+const char *mt_timing_phase_name(int phase)
 {
     return phase >= 0 && phase < MT_NPHASES ? NAMES[phase] : "?";
 }
@@ -52,17 +52,17 @@ static uint64_t value_of(int b)
     return lo + width / 2;
 }
 
-mt_phases *mt_phases_new(void)
+mt_timings *mt_timings_new(void)
 {
-    return mt_calloc(1, sizeof(mt_phases));
+    return mt_calloc(1, sizeof(mt_timings));
 }
 
-void mt_phases_free(mt_phases *p)
+void mt_timings_free(mt_timings *p)
 {
     free(p);
 }
 
-void mt_phases_record(mt_phases *p, const mt_timing *t)
+void mt_timings_record(mt_timings *p, const mt_timing *t)
 {
     if (!t->valid) return;
     for (int i = 0; i < MT_NPHASES; i++) {
@@ -71,7 +71,7 @@ void mt_phases_record(mt_phases *p, const mt_timing *t)
     }
 }
 
-void mt_phases_merge(mt_phases *dst, const mt_phases *src)
+void mt_timings_merge(mt_timings *dst, const mt_timings *src)
 {
     for (int i = 0; i < MT_NPHASES; i++) {
         dst->sum_us[i] += src->sum_us[i];
@@ -79,25 +79,25 @@ void mt_phases_merge(mt_phases *dst, const mt_phases *src)
     }
 }
 
-static uint64_t phase_count(const mt_phases *p, int phase)
+static uint64_t phase_count(const mt_timings *p, int phase)
 {
     uint64_t n = 0;
     for (int b = 0; b < MT_PHASE_BUCKETS; b++) n += p->counts[phase][b];
     return n;
 }
 
-uint64_t mt_phases_count(const mt_phases *p)
+uint64_t mt_timings_count(const mt_timings *p)
 {
     return phase_count(p, MT_PHASE_DNS);
 }
 
-double mt_phases_mean_us(const mt_phases *p, int phase)
+double mt_timings_mean_us(const mt_timings *p, int phase)
 {
     uint64_t n = phase_count(p, phase);
     return n ? (double)p->sum_us[phase] / (double)n : 0;
 }
 
-uint64_t mt_phases_percentile(const mt_phases *p, int phase, double pct)
+uint64_t mt_timings_percentile(const mt_timings *p, int phase, double pct)
 {
     uint64_t n = phase_count(p, phase);
     if (!n) return 0;
@@ -110,7 +110,7 @@ uint64_t mt_phases_percentile(const mt_phases *p, int phase, double pct)
     return value_of(MT_PHASE_BUCKETS - 1);
 }
 
-char *mt_phases_encode(const mt_phases *p, int phase)
+char *mt_timings_encode(const mt_timings *p, int phase)
 {
     mt_buf b;
     mt_buf_init(&b);
@@ -135,7 +135,7 @@ static bool read_u64(const char **s, uint64_t *out)
     return true;
 }
 
-int mt_phases_decode(mt_phases *p, int phase, const char *text)
+int mt_timings_decode(mt_timings *p, int phase, const char *text)
 {
     uint64_t sum, counts[MT_PHASE_BUCKETS] = {0};
     const char *s = text;
