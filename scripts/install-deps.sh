@@ -16,9 +16,10 @@
 #               runtime stage the runtime library.
 #   TEST_PKGS   a server, interpreter or tool only tests use (servers of the e2e
 #               tests, python3 modules, valgrind, clang for the fuzzers, a browser).
-#   npm packages for the tests: the browser tests' playwright-core (pinned),
-#               installed by `test` into tests/browser/node_modules (git ignores
-#               it; never globally), driving Debian's chromium.
+#   npm packages for the tests: the browser tests' playwright-core, pinned in
+#               tests/browser/package.json (and its lock file), installed by
+#               `test` into tests/browser/node_modules (git ignores it; never
+#               globally); it drives Debian's chromium, never a download.
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -32,7 +33,6 @@ TEST_PKGS=(
   nginx-light python3-httpbin gunicorn curl python3-yaml python3-websockets
   iproute2 git make openssl binutils valgrind clang chromium
 )
-PLAYWRIGHT=playwright-core@1.49.1
 BROWSER_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
 
 usage() {
@@ -72,10 +72,14 @@ fi
 # the browser tests' Playwright, driving Debian's chromium (never its own download)
 install_playwright() {
   [ "$stage" = test ] || return 0
-  if [ -f "$BROWSER_DIR/node_modules/playwright-core/package.json" ]; then return 0; fi
-  echo "install-deps: installing $PLAYWRIGHT into tests/browser/node_modules" >&2
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$BROWSER_DIR" --no-save \
-    --no-package-lock --no-audit --no-fund "$PLAYWRIGHT" >/dev/null
+  local want have
+  want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$BROWSER_DIR/package.json")
+  have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
+    "$BROWSER_DIR/node_modules/playwright-core/package.json" 2>/dev/null || true)
+  [ -n "$want" ] && [ "$have" = "$want" ] && return 0
+  echo "install-deps: installing tests/browser/package.json's playwright-core" >&2
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$BROWSER_DIR" --no-audit \
+    --no-fund --silent
 }
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -117,6 +117,9 @@ static void make_page(mt_buf *b)
         const char *slot, *text;
     } fill[] = {{"@REPORT_CSS@", mt_asset_report_css},
                 {"@DASHBOARD_CSS@", mt_asset_dashboard_css},
+                {"@REPORT_LIB_JS@", mt_asset_report_lib_js},
+                {"@REPORT_CHARTS_JS@", mt_asset_report_charts_js},
+                {"@REPORT_CARDS_JS@", mt_asset_report_cards_js},
                 {"@REPORT_JS@", mt_asset_report_js},
                 {"@DASHBOARD_JS@", mt_asset_dashboard_js}};
     const char *p = mt_asset_dashboard_html, *at;

@@ -43,7 +43,11 @@ static void record(mt_worker *w, mt_exchange *x, const mt_outcome *out)
                         .error_kind = kind,
                         .failed = kind != NULL || failed,
                         .latency_us = out->latency_us,
-                        .t = mt_wall_s()};
+                        .t = mt_wall_s(),
+                        .bytes_out = out->bytes_out,
+                        .bytes_in = out->bytes_in,
+                        .body_in = out->body_in,
+                        .timing = &out->timing};
     mt_stats_request(w->stats, &q);
     if (!kind || strcmp(kind, "invalid url") != 0) w->reached_network = true;
     if (!kind && out->truncated && !redirected(x, out)) w->stats->truncated++;

@@ -76,6 +76,34 @@ static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *use
     return 0;
 }
 
+static uint64_t info_off(CURL *c, CURLINFO what)
+{
+    curl_off_t v = 0;
+    return curl_easy_getinfo(c, what, &v) == CURLE_OK && v > 0 ? (uint64_t)v : 0;
+}
+
+static uint64_t info_long(CURL *c, CURLINFO what)
+{
+    long v = 0;
+    return curl_easy_getinfo(c, what, &v) == CURLE_OK && v > 0 ? (uint64_t)v : 0;
+}
+
+/* Where the exchange's time went and the bytes it moved, from curl's
+ * counters (a reused connection's DNS, connect and TLS are 0). */
+static void read_wire(CURL *c, mt_outcome *o)
+{
+    o->timing = mt_timing_from_marks(
+        info_off(c, CURLINFO_NAMELOOKUP_TIME_T), info_off(c, CURLINFO_CONNECT_TIME_T),
+        info_off(c, CURLINFO_APPCONNECT_TIME_T), info_off(c, CURLINFO_STARTTRANSFER_TIME_T),
+        info_off(c, CURLINFO_TOTAL_TIME_T));
+    o->body_in = info_off(c, CURLINFO_SIZE_DOWNLOAD_T);
+    o->bytes_in = info_long(c, CURLINFO_HEADER_SIZE) + o->body_in;
+    uint64_t req = info_long(c, CURLINFO_REQUEST_SIZE), up = info_off(c, CURLINFO_SIZE_UPLOAD_T);
+    /* curl counts a small body sent along with the headers (under 64 KiB) in
+     * its request size, a larger one apart */
+    o->bytes_out = up < 65536 && req > up ? req : req + up;
+}
+
 /* The transfer on h ended: its outcome, read out of the handle, to the owner. */
 static void on_xfer_done(mt_xfer *x)
 {
@@ -93,6 +121,7 @@ static void on_xfer_done(mt_xfer *x)
     curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
     o.url = url;
     o.location = loc;
+    read_wire(c, &o);
     h->done(h, &o, h->data);
 }
 

@@ -191,6 +191,62 @@ static cJSON *messages_array(const mt_msgtab *t, size_t max)
     return a;
 }
 
+/* ---- per-second series of a label or a scenario: columns of the seconds
+ * that saw something (a missing second is a gap), latency in ms ---- */
+
+#define MT_REPORT_SERIES_LABELS 20 /* the labels with most requests that get a series */
+
+static cJSON *col(cJSON *o, const char *key)
+{
+    return cJSON_AddArrayToObject(o, key);
+}
+
+static void push(cJSON *a, double v)
+{
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(v));
+}
+
+static void push_ms(cJSON *a, const mt_tick *k, double p, bool has)
+{
+    cJSON_AddItemToArray(a, has ? cJSON_CreateNumber((double)mt_tick_percentile(k, p) / 1e3)
+                                : cJSON_CreateNull());
+}
+
+/* runs: a scenario's (successes/failures), else a label's (requests). */
+static cJSON *series_json(const mt_report *r, const mt_timeline *tl, bool runs)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *t = col(o, "t"), *a = col(o, runs ? "successes" : "requests");
+    cJSON *b = col(o, runs ? "failures" : "failed_requests");
+    cJSON *p50 = col(o, "p50_ms"), *p95 = col(o, "p95_ms"), *p99 = col(o, "p99_ms");
+    int64_t t0 = (int64_t)r->started_wall;
+    for (int i = 0; i < tl->nticks; i++) {
+        const mt_tick *k = &tl->ticks[i];
+        uint64_t n = runs ? k->successes + k->failures : k->requests;
+        push(t, (double)(k->t - t0));
+        push(a, (double)(runs ? k->successes : k->requests));
+        push(b, (double)(runs ? k->failures : k->failed_requests));
+        push_ms(p50, k, 50, n);
+        push_ms(p95, k, 95, n);
+        push_ms(p99, k, 99, n);
+    }
+    return o;
+}
+
+/* Mean, p50 and p95 (ms) of each phase of a label's requests. */
+static void add_timings(cJSON *x, const mt_req_stats *q)
+{
+    if (!q->phases || !mt_timings_count(q->phases)) return;
+    cJSON *o = cJSON_AddObjectToObject(x, "timings_ms");
+    cJSON_AddNumberToObject(o, "count", (double)mt_timings_count(q->phases));
+    for (int i = 0; i < MT_NPHASES; i++) {
+        cJSON *p = cJSON_AddObjectToObject(o, mt_timing_phase_name(i));
+        cJSON_AddNumberToObject(p, "mean", mt_timings_mean_us(q->phases, i) / 1e3);
+        cJSON_AddNumberToObject(p, "p50", (double)mt_timings_percentile(q->phases, i, 50) / 1e3);
+        cJSON_AddNumberToObject(p, "p95", (double)mt_timings_percentile(q->phases, i, 95) / 1e3);
+    }
+}
+
 static void add_scenarios(cJSON *j, const mt_report *r)
 {
     const mt_stats *s = r->stats;
@@ -206,6 +262,7 @@ static void add_scenarios(cJSON *j, const mt_report *r)
         mt_report_add_latency(x, "latency_ms", sc->duration);
         mt_report_add_latency(x, "latency_ok_ms", sc->duration_ok);
         cJSON_AddItemToObject(x, "top_errors", messages_array(&sc->msgs, 5));
+        cJSON_AddItemToObject(x, "timeline", series_json(r, &sc->timeline, true));
     }
 }
 
@@ -231,6 +288,9 @@ static cJSON *requests_json(const mt_report *r, const mt_stats *s)
         mt_stats_add_codes(x, "status", "errors_by_kind", q);
         mt_report_add_latency(x, "latency_ms", q->latency);
         mt_report_add_latency(x, "latency_ok_ms", q->latency_ok);
+        add_timings(x, q);
+        if (i < MT_REPORT_SERIES_LABELS && q->series)
+            cJSON_AddItemToObject(x, "timeline", series_json(r, &q->timeline, false));
     }
     free(rows);
     return o;
@@ -285,10 +345,14 @@ static void add_timeline(cJSON *j, const mt_report *r)
         cJSON_AddNumberToObject(x, "failed_requests", (double)k->failed_requests);
         cJSON_AddNumberToObject(x, "successes", (double)k->successes);
         cJSON_AddNumberToObject(x, "failures", (double)k->failures);
-        uint64_t p50 = k->latency ? mt_hist_percentile(k->latency, 50) : k->p50_us;
-        uint64_t p99 = k->latency ? mt_hist_percentile(k->latency, 99) : k->p99_us;
-        add_ms_or_null(x, "p50_ms", k->requests, (double)p50 / 1e3);
-        add_ms_or_null(x, "p99_ms", k->requests, (double)p99 / 1e3);
+        cJSON_AddNumberToObject(x, "transport_errors", (double)k->fails.transport);
+        cJSON_AddNumberToObject(x, "failed_4xx", (double)k->fails.status_4xx);
+        cJSON_AddNumberToObject(x, "failed_5xx", (double)k->fails.status_5xx);
+        cJSON_AddNumberToObject(x, "failed_other", (double)k->fails.other);
+        add_ms_or_null(x, "workers", k->workers, (double)k->workers);
+        add_ms_or_null(x, "p50_ms", k->requests, (double)mt_tick_percentile(k, 50) / 1e3);
+        add_ms_or_null(x, "p95_ms", k->requests, (double)mt_tick_percentile(k, 95) / 1e3);
+        add_ms_or_null(x, "p99_ms", k->requests, (double)mt_tick_percentile(k, 99) / 1e3);
         cJSON_AddItemToArray(a, x);
     }
 }

@@ -1,8 +1,9 @@
 /* report_html.c: the --html report (report_html.h). The page is a fixed
  * shell around the report JSON: assets/report/report.html with its slots
- * filled (the date in the title, report.css, the JSON, report.js), the three
- * files embedded at build time (cmake/embed.cmake). The script reads the
- * JSON back and draws the page (what it shows: report.js). */
+ * filled (the date in the title, report.css, the JSON, then report_lib.js,
+ * report_charts.js, report_cards.js and report.js as one script), the files embedded at build
+ * time (cmake/embed.cmake). The script reads the JSON back and draws the
+ * page (what it shows: report.js). */
 #include "molotov/report_html.h"
 #include "molotov/common.h"
 
@@ -64,7 +65,12 @@ static void fill(int slot, const cJSON *report, const char *json, FILE *out)
         break;
     case REPORT_CSS: fwrite(mt_asset_report_css, 1, sizeof(mt_asset_report_css) - 1, out); break;
     case REPORT_JSON: put_json(json, out); break;
-    case REPORT_JS: fwrite(mt_asset_report_js, 1, sizeof(mt_asset_report_js) - 1, out); break;
+    case REPORT_JS:
+        fwrite(mt_asset_report_lib_js, 1, sizeof(mt_asset_report_lib_js) - 1, out);
+        fwrite(mt_asset_report_charts_js, 1, sizeof(mt_asset_report_charts_js) - 1, out);
+        fwrite(mt_asset_report_cards_js, 1, sizeof(mt_asset_report_cards_js) - 1, out);
+        fwrite(mt_asset_report_js, 1, sizeof(mt_asset_report_js) - 1, out);
+        break;
     }
 }
 

@@ -22,6 +22,7 @@ static void begin_step(mt_sizing *z)
     z->step_started = mt_now_s();
     z->step_t0 = mt_wall_s();
     z->step_requests = r->stats.requests;
+    z->step_failed = r->stats.failed_requests;
     z->step_base = (mt_window){r->stats.requests, r->stats.successes, r->stats.failures};
 }
 
@@ -37,6 +38,7 @@ static void record_step(mt_sizing *z)
     s->t = seconds_since_start(z);
     s->workers = mt_runner_active_workers(r);
     s->rps = (double)(r->stats.requests - z->step_requests) / dt;
+    s->failed_rps = (double)(r->stats.failed_requests - z->step_failed) / dt;
     s->error_pct = ok + ko ? 100.0 * (double)ko / (double)(ok + ko) : 0;
     s->p99_us = mt_stats_window_p99(&r->stats, z->step_t0, mt_wall_s() + 1);
     begin_step(z);
@@ -144,6 +146,8 @@ cJSON *mt_sizing_json(const mt_sizing *z)
         cJSON_AddNumberToObject(s, "t", z->steps[i].t);
         cJSON_AddNumberToObject(s, "workers", z->steps[i].workers);
         cJSON_AddNumberToObject(s, "rps", z->steps[i].rps);
+        cJSON_AddNumberToObject(s, "ok_rps", z->steps[i].rps - z->steps[i].failed_rps);
+        cJSON_AddNumberToObject(s, "failed_rps", z->steps[i].failed_rps);
         cJSON_AddNumberToObject(s, "error_pct", z->steps[i].error_pct);
         cJSON_AddNumberToObject(s, "p99_ms", (double)z->steps[i].p99_us / 1e3);
         cJSON_AddItemToArray(steps, s);

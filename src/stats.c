@@ -134,6 +134,8 @@ void mt_stats_req_free(mt_req_stats *r)
     free(r->kinds);
     mt_hist_free(r->latency);
     mt_hist_free(r->latency_ok);
+    mt_timings_free(r->phases);
+    mt_timeline_free(&r->timeline);
 }
 
 static void free_reqs(mt_stats *s)
@@ -160,6 +162,7 @@ void mt_stats_free(mt_stats *s)
         mt_hist_free(s->scenarios[i].duration);
         mt_hist_free(s->scenarios[i].duration_ok);
         msgtab_free(&s->scenarios[i].msgs);
+        mt_timeline_free(&s->scenarios[i].timeline);
     }
     free(s->scenarios);
     mt_hist_free(s->latency);
@@ -178,12 +181,14 @@ void mt_stats_reset(mt_stats *s)
         mt_hist_reset(sc->duration);
         mt_hist_reset(sc->duration_ok);
         msgtab_free(&sc->msgs);
+        mt_timeline_free(&sc->timeline);
     }
     mt_hist_reset(s->latency);
     mt_hist_reset(s->latency_ok);
     s->successes = s->failures = s->requests = s->failed_requests = s->cancelled = 0;
     memset(&s->fails, 0, sizeof(s->fails));
     s->dropped = s->truncated = 0;
+    s->bytes_out = s->bytes_in = s->body_in = 0;
 }
 
 /* ---- request rows: one per (label, origin) ---- */
@@ -242,6 +247,7 @@ static mt_req_stats *row(mt_stats *s, const char *label, const char *origin)
         s->reqs = mt_realloc(s->reqs, sizeof(mt_req_stats) * (size_t)s->reqs_cap);
     }
     req_init(&s->reqs[s->nreqs], label, origin);
+    s->reqs[s->nreqs].series = s->nreqs < MT_STATS_SERIES_ROWS;
     *slot = s->nreqs++;
     return &s->reqs[*slot];
 }
@@ -322,6 +328,12 @@ const mt_req_stats **mt_stats_sorted(const mt_stats *s)
     return out;
 }
 
+static mt_timings *row_phases(mt_req_stats *r)
+{
+    if (!r->phases) r->phases = mt_timings_new();
+    return r->phases;
+}
+
 static void merge_req(mt_req_stats *r, const mt_req_stats *src)
 {
     r->count += src->count;
@@ -338,6 +350,9 @@ static void merge_req(mt_req_stats *r, const mt_req_stats *src)
     r->msgs_in += src->msgs_in;
     r->bytes_out += src->bytes_out;
     r->bytes_in += src->bytes_in;
+    r->body_in += src->body_in;
+    if (src->phases) mt_timings_merge(row_phases(r), src->phases);
+    if (r->series) mt_timeline_merge(&r->timeline, &src->timeline);
 }
 
 bool mt_stats_label_sum(const mt_stats *s, const char *label, mt_req_stats *out)
@@ -368,6 +383,27 @@ bool mt_stats_status_failed(long status)
     return status >= 400;
 }
 
+static void add_bytes(mt_stats *s, mt_req_stats *r, const mt_request_rec *q)
+{
+    r->bytes_out += q->bytes_out;
+    r->bytes_in += q->bytes_in;
+    r->body_in += q->body_in;
+    s->bytes_out += q->bytes_out;
+    s->bytes_in += q->bytes_in;
+    s->body_in += q->body_in;
+    if (q->timing && q->timing->valid) mt_timings_record(row_phases(r), q->timing);
+}
+
+/* The row's own second, when it keeps a series. */
+static void row_tick(mt_req_stats *r, const mt_request_rec *q, bool failed)
+{
+    if (!r->series) return;
+    mt_tick *k = mt_timeline_tick(&r->timeline, q->t);
+    k->requests++;
+    k->failed_requests += failed;
+    mt_hist_record(mt_tick_hist(k), q->latency_us);
+}
+
 static void count_failure(mt_failcount *f, const mt_request_rec *q)
 {
     if (q->error_kind)
@@ -396,7 +432,10 @@ void mt_stats_request(mt_stats *s, const mt_request_rec *q)
         k->failed_requests++;
         count_failure(&s->fails, q);
         count_failure(&r->fails, q);
+        count_failure(&k->fails, q);
     }
+    add_bytes(s, r, q);
+    row_tick(r, q, failed);
     if (q->error_kind)
         add_kind(r, q->error_kind, 1);
     else if (q->status >= 0 && q->status < MT_STATS_MAX_STATUS)
@@ -431,17 +470,21 @@ void mt_stats_scenario_end(mt_stats *s, int scenario, bool ok, uint64_t duration
 {
     mt_scn_stats *sc = &s->scenarios[scenario];
     mt_tick *k = mt_timeline_tick(&s->timeline, t);
+    mt_tick *ks = mt_timeline_tick(&sc->timeline, t);
     if (ok) {
         s->successes++;
         sc->successes++;
         k->successes++;
+        ks->successes++;
         mt_hist_record(sc->duration_ok, duration_us);
     } else {
         s->failures++;
         sc->failures++;
         k->failures++;
+        ks->failures++;
     }
     mt_hist_record(sc->duration, duration_us);
+    mt_hist_record(mt_tick_hist(ks), duration_us);
 }
 
 void mt_stats_scenario_cancelled(mt_stats *s, int scenario)
@@ -476,6 +519,9 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
     dst->cancelled += src->cancelled;
     dst->dropped += src->dropped;
     dst->truncated += src->truncated;
+    dst->bytes_out += src->bytes_out;
+    dst->bytes_in += src->bytes_in;
+    dst->body_in += src->body_in;
     mt_hist_merge(dst->latency, src->latency);
     mt_hist_merge(dst->latency_ok, src->latency_ok);
     merge_msgtab(&dst->msgs, &src->msgs);
@@ -490,6 +536,7 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
         mt_hist_merge(d->duration, s->duration);
         mt_hist_merge(d->duration_ok, s->duration_ok);
         merge_msgtab(&d->msgs, &s->msgs);
+        mt_timeline_merge(&d->timeline, &s->timeline);
     }
     for (int i = 0; i < src->nreqs; i++)
         merge_req(row(dst, src->reqs[i].label, src->reqs[i].origin), &src->reqs[i]);
@@ -503,6 +550,14 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
 void mt_stats_seal(mt_stats *s, int64_t before)
 {
     mt_timeline_seal(&s->timeline, before);
+    for (int i = 0; i < s->nscenarios; i++) mt_timeline_seal(&s->scenarios[i].timeline, before);
+    for (int i = 0; i < s->nreqs; i++) mt_timeline_seal(&s->reqs[i].timeline, before);
+}
+
+void mt_stats_workers(mt_stats *s, int64_t t, int workers)
+{
+    mt_tick *k = mt_timeline_tick(&s->timeline, t);
+    if (workers > 0 && (uint64_t)workers > k->workers) k->workers = (uint64_t)workers;
 }
 
 uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now)

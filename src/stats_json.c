@@ -28,6 +28,9 @@ void mt_stats_add_counters(cJSON *o, const mt_stats *s)
     add_fails(o, &s->fails);
     cJSON_AddNumberToObject(o, "dropped", (double)s->dropped);
     cJSON_AddNumberToObject(o, "truncated_bodies", (double)s->truncated);
+    cJSON_AddNumberToObject(o, "bytes_sent", (double)s->bytes_out);
+    cJSON_AddNumberToObject(o, "bytes_received", (double)s->bytes_in);
+    cJSON_AddNumberToObject(o, "body_bytes_received", (double)s->body_in);
 }
 
 void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
@@ -50,11 +53,12 @@ void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r)
     cJSON_AddNumberToObject(o, "count", (double)r->count);
     cJSON_AddNumberToObject(o, "errors", (double)r->failed);
     add_fails(o, &r->fails);
+    cJSON_AddNumberToObject(o, "bytes_sent", (double)r->bytes_out);
+    cJSON_AddNumberToObject(o, "bytes_received", (double)r->bytes_in);
+    cJSON_AddNumberToObject(o, "body_bytes_received", (double)r->body_in);
     if (!r->msgs_out && !r->msgs_in) return;
     cJSON_AddNumberToObject(o, "messages_sent", (double)r->msgs_out);
     cJSON_AddNumberToObject(o, "messages_received", (double)r->msgs_in);
-    cJSON_AddNumberToObject(o, "bytes_sent", (double)r->bytes_out);
-    cJSON_AddNumberToObject(o, "bytes_received", (double)r->bytes_in);
 }
 
 static void add_hist(cJSON *o, const char *key, const mt_hist *h)
@@ -77,6 +81,44 @@ static cJSON *messages_json(const mt_msgtab *t)
     return msgs;
 }
 
+static cJSON *tick_json(const mt_tick *k)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "t", (double)k->t);
+    cJSON_AddNumberToObject(o, "requests", (double)k->requests);
+    cJSON_AddNumberToObject(o, "failed_requests", (double)k->failed_requests);
+    cJSON_AddNumberToObject(o, "successes", (double)k->successes);
+    cJSON_AddNumberToObject(o, "failures", (double)k->failures);
+    if (k->failed_requests) add_fails(o, &k->fails);
+    if (k->workers) cJSON_AddNumberToObject(o, "workers", (double)k->workers);
+    if (k->latency || !k->encoded) { /* a second with runs but no request: empty */
+        mt_hist *empty = k->latency ? NULL : mt_hist_new();
+        add_hist(o, "latency", k->latency ? k->latency : empty);
+        mt_hist_free(empty);
+    } else {
+        cJSON_AddStringToObject(o, "latency", k->encoded);
+    }
+    return o;
+}
+
+static cJSON *timeline_json(const mt_timeline *tl)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < tl->nticks; i++) cJSON_AddItemToArray(a, tick_json(&tl->ticks[i]));
+    return a;
+}
+
+static cJSON *phases_json(const mt_timings *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < MT_NPHASES; i++) {
+        char *enc = mt_timings_encode(p, i);
+        cJSON_AddStringToObject(o, mt_timing_phase_name(i), enc);
+        free(enc);
+    }
+    return o;
+}
+
 static cJSON *req_json(const mt_req_stats *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -86,24 +128,8 @@ static cJSON *req_json(const mt_req_stats *r)
     mt_stats_add_codes(o, "status", "kinds", r);
     add_hist(o, "latency", r->latency);
     add_hist(o, "latency_ok", r->latency_ok);
-    return o;
-}
-
-static cJSON *tick_json(const mt_tick *k)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "t", (double)k->t);
-    cJSON_AddNumberToObject(o, "requests", (double)k->requests);
-    cJSON_AddNumberToObject(o, "failed_requests", (double)k->failed_requests);
-    cJSON_AddNumberToObject(o, "successes", (double)k->successes);
-    cJSON_AddNumberToObject(o, "failures", (double)k->failures);
-    if (k->latency || !k->encoded) { /* a second with runs but no request: empty */
-        mt_hist *empty = k->latency ? NULL : mt_hist_new();
-        add_hist(o, "latency", k->latency ? k->latency : empty);
-        mt_hist_free(empty);
-    } else {
-        cJSON_AddStringToObject(o, "latency", k->encoded);
-    }
+    if (r->phases) cJSON_AddItemToObject(o, "phases", phases_json(r->phases));
+    if (r->timeline.nticks) cJSON_AddItemToObject(o, "timeline", timeline_json(&r->timeline));
     return o;
 }
 
@@ -117,6 +143,7 @@ static cJSON *scenario_json(const mt_scn_stats *sc)
     add_hist(o, "duration", sc->duration);
     add_hist(o, "duration_ok", sc->duration_ok);
     cJSON_AddItemToObject(o, "messages", messages_json(&sc->msgs));
+    if (sc->timeline.nticks) cJSON_AddItemToObject(o, "timeline", timeline_json(&sc->timeline));
     return o;
 }
 
@@ -135,9 +162,7 @@ cJSON *mt_stats_to_json(const mt_stats *s)
     for (int i = 0; i < s->nhosts; i++)
         cJSON_AddNumberToObject(hosts, s->hosts[i].origin, (double)s->hosts[i].requests);
     cJSON_AddItemToObject(j, "messages", messages_json(&s->msgs));
-    cJSON *ticks = cJSON_AddArrayToObject(j, "timeline");
-    for (int i = 0; i < s->timeline.nticks; i++)
-        cJSON_AddItemToArray(ticks, tick_json(&s->timeline.ticks[i]));
+    cJSON_AddItemToObject(j, "timeline", timeline_json(&s->timeline));
     return j;
 }
 
@@ -219,6 +244,47 @@ static void read_codes(mt_req_stats *r, const cJSON *o)
     }
 }
 
+static int merge_tick_json(mt_timeline *tl, const cJSON *o)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
+    if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0 && t->valuedouble < 1e11)) return MT_EINVAL;
+    mt_tick *k = mt_timeline_tick(tl, (int64_t)t->valuedouble);
+    k->requests += num(o, "requests");
+    k->failed_requests += num(o, "failed_requests");
+    k->successes += num(o, "successes");
+    k->failures += num(o, "failures");
+    k->workers += num(o, "workers");
+    read_fails(&k->fails, o);
+    return merge_hist(mt_tick_hist(k), o, "latency");
+}
+
+/* A timeline older reports do not have: absent is empty. */
+static int merge_timeline_json(mt_timeline *tl, const cJSON *arr)
+{
+    int rc = MT_OK;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr)
+    {
+        rc = rc ? rc : merge_tick_json(tl, o);
+    }
+    return rc;
+}
+
+static int merge_phases_json(mt_req_stats *r, const cJSON *o)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "phases");
+    if (!p) return MT_OK;
+    if (!cJSON_IsObject(p)) return MT_EINVAL;
+    mt_timings tmp = {0};
+    for (int i = 0; i < MT_NPHASES; i++) {
+        const char *enc = str(p, mt_timing_phase_name(i));
+        if (!enc || mt_timings_decode(&tmp, i, enc)) return MT_EINVAL;
+    }
+    if (!r->phases) r->phases = mt_timings_new();
+    mt_timings_merge(r->phases, &tmp);
+    return MT_OK;
+}
+
 static int merge_req_json(mt_stats *s, const cJSON *o)
 {
     const char *label = str(o, "label"), *origin = str(o, "origin");
@@ -230,22 +296,14 @@ static int merge_req_json(mt_stats *s, const cJSON *o)
     r->msgs_in += num(o, "messages_received");
     r->bytes_out += num(o, "bytes_sent");
     r->bytes_in += num(o, "bytes_received");
+    r->body_in += num(o, "body_bytes_received");
     read_fails(&r->fails, o);
     read_codes(r, o);
     int rc = merge_hist(r->latency, o, "latency");
-    return rc ? rc : merge_hist_opt(r->latency_ok, o, "latency_ok");
-}
-
-static int merge_tick_json(mt_stats *s, const cJSON *o)
-{
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
-    if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0 && t->valuedouble < 1e11)) return MT_EINVAL;
-    mt_tick *k = mt_timeline_tick(&s->timeline, (int64_t)t->valuedouble);
-    k->requests += num(o, "requests");
-    k->failed_requests += num(o, "failed_requests");
-    k->successes += num(o, "successes");
-    k->failures += num(o, "failures");
-    return merge_hist(mt_tick_hist(k), o, "latency");
+    rc = rc ? rc : merge_hist_opt(r->latency_ok, o, "latency_ok");
+    rc = rc ? rc : merge_phases_json(r, o);
+    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(o, "timeline");
+    return rc || !r->series ? rc : merge_timeline_json(&r->timeline, tl);
 }
 
 static int merge_scenarios_json(mt_stats *s, const cJSON *arr, const int *map, int nmap)
@@ -266,6 +324,8 @@ static int merge_scenarios_json(mt_stats *s, const cJSON *arr, const int *map, i
         read_messages(s, to, cJSON_GetObjectItemCaseSensitive(o, "messages"));
         rc = rc ? rc : merge_hist(sc->duration, o, "duration");
         rc = rc ? rc : merge_hist_opt(sc->duration_ok, o, "duration_ok");
+        const cJSON *tl = cJSON_GetObjectItemCaseSensitive(o, "timeline");
+        rc = rc ? rc : merge_timeline_json(&sc->timeline, tl);
     }
     return rc;
 }
@@ -285,6 +345,9 @@ static void read_counters(mt_stats *s, const cJSON *j)
     read_fails(&s->fails, j);
     s->dropped += num(j, "dropped");
     s->truncated += num(j, "truncated_bodies");
+    s->bytes_out += num(j, "bytes_sent");
+    s->bytes_in += num(j, "bytes_received");
+    s->body_in += num(j, "body_bytes_received");
 }
 
 /* Reads j into s (a fresh snapshot), stopping at the first error. */
@@ -307,11 +370,8 @@ static int read_json(mt_stats *s, const cJSON *j, const int *map, int nmap)
         mt_stats_add_host_(s, o->string, count_of(o));
     }
     read_messages(s, -1, cJSON_GetObjectItemCaseSensitive(j, "messages"));
-    cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(j, "timeline"))
-    {
-        rc = rc ? rc : merge_tick_json(s, o);
-    }
-    return rc;
+    return rc ? rc
+              : merge_timeline_json(&s->timeline, cJSON_GetObjectItemCaseSensitive(j, "timeline"));
 }
 
 /* Read whole into a snapshot of its own first, so that a bad histogram

@@ -55,11 +55,26 @@ void mt_timeline_seal(mt_timeline *tl, int64_t before)
         mt_tick *k = &tl->ticks[i];
         if (!k->latency) continue;
         k->p50_us = mt_hist_percentile(k->latency, 50);
+        k->p95_us = mt_hist_percentile(k->latency, 95);
         k->p99_us = mt_hist_percentile(k->latency, 99);
         k->encoded = mt_hist_encode(k->latency);
         mt_hist_free(k->latency);
         k->latency = NULL;
     }
+}
+
+uint64_t mt_tick_percentile(const mt_tick *k, double p)
+{
+    if (k->latency) return mt_hist_percentile(k->latency, p);
+    if (p == 50) return k->p50_us;
+    if (p == 95) return k->p95_us;
+    if (p == 99) return k->p99_us;
+    if (!k->encoded) return 0;
+    mt_hist *h = mt_hist_new();
+    mt_hist_decode(h, k->encoded);
+    uint64_t v = mt_hist_percentile(h, p);
+    mt_hist_free(h);
+    return v;
 }
 
 uint64_t mt_timeline_recent_p99(const mt_timeline *tl, int64_t now)
@@ -108,6 +123,11 @@ static void merge_tick(mt_timeline *dst, const mt_tick *src)
     k->successes += src->successes;
     k->failures += src->failures;
     k->failed_requests += src->failed_requests;
+    k->fails.transport += src->fails.transport;
+    k->fails.status_4xx += src->fails.status_4xx;
+    k->fails.status_5xx += src->fails.status_5xx;
+    k->fails.other += src->fails.other;
+    k->workers += src->workers;
     if (src->latency)
         mt_hist_merge(mt_tick_hist(k), src->latency);
     else if (src->encoded)

@@ -2,7 +2,9 @@
  * the counters carry, older reports' forms (an empty second as "", no
  * latency_ok), counts out of range read as 0, scenarios mapped by index,
  * and what is refused (no label, a second out of range, a scenario past
- * the map). */
+ * the map); the story's fields (bytes, phases, workers and failed requests
+ * by class per second, a row's and a scenario's series) going through the
+ * JSON and back, added twice when merged twice. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,12 +134,62 @@ static void test_scenarios_mapped_and_what_is_refused(void **state)
     mt_stats_free(&s);
 }
 
+static void test_bytes_phases_and_series_round_trip(void **state)
+{
+    (void)state;
+    mt_stats s, back;
+    mt_stats_init(&s, 1);
+    mt_stats_init(&back, 1);
+    mt_timing tm = mt_timing_from_marks(10, 30, 0, 500, 800);
+    mt_request_rec q = {.label = "GET /a",
+                        .origin = "http://h:1",
+                        .status = 503,
+                        .failed = true,
+                        .latency_us = 800,
+                        .t = 100,
+                        .bytes_out = 120,
+                        .bytes_in = 300,
+                        .body_in = 200,
+                        .timing = &tm};
+    mt_stats_request(&s, &q);
+    mt_stats_scenario_end(&s, 0, true, 900, 100);
+    mt_stats_workers(&s, 100, 7);
+    mt_stats_workers(&s, 100, 5); /* the most of a second stays */
+    mt_stats_seal(&s, 200);
+    cJSON *j = mt_stats_to_json(&s);
+    assert_int_equal(mt_stats_merge_json(&back, j), MT_OK);
+    assert_int_equal(mt_stats_merge_json(&back, j), MT_OK); /* two parts */
+    cJSON_Delete(j);
+    assert_int_equal(back.bytes_out, 240);
+    assert_int_equal(back.bytes_in, 600);
+    assert_int_equal(back.body_in, 400);
+    const mt_req_stats *r = mt_stats_label_at(&back, "GET /a", "http://h:1");
+    assert_non_null(r);
+    assert_int_equal(r->bytes_in, 600);
+    assert_int_equal(r->body_in, 400);
+    assert_non_null(r->phases);
+    assert_int_equal(mt_timings_count(r->phases), 2);
+    assert_true(mt_timings_mean_us(r->phases, MT_PHASE_WAIT) == 470.0);
+    assert_int_equal(r->timeline.nticks, 1);
+    assert_int_equal(r->timeline.ticks[0].requests, 2);
+    assert_int_equal(r->timeline.ticks[0].failed_requests, 2);
+    assert_int_equal(back.scenarios[0].timeline.ticks[0].successes, 2);
+    const mt_tick *k = &back.timeline.ticks[0];
+    assert_int_equal(k->workers, 14); /* parts (machines) add up */
+    assert_int_equal(k->fails.status_5xx, 2);
+    assert_int_equal(k->fails.status_4xx, 0);
+    assert_int_equal(mt_tick_percentile(k, 95), mt_tick_percentile(&s.timeline.ticks[0], 95));
+    mt_stats_free(&s);
+    mt_stats_free(&back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_keys_written),
         cmocka_unit_test(test_older_forms_and_counts_out_of_range),
         cmocka_unit_test(test_scenarios_mapped_and_what_is_refused),
+        cmocka_unit_test(test_bytes_phases_and_series_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@ typedef struct {
     double t; /* seconds since the start */
     int workers;
     double rps, error_pct;
+    double failed_rps; /* of rps, the failed requests (fast errors are not capacity) */
     uint64_t p99_us;
 } mt_sizing_step;
 
@@ -29,7 +30,7 @@ typedef struct {
     double step_s;
     double step_started;
     int64_t step_t0; /* wall second the step began */
-    uint64_t step_requests;
+    uint64_t step_requests, step_failed;
     mt_window step_base;
     mt_sizing_step *steps;
     int nsteps;

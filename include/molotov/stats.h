@@ -7,6 +7,7 @@
 
 #include "molotov/hist.h"
 #include "molotov/mask.h"
+#include "molotov/timings.h"
 #include "molotov/stats_timeline.h"
 
 #include <cjson/cJSON.h>
@@ -20,6 +21,7 @@
 #define MT_STATS_MAX_LABELS 1000 /* distinct request labels kept */
 #define MT_STATS_OTHER_LABEL "(other labels)"
 #define MT_STATS_MAX_STATUS 600
+#define MT_STATS_SERIES_ROWS 50 /* rows (first seen) that keep a per-second series */
 
 typedef struct {
     char *msg;
@@ -40,21 +42,13 @@ typedef struct {
     mt_hist *duration;    /* of every scenario run that ended, us */
     mt_hist *duration_ok; /* of the successful ones */
     mt_msgtab msgs;       /* its own failure messages */
+    mt_timeline timeline; /* its runs per second, run durations as latency */
 } mt_scn_stats;
 
 typedef struct {
     char *kind;
     uint64_t count;
 } mt_kindcount;
-
-/* Failed requests, by class: one definition everywhere (a transport error,
- * or an answer the request did not expect: >= 400 unless `expect` said). */
-typedef struct {
-    uint64_t transport;  /* no answer (the kinds say which) */
-    uint64_t status_4xx; /* an unexpected 4xx answer */
-    uint64_t status_5xx; /* an unexpected 5xx answer */
-    uint64_t other;      /* another answer `expect` did not list */
-} mt_failcount;
 
 typedef struct {
     char *label;
@@ -65,9 +59,14 @@ typedef struct {
     uint64_t status[MT_STATS_MAX_STATUS];
     mt_kindcount *kinds; /* transport errors by kind */
     int nkinds;
-    mt_hist *latency;    /* every request, failures at the time they took, us */
-    mt_hist *latency_ok; /* the requests that did not fail */
-    uint64_t msgs_out, msgs_in, bytes_out, bytes_in; /* WebSocket messages after the handshake */
+    mt_hist *latency;             /* every request, failures at the time they took, us */
+    mt_hist *latency_ok;          /* the requests that did not fail */
+    uint64_t msgs_out, msgs_in;   /* WebSocket messages after the handshake */
+    uint64_t bytes_out, bytes_in; /* sent / received: HTTP headers and bodies, WebSocket payloads */
+    uint64_t body_in;             /* of bytes_in, HTTP response bodies as received */
+    mt_timings *phases;           /* where the requests' time went, or NULL before one was timed */
+    bool series;                  /* one of the first MT_STATS_SERIES_ROWS rows: timeline kept */
+    mt_timeline timeline;         /* its requests per second (when series) */
 } mt_req_stats;
 
 typedef struct {
@@ -82,10 +81,11 @@ typedef struct {
     uint64_t requests;            /* HTTP requests that ended (answered or not) */
     uint64_t failed_requests;     /* of them, failed (fails says how) */
     mt_failcount fails;
-    uint64_t cancelled; /* scenario runs cut short (deadline, abort) */
-    uint64_t dropped;   /* --rate: starts that found no free worker */
-    uint64_t truncated; /* responses whose body went past --max-body */
-    mt_hist *latency;   /* every request, us */
+    uint64_t cancelled;                    /* scenario runs cut short (deadline, abort) */
+    uint64_t dropped;                      /* --rate: starts that found no free worker */
+    uint64_t truncated;                    /* responses whose body went past --max-body */
+    uint64_t bytes_out, bytes_in, body_in; /* every row's added up */
+    mt_hist *latency;                      /* every request, us */
     mt_hist *latency_ok;
     mt_msgtab msgs;
     mt_scn_stats *scenarios;
@@ -109,6 +109,8 @@ typedef struct {
     bool failed;            /* transport error or an unexpected status */
     uint64_t latency_us;    /* the time it took, to its answer or its failure */
     int64_t t;              /* the wall-clock second it ended */
+    uint64_t bytes_out, bytes_in, body_in; /* on the wire (mt_req_stats says which) */
+    const mt_timing *timing;               /* its phases, or NULL */
 } mt_request_rec;
 
 /* Zeroes s for nscenarios scenarios. */
@@ -174,6 +176,9 @@ void mt_stats_seal(mt_stats *s, int64_t before);
 uint64_t mt_stats_recent_p99(const mt_stats *s, int64_t now);
 mt_window mt_stats_window(const mt_stats *s, int64_t from, int64_t to);
 uint64_t mt_stats_window_p99(const mt_stats *s, int64_t from, int64_t to);
+
+/* Workers running at second t (a sample; the largest of a second stays). */
+void mt_stats_workers(mt_stats *s, int64_t t, int workers);
 
 /* Adds everything in src to dst (same scenario list). */
 void mt_stats_merge(mt_stats *dst, const mt_stats *src);

@@ -10,12 +10,23 @@
 
 #include <stdint.h>
 
+/* Failed requests, by class: one definition everywhere (a transport error,
+ * or an answer the request did not expect: >= 400 unless `expect` said). */
+typedef struct {
+    uint64_t transport;  /* no answer (the kinds say which) */
+    uint64_t status_4xx; /* an unexpected 4xx answer */
+    uint64_t status_5xx; /* an unexpected 5xx answer */
+    uint64_t other;      /* another answer `expect` did not list */
+} mt_failcount;
+
 typedef struct {
     int64_t t; /* wall-clock second (Unix time) */
     uint64_t requests, successes, failures, failed_requests;
-    mt_hist *latency; /* NULL once sealed */
-    char *encoded;    /* the latency histogram once sealed */
-    uint64_t p50_us, p99_us;
+    mt_failcount fails; /* the failed requests by class */
+    uint64_t workers;   /* workers running (sampled once a second; parts add up) */
+    mt_hist *latency;   /* NULL once sealed */
+    char *encoded;      /* the latency histogram once sealed */
+    uint64_t p50_us, p95_us, p99_us;
 } mt_tick;
 
 /* Zeroed, it is an empty timeline. */
@@ -32,6 +43,10 @@ mt_tick *mt_timeline_tick(mt_timeline *tl, int64_t t);
 
 /* A tick's latency histogram, to record into: a sealed tick opens again. */
 mt_hist *mt_tick_hist(mt_tick *k);
+
+/* A tick's p-th percentile (us): from its histogram, or the figure sealing
+ * kept (p 50, 95 or 99; another p of a sealed tick decodes it). */
+uint64_t mt_tick_percentile(const mt_tick *k, double p);
 
 /* Adds every tick of src to dst's of the same second. */
 void mt_timeline_merge(mt_timeline *dst, const mt_timeline *src);

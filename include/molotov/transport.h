@@ -10,6 +10,7 @@
 
 #include "molotov/common.h"
 #include "molotov/options.h"
+#include "molotov/timings.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,6 +64,10 @@ typedef struct {
     const char *url;          /* the URL the answer is for, or NULL */
     const char *location;     /* a redirect's absolute next URL, or NULL */
     bool truncated;           /* body bytes past --max-body were dropped */
+    mt_timing timing;         /* DNS, connect, TLS, wait, transfer */
+    uint64_t bytes_out;       /* request headers and body sent */
+    uint64_t bytes_in;        /* response headers and body received */
+    uint64_t body_in;         /* of them, the body as received (before decoding) */
 } mt_outcome;
 
 /* Called from the loop (never from inside the transport's own callbacks)

@@ -31,6 +31,48 @@ class Reports(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
+    def test_bytes_and_timings_match_nginx(self):
+        """Bytes per label against nginx's access log: the bodies received are
+        its $body_bytes_sent, the requests sent its $request_length (request
+        line and headers: a `return` route reads no body) and the body; curl's phases per label add up to about the
+        latency; the totals are the rows' sum."""
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("mix", 1, function(s)
+  s:get(T .. "/json")
+  s:post(T .. "/status/404", {body = string.rep("x", 300)})
+end)
+"""
+        with harness.Nginx() as web:
+            res = harness.run_molotov(["-p", "2", "-w", "2", "-d", "2", "--json",
+                                       self.path("r.json")], scenario_text=text,
+                                      env={"TARGET": web.url})
+            self.assertEqual(res.rc, 0, res)
+            rep = json.load(open(self.path("r.json")))
+            t = rep["totals"]
+            self.assertEqual(web.wait_for_count(t["requests"]), t["requests"])
+            for label, path in (("GET /json", "/json"), ("POST /status/404", "/status/404")):
+                q, log = rep["requests"][label], web.entries(path=path)
+                self.assertEqual(q["count"], len(log))
+                self.assertEqual(q["body_bytes_received"], sum(e["bytes_sent"] for e in log))
+                body = 300 if label.startswith("POST") else 0  # nginx's `return` reads none
+                self.assertEqual(q["bytes_sent"],
+                                 sum(int(e["request_length"]) + body for e in log))
+                self.assertGreater(q["bytes_received"], q["body_bytes_received"])  # headers
+                tm = q["timings_ms"]
+                self.assertEqual(tm["count"], q["count"])
+                phases = sum(tm[p]["mean"] for p in ("dns", "connect", "tls", "wait", "transfer"))
+                self.assertAlmostEqual(phases, q["latency_ms"]["mean"], delta=0.05 + 0.1 * phases)
+                self.assertEqual(tm["tls"]["p95"], 0)  # plain http
+            for k in ("bytes_sent", "bytes_received", "body_bytes_received"):
+                self.assertEqual(t[k], sum(q[k] for q in rep["requests"].values()), k)
+            self.assertGreater(t["body_bytes_received"], 0)
+            # every second's failed requests by class add up to its failed requests
+            for p in rep["timeline"]:
+                self.assertEqual(p["failed_requests"], p["transport_errors"] + p["failed_4xx"] +
+                                 p["failed_5xx"] + p["failed_other"])
+            self.assertEqual(sum(p["failed_4xx"] for p in rep["timeline"]), web.count(path="/status/404"))
+
     def test_known_latency_lands_in_the_percentiles(self):
         with harness.MolotovServe() as srv:
             res = harness.run_molotov(["-w", "5", "-d", "3", "--json", self.path("r.json")],

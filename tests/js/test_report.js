@@ -1,5 +1,5 @@
 /* test_report.js: the pure helpers of the HTML report's script
-   (assets/report/report.js), loaded by node without a browser: what a
+   (assets/report/report_lib.js), loaded by node without a browser: what a
    missing or odd value becomes, the formatting of counts, rates,
    latencies, percentages, durations and times, the ticks of the linear,
    log and time axes, and failed requests by cause in both report formats.
@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 
-const R = require(path.join(__dirname, '..', '..', 'assets', 'report', 'report.js'));
+const R = require(path.join(__dirname, '..', '..', 'assets', 'report', 'report_lib.js'));
 const DASH = '\u2013', NBSP = '\u00a0';
 
 test('loading the script under node draws nothing and exports the helpers', () => {
@@ -179,4 +179,44 @@ test('failed requests by cause', () => {
     ['1 transport error', '2 4xx', '3 unexpected statuses']);
   assert.equal(R.failShort({ t: 8, c4: 34, c5: 0, other: 0 }), '8' + NBSP + 'transport' + NBSP + '\u00b7 34' + NBSP + '4xx');
   assert.equal(R.nbJoin(['a b', null, 'c']), 'a' + NBSP + 'b' + NBSP + '\u00b7 c');
+});
+
+test('bytes, and no rate for a run under a second', () => {
+  assert.equal(R.fBytes(999), '999 B');
+  assert.equal(R.fBytes(1234567), '1.23 MB');
+  assert.equal(R.fBytes(null), DASH);
+  assert.equal(R.fDur(0.004), '4 ms');
+  assert.equal(R.fDur(0), '0 s');
+  assert.deepEqual(R.rateOver(1472, 0.004, 368000), { value: null, sub: '4 ms: too short for a rate' });
+  assert.deepEqual(R.rateOver(100, 10, 10), { value: 10, sub: 'over 10 s' });
+});
+
+test('the timeline as one slot a second: gaps for latency and workers, never 0', () => {
+  const ts = R.perSecond({ timeline: [
+    { t: 0, requests: 5, failed_requests: 1, failed_5xx: 1, failed_4xx: 0, p50_ms: 1, p95_ms: 2, p99_ms: 3 },
+    { t: 2, requests: 0, failed_requests: 0, successes: 1, workers: 4, p50_ms: null } ] });
+  assert.equal(ts.n, 3);
+  assert.deepEqual(ts.ok, [4, 0, 0]);
+  assert.deepEqual(ts.p95, [2, null, null]);
+  assert.deepEqual(ts.workers, [null, null, 4]);
+  assert.deepEqual(ts.f5, [1, 0, 0]);
+  assert.equal(ts.classes, true);
+  const col = R.columns({ t: [0, 2], requests: [3, 4], p95_ms: [1.5, 2.5] }, 3, { a: 'requests', p95: 'p95_ms' });
+  assert.deepEqual(col, { a: [3, 0, 4], p95: [1.5, null, 2.5] });
+  assert.equal(R.stackMax([{ values: [1, 5] }, { values: [4, 1] }]), 6);
+});
+
+test('labels never overprint: beside their mark, else on a new row', () => {
+  const p = R.placeLabels([{ x: 100, w: 50 }, { x: 110, w: 50 }, { x: 115, w: 50 }, { x: 118, w: 50 }], 0, 300);
+  const boxes = p.map(q => [q.row, q.a, q.b]);
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const [ri, ai, bi] = boxes[i], [rj, aj, bj] = boxes[j];
+      assert.ok(ri !== rj || bi < aj || ai > bj, 'labels ' + i + ' and ' + j + ' overlap');
+    }
+  }
+  assert.deepEqual(p[0], { row: 0, anchor: 'start', a: 104, b: 154 });
+  assert.ok(Math.max(...p.map(q => q.row)) >= 1);
+  /* no room on the right: it goes left of the mark */
+  assert.equal(R.placeLabels([{ x: 290, w: 50 }], 0, 300)[0].anchor, 'end');
 });
