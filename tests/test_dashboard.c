@@ -184,9 +184,10 @@ static void test_routes(void **state)
     ask(f, GET("/"), &r);
     assert_reply(&r, 200, "text/html; charset=utf-8", NULL);
     assert_string_equal(header(&r, "Connection"), "close");
-    assert_non_null(strstr(r.body.data, "window.molotovRender = molotovRender"));
+    assert_non_null(strstr(r.body.data, "globalThis.molotovRender = function"));
+    assert_non_null(strstr(r.body.data, "function niceStep")); /* report_lib.js too */
     assert_non_null(strstr(r.body.data, "new EventSource('/events')"));
-    assert_null(strstr(r.body.data, "@REPORT_JS@"));
+    assert_null(strstr(r.body.data, "@REPORT_"));
     long long page = r.length;
     ask(f, "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n", &r);
     assert_int_equal(r.status, 200);
