@@ -217,7 +217,7 @@ static void line_figures(const mt_live *v, size_t room, char *out)
     }
     snprintf(runs, sizeof runs, " | runs %s ok, %s failed", ok, ko);
     if (append_fit(out, room, runs)) return;
-    snprintf(runs, sizeof runs, " | %s ok, %s failed", ok, ko);
+    snprintf(runs, sizeof runs, "  %s ok/%s failed", ok, ko);
     append_fit(out, room, runs);
 }
 
