@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libcmocka-dev libssl-dev libwslay-dev
   lua5.4 nginx-light python3-httpbin gunicorn curl
-  iproute2 python3-yaml python3-websockets git make openssl binutils valgrind clang nodejs
+  iproute2 python3-yaml python3-websockets python3-pyte git make openssl binutils valgrind clang nodejs
 )
 
 missing=()

@@ -250,7 +250,7 @@ void mt_console_start(mt_console *c)
 
 void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, double secs)
 {
-    mt_summary_print(out, s, names, secs, mt_summary_width(out));
+    mt_summary_print(out, s, names, secs, mt_summary_width(out), isatty(fileno(out)));
 }
 
 void mt_console_fixtures(FILE *out, const mt_stats *f)
@@ -291,7 +291,7 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
     const char **names = r->script ? mt_script_names(r->script)
                                    : mt_calloc((size_t)r->stats.nscenarios + 1, sizeof(char *));
     int width = c->tty ? term_width(c->out) : mt_summary_width(c->out);
-    mt_summary_print(c->out, &r->stats, names, secs, width);
+    mt_summary_print(c->out, &r->stats, names, secs, width, c->tty);
     mt_console_fixtures(c->out, &r->fixture_stats);
     free(names);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);

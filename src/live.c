@@ -107,7 +107,7 @@ void mt_live_window_update(mt_live_window *w, const mt_stats *s, double now, mt_
     uint64_t req = s->requests - base.requests, failed = s->failed_requests - base.failed;
     v->window_s = span;
     v->rps = -1;
-    if (span >= 1.0 || (req && span >= SAMPLE_EVERY_S)) v->rps = (double)req / span;
+    if (span >= 1.0 || (req && span >= 0.05)) v->rps = (double)req / span; /* a partial second */
     v->error_pct = req ? 100.0 * (double)failed / (double)req : -1;
     int64_t sec = mt_wall_s();
     v->p99_us = mt_stats_window_p99(s, sec - MT_LIVE_WINDOW_S + 1, sec + 1);

@@ -86,7 +86,7 @@ static trow *add_row(layout *l, const char *label, uint64_t a, uint64_t b, doubl
     r->h = h;
     mt_fmt_count(a, r->cell[C_COUNT], CELL);
     mt_fmt_count(b, r->cell[C_ERR], CELL);
-    mt_fmt_num(rate, 1, r->cell[C_RATE], CELL);
+    mt_fmt_num(rate, rate < 1000 ? 1 : 0, r->cell[C_RATE], CELL); /* "17,667": no decimal */
     bool empty = mt_hist_count(h) == 0;
     for (int c = C_P50; c < NCOLS; c++) {
         uint64_t us = c == C_MAX ? mt_hist_max(h) : mt_hist_percentile(h, PCT[c]);
@@ -287,7 +287,7 @@ static void print_message(FILE *out, uint64_t count, const char *msg, int width)
     char n[32];
     mt_fmt_count(count, n, sizeof n);
     int col = fprintf(out, "%8s  ", n);
-    int room = width - 1 - col;
+    int room = width ? width - 1 - col : (int)strlen(msg) + 1; /* 0: whole */
     if (room < 20) room = 20;
     size_t len = strlen(msg), at = 0;
     while (at < len) {
@@ -308,12 +308,12 @@ static void print_message(FILE *out, uint64_t count, const char *msg, int width)
     if (!len) fputc('\n', out);
 }
 
-static void print_failures(FILE *out, const mt_stats *s, int width)
+static void print_failures(FILE *out, const mt_stats *s, int width, bool wrap)
 {
     size_t n;
     const mt_msgcount **m = mt_stats_messages(s, &n);
     if (n) fprintf(out, "Failures:\n");
-    for (size_t i = 0; i < n; i++) print_message(out, m[i]->count, m[i]->msg, width);
+    for (size_t i = 0; i < n; i++) print_message(out, m[i]->count, m[i]->msg, wrap ? width : 0);
     free(m);
 }
 
@@ -365,7 +365,7 @@ static void print_failed_split(FILE *out, const mt_stats *s)
 }
 
 void mt_summary_print(FILE *out, const mt_stats *s, const char *const *names, double secs,
-                      int width)
+                      int width, bool wrap)
 {
     double d = secs > 0 ? secs : 1;
     char req[32], rate[48], dur[32], n[32];
@@ -383,5 +383,5 @@ void mt_summary_print(FILE *out, const mt_stats *s, const char *const *names, do
         fprintf(out, "Bodies cut at --max-body (the rest read and discarded): %s\n", n);
     }
     print_tables(out, s, names, d, width);
-    print_failures(out, s, width);
+    print_failures(out, s, width, wrap);
 }

@@ -145,13 +145,13 @@ static long end_of(const char *text, const char *line_start, const char *word)
     return (long)(w - line) + (long)strlen(word);
 }
 
-static char *summary_of(const mt_stats *s, int width)
+static char *summary_of(const mt_stats *s, int width, bool wrap)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     const char *names[] = {"a-scenario-with-a-long-name"};
-    mt_summary_print(f, s, names, 3600.0, width); /* an hour */
+    mt_summary_print(f, s, names, 3600.0, width, wrap); /* an hour */
     fclose(f);
     return text;
 }
@@ -176,7 +176,7 @@ static void test_summary_fits_and_aligns_big_counts(void **state)
     for (int i = 0; i < 3; i++) mt_stats_request(&s, &q);
     s.scenarios[0].runs = 9876543;
     mt_stats_scenario_end(&s, 0, true, 1500, 1);
-    char *text = summary_of(&s, 80);
+    char *text = summary_of(&s, 80, true);
     assert_fits(text, 79);
     assert_non_null(strstr(text, "12,345,678"));
     assert_non_null(strstr(text, "200: 12,345,678"));
@@ -188,12 +188,12 @@ static void test_summary_fits_and_aligns_big_counts(void **state)
     assert_int_equal(end_of(text, "Scenarios (run time)", "p99"), p99);
     assert_null(strstr(text, "p95")); /* 80 columns: p50 p90 p99 (max when it fits) */
     free(text);
-    text = summary_of(&s, 120); /* wider: p95 too, and whole labels */
+    text = summary_of(&s, 120, true); /* wider: p95 too, and whole labels */
     assert_fits(text, 119);
     assert_non_null(strstr(text, "p95"));
     assert_non_null(strstr(text, "GET /a/long/path/cut/in/the/middle"));
     free(text);
-    text = summary_of(&s, 60);
+    text = summary_of(&s, 60, true);
     assert_fits(text, 59);
     free(text);
     mt_stats_free(&s);
@@ -208,11 +208,15 @@ static void test_long_failures_wrap_to_the_width(void **state)
                          "scenario.lua:12: the server answered something that nobody expected "
                          "and this message goes on well past eighty columns, then ends here",
                          1234);
-    char *text = summary_of(&s, 80);
+    char *text = summary_of(&s, 80, true);
     assert_fits(text, 79);
     assert_non_null(strstr(text, "   1,234  scenario.lua:12: the server"));
     assert_non_null(strstr(text, "\n          ")); /* continued under the message */
     assert_non_null(strstr(text, "then ends here\n"));
+    free(text);
+    text = summary_of(&s, 80, false); /* a log: whole, for grep */
+    assert_non_null(strstr(text, "   1,234  scenario.lua:12: the server answered something that "
+                                 "nobody expected and this message goes on"));
     free(text);
     mt_stats_free(&s);
 }
