@@ -250,7 +250,9 @@ static void line_failure(const mt_live *v, size_t room, char *out)
     if (left < 8) left = 8;
     mt_fmt_shorten(v->top_failure, left, msg, sizeof msg);
     sanitize(msg);
-    snprintf(out, MT_LIVE_LINE, "%s%s", head, msg);
+    size_t h = strlen(head);
+    memcpy(out, head, h + 1);
+    mt_strlcpyn(out + h, MT_LIVE_LINE - h, msg, strlen(msg));
     if (strlen(out) > room) out[room] = '\0';
 }
 
