@@ -270,7 +270,8 @@ class Live(unittest.TestCase):
             rc, out = run.finish()
         self.assertEqual(rc, 0, out)
         lines = run.lines()  # the screen: 200 rows, nothing scrolled away
-        prep = [i for i, ln in enumerate(lines) if re.fullmatch(r"\[\d+\] Preparing 2 workers\.\.\.", ln)]
+        prep = [i for i, ln in enumerate(lines)
+                if re.fullmatch(r"\[\d+\] Preparing 2 workers\.\.\.", ln)]
         self.assertEqual(len(prep), 3, out)
         for i in prep:  # each followed by its own OK
             pid = lines[i].split("]")[0]
