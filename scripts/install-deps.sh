@@ -30,7 +30,7 @@ BUILD_PKGS=(
 
 TEST_PKGS=(
   libcmocka-dev nodejs lua5.4
-  nginx-light python3-httpbin gunicorn curl python3-yaml python3-websockets
+  nginx-light python3-httpbin gunicorn curl python3-yaml python3-websockets python3-pyte
   iproute2 git make openssl binutils valgrind clang chromium
 )
 BROWSER_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"

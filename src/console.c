@@ -1,26 +1,102 @@
-/* console.c: header, live line and summary. Nothing is printed with -q. */
+/* console.c: the header, the live view and its notices, and the summary's
+ * frame (console.h). On a terminal the frame (live.c's text) is redrawn in
+ * place: the cursor goes back to its first line, each line is erased and
+ * written, and what a longer frame left below is erased; nothing is ever
+ * written in the last column, so no line wraps. Nothing is printed with -q. */
 #include "molotov/console.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "molotov/common.h"
 #include "molotov/fmt.h"
+#include "molotov/summary.h"
+#include "molotov/worker.h"
 
 #define PLAIN_EVERY_S 5.0 /* live line period when stdout is not a terminal */
+#define MIN_WIDTH 20
+
+static int term_width(FILE *out)
+{
+    struct winsize ws;
+    if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col < MIN_WIDTH ? MIN_WIDTH : ws.ws_col;
+    const char *cols = getenv("COLUMNS");
+    int n = cols ? atoi(cols) : 0;
+    return n >= MIN_WIDTH ? n : MT_SUMMARY_WIDTH;
+}
+
+/* Moves to the frame's first line and erases it and everything below. */
+static void erase_frame(mt_console *c)
+{
+    if (!c->tty || !c->lines) return;
+    if (c->lines > 1)
+        fprintf(c->out, "\r\033[%dA\033[J", c->lines - 1);
+    else
+        fputs("\r\033[J", c->out);
+    c->lines = 0;
+}
+
+static const char *colour_of(const mt_console *c, mt_live_kind k)
+{
+    if (!c->colour || k == MT_LIVE_TEXT) return NULL;
+    return k == MT_LIVE_NOTICE ? "\033[33m" : "\033[31m";
+}
+
+/* Writes the frame over the one on screen, in one write. */
+static void draw(mt_console *c, const mt_live_frame *f)
+{
+    mt_buf b;
+    mt_buf_init(&b);
+    char up[32];
+    int n = c->lines > 1 ? snprintf(up, sizeof up, "\r\033[%dA", c->lines - 1)
+                         : snprintf(up, sizeof up, "\r");
+    mt_buf_append(&b, up, (size_t)n);
+    for (int i = 0; i < f->n; i++) {
+        const char *col = colour_of(c, f->kind[i]);
+        if (i) mt_buf_append(&b, "\n", 1);
+        mt_buf_append(&b, "\033[2K", 4);
+        if (col) mt_buf_append(&b, col, strlen(col));
+        mt_buf_append(&b, f->text[i], strlen(f->text[i]));
+        if (col) mt_buf_append(&b, "\033[0m", 4);
+    }
+    mt_buf_append(&b, "\033[J\r", 4); /* at the last line's start, a ^C echo cannot wrap */
+    fwrite(b.data, 1, b.len, c->out);
+    fflush(c->out);
+    mt_buf_free(&b);
+    c->lines = f->n;
+}
+
+static void on_winch(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    mt_console *c = s->data;
+    c->width = term_width(c->out);
+    if (!c->started) return;
+    erase_frame(c); /* the terminal may have moved the old lines: start clean */
+    mt_console_refresh(c);
+}
 
 void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
 {
     memset(c, 0, sizeof(*c));
     c->runner = r;
     c->out = out;
-    c->tty = tty;
+    const char *term = getenv("TERM");
+    const char *no_colour = getenv("NO_COLOR");
+    c->tty = tty && !(term && strcmp(term, "dumb") == 0);
+    c->colour = c->tty && !(no_colour && *no_colour);
+    c->width = c->tty ? term_width(out) : MT_SUMMARY_WIDTH;
     uv_timer_init(r->loop, &c->timer);
     c->timer.data = c;
+    uv_signal_init(r->loop, &c->winch);
+    c->winch.data = c;
     const mt_options *o = r->opt;
     if (o->quiet) return;
+    if (c->tty) uv_signal_start(&c->winch, on_winch, SIGWINCH);
     fprintf(out, "**** Molotov v%s. Happy breaking! ****\n", MOLOTOV_VERSION);
     if (o->processes > 1)
         fprintf(out, "Forking %d processes (%d workers each)\n", o->processes, o->workers);
@@ -29,224 +105,173 @@ void mt_console_init(mt_console *c, mt_runner *r, FILE *out, bool tty)
     fflush(out);
 }
 
-void mt_console_format_live(const mt_console *c, char *buf, size_t len)
+/* What is left to finish once the run stops: requests in flight (one
+ * process) or the workers still busy (a pool's processes report no more). */
+static void in_flight(const mt_runner *r, mt_live *v)
 {
-    const mt_stats *s = &c->runner->stats;
-    char p99[16];
-    mt_fmt_us(mt_stats_recent_p99(s, mt_wall_s()), p99, sizeof(p99));
-    snprintf(buf, len,
-             "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 " | WORKERS: %d | %.0f req/s | p99 %s",
-             s->successes, s->failures, mt_runner_active_workers(c->runner), c->rps, p99);
+    int http = 0;
+    for (int i = 0; i < r->nworkers; i++) http += r->workers[i]->ctx.wait == MT_WAIT_HTTP;
+    v->in_flight_reqs = http > 0;
+    v->in_flight = http > 0 ? http : mt_runner_active_workers(r);
 }
 
-static void sample_rate(mt_console *c)
+static void controller(const mt_console *c, const mt_live *v, char *buf, size_t len)
 {
-    double now = mt_now_s();
-    uint64_t req = c->runner->stats.requests;
-    double dt = now - c->last_t;
-    if (dt >= 0.5 || c->last_t == 0) {
-        if (c->last_t > 0) c->rps = (double)(req - c->last_requests) / dt;
-        c->last_t = now;
-        c->last_requests = req;
+    const mt_options *o = c->runner->opt;
+    char dropped[32];
+    mt_fmt_count(c->runner->stats.dropped, dropped, sizeof dropped);
+    buf[0] = '\0';
+    if (o->sizing && c->sizing && c->sizing->runner) {
+        mt_sizing_status(c->sizing, buf, len);
+    } else if (o->rate > 0 && o->ramp_up > 0 && v->elapsed < o->ramp_up) {
+        snprintf(buf, len, "ramping the rate: %.0f/%.0f per s, dropped %s",
+                 o->rate * v->elapsed / o->ramp_up, o->rate, dropped);
+    } else if (o->rate > 0) {
+        snprintf(buf, len, "rate %.0f/s, dropped %s", o->rate, dropped);
+    } else if (o->ramp_up > 0 && v->workers < v->workers_plan && v->stop == MT_LIVE_RUNNING &&
+               v->elapsed < o->ramp_up + 1) {
+        char ramp[24];
+        mt_fmt_secs(o->ramp_up, ramp, sizeof ramp);
+        snprintf(buf, len, "ramping %d/%d workers (over %s)", v->workers, v->workers_plan, ramp);
     }
 }
 
-static void on_tick(uv_timer_t *t)
+/* The planned span; 0 without one (-d left at its default of a day). */
+static double planned_span(const mt_runner *r)
 {
-    mt_console *c = t->data;
-    char line[256];
-    sample_rate(c);
-    mt_console_format_live(c, line, sizeof(line));
+    static mt_options defaults;
+    static bool have;
+    if (!have) mt_options_defaults(&defaults);
+    have = true;
+    const mt_options *o = r->opt;
+    if (!o->sizing && o->duration == defaults.duration) return 0;
+    return r->deadline_at - r->started_at;
+}
+
+void mt_console_gather(mt_console *c, mt_live *v)
+{
+    mt_runner *r = c->runner;
+    const mt_options *o = r->opt;
+    const mt_stats *s = &r->stats;
+    memset(v, 0, sizeof(*v));
+    double now = r->ended_at ? r->ended_at : mt_now_s();
+    v->elapsed = r->started_at ? now - r->started_at : 0;
+    int planned_workers = o->workers * o->processes;
+    uint64_t per_worker = o->single_run ? (uint64_t)s->nscenarios : (uint64_t)o->max_runs;
+    v->runs_plan = per_worker * (uint64_t)planned_workers;
+    v->runs = s->successes + s->failures + s->cancelled;
+    if (!v->runs_plan) v->planned = planned_span(r);
+    v->workers = mt_runner_active_workers(r);
+    v->workers_plan = planned_workers;
+    v->successes = s->successes;
+    v->failures = s->failures;
+    mt_live_window_update(&c->window, s, mt_now_s(), v);
+    v->stop = r->interrupted ? MT_LIVE_INTERRUPTED
+              : r->stopping  ? MT_LIVE_STOPPING
+                             : MT_LIVE_RUNNING;
+    if (v->stop != MT_LIVE_RUNNING) in_flight(r, v);
+    controller(c, v, v->controller, sizeof v->controller);
+}
+
+static void tick(mt_console *c)
+{
+    mt_live v;
+    mt_console_gather(c, &v);
     if (c->tty) {
-        fprintf(c->out, "\r\033[K%s", line);
-        c->drawn = true;
-    } else {
-        double now = mt_now_s();
-        if (now + 0.25 < c->plain_next) return; /* tolerate timer jitter */
+        mt_live_frame f;
+        mt_live_frame_make(&v, c->width, &f);
+        draw(c, &f);
+        return;
+    }
+    if (v.stop != MT_LIVE_RUNNING && v.stop != c->told) { /* told at once, once */
+        char notice[256];
+        mt_live_notice(&v, 1000, notice, sizeof notice);
+        fprintf(c->out, "%s\n", notice);
+        c->told = v.stop;
+    }
+    double now = mt_now_s();
+    if (now + 0.25 >= c->plain_next) { /* tolerate timer jitter */
+        char line[1024];
         c->plain_next += PLAIN_EVERY_S;
+        mt_live_plain(&v, line, sizeof line);
         fprintf(c->out, "%s\n", line);
     }
     fflush(c->out);
 }
 
+static void on_tick(uv_timer_t *t)
+{
+    tick(t->data);
+}
+
+void mt_console_refresh(mt_console *c)
+{
+    if (c->started && !c->runner->opt->quiet) tick(c);
+}
+
+void mt_console_note(mt_console *c, const char *text)
+{
+    if (c->runner->opt->quiet) return;
+    erase_frame(c);
+    fputs(text, c->out);
+    fflush(c->out);
+    if (c->started && c->tty) tick(c);
+}
+
+void mt_console_countdown(mt_console *c, double left_s)
+{
+    if (c->runner->opt->quiet || (!c->tty && c->counted_down)) return;
+    char left[24];
+    mt_fmt_secs(left_s, left, sizeof left);
+    mt_live_frame f = {.n = 1};
+    snprintf(f.text[0], sizeof f.text[0], "Waiting %s for --start-at...", left);
+    if (c->tty)
+        draw(c, &f);
+    else
+        fprintf(c->out, "%s\n", f.text[0]);
+    fflush(c->out);
+    c->counted_down = true;
+}
+
 void mt_console_start(mt_console *c)
 {
     if (c->runner->opt->quiet) return;
+    erase_frame(c); /* --start-at's countdown */
     fprintf(c->out, "OK\n");
     fflush(c->out);
-    c->last_t = mt_now_s();
-    c->plain_next = c->last_t + PLAIN_EVERY_S;
+    mt_live_window_init(&c->window, c->runner->started_at ? c->runner->started_at : mt_now_s());
+    c->started = true;
+    c->plain_next = mt_now_s() + PLAIN_EVERY_S;
     uint64_t ms = (uint64_t)(c->runner->opt->console_update * 1000 + 0.5);
-    if (!c->tty && ms < 1000) ms = 1000;
+    if (!c->tty) ms = 1000;
     uv_timer_start(&c->timer, on_tick, ms ? ms : 1, ms ? ms : 1);
-}
-
-#define LABEL_W 24 /* the tables' first column */
-
-/* Row names for a table: shortened in the middle to LABEL_W, and two rows
- * never print the same (a clash ends in "#N"). A new array of count
- * strings of LABEL_W + 1 bytes. */
-static char (*row_names(const char *const *labels, int count))[LABEL_W + 1]
-{
-    char(*out)[LABEL_W + 1] = mt_calloc((size_t)count + 1, LABEL_W + 1);
-    for (int i = 0; i < count; i++)
-        mt_fmt_shorten(labels[i] ? labels[i] : "", LABEL_W, out[i], LABEL_W + 1);
-    for (int i = 0; i < count; i++) {
-        int clash = 1;
-        for (int j = i + 1; j < count; j++) {
-            if (strcmp(out[i], out[j]) != 0) continue;
-            char mark[16];
-            int m = snprintf(mark, sizeof mark, "#%d", ++clash);
-            size_t k = LABEL_W - (size_t)m;
-            mt_fmt_shorten(labels[j] ? labels[j] : "", k, out[j], k + 1);
-            mt_strlcpyn(out[j] + strlen(out[j]), LABEL_W + 1 - strlen(out[j]), mark, (size_t)m);
-        }
-    }
-    return out;
-}
-
-/* One table row: name, two counts, a rate and p50/p90/p99/max of h. */
-static void print_row(FILE *out, const char *name, uint64_t a, uint64_t b, double rate,
-                      const mt_hist *h)
-{
-    char q[4][16];
-    const double ps[3] = {50, 90, 99};
-    bool empty = mt_hist_count(h) == 0;
-    for (int i = 0; i < 3; i++) mt_fmt_us(mt_hist_percentile(h, ps[i]), q[i], 16);
-    mt_fmt_us(mt_hist_max(h), q[3], 16);
-    if (empty)
-        for (int i = 0; i < 4; i++) snprintf(q[i], 16, "-");
-    fprintf(out, "  %-*s %8" PRIu64 " %8" PRIu64 " %7.1f %7s %7s %7s %7s\n", LABEL_W, name, a, b,
-            rate, q[0], q[1], q[2], q[3]);
-}
-
-static void print_codes(FILE *out, const mt_req_stats *r)
-{
-    char line[512] = "";
-    size_t n = 0;
-    for (int code = 0; code < MT_STATS_MAX_STATUS && n < sizeof(line) - 40; code++)
-        if (r->status[code])
-            n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%d: %" PRIu64, n ? ", " : "", code,
-                                  r->status[code]);
-    for (int k = 0; k < r->nkinds && n < sizeof(line) - 80; k++)
-        n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s: %" PRIu64, n ? ", " : "",
-                              r->kinds[k].kind, r->kinds[k].count);
-    if (n) fprintf(out, "      %s\n", line);
-    if (r->msgs_out || r->msgs_in)
-        fprintf(out,
-                "      messages: sent %" PRIu64 " (%" PRIu64 " bytes), received %" PRIu64
-                " (%" PRIu64 " bytes)\n",
-                r->msgs_out, r->msgs_out ? r->bytes_out : 0, r->msgs_in, r->bytes_in);
-}
-
-static void print_scenarios(FILE *out, const mt_stats *s, const char *const *names, double d)
-{
-    fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", "Scenarios (run time)", "runs", "failed",
-            "/s", "p50", "p90", "p99", "max");
-    char(*shown)[LABEL_W + 1] = row_names(names, s->nscenarios);
-    for (int i = 0; i < s->nscenarios; i++) {
-        const mt_scn_stats *sc = &s->scenarios[i];
-        if (!sc->runs) continue;
-        print_row(out, shown[i], sc->runs, sc->failures, (double)sc->runs / d, sc->duration);
-        if (sc->cancelled) fprintf(out, "      cancelled: %" PRIu64 "\n", sc->cancelled);
-    }
-    free(shown);
-}
-
-/* The request table of s (sorted, labels shortened and never alike). */
-static void print_requests(FILE *out, const char *title, const mt_stats *s, double d, bool totals)
-{
-    if (!s->nreqs) return;
-    fprintf(out, "%-26s %8s %8s %7s %7s %7s %7s %7s\n", title, "count", "errors", "/s", "p50",
-            "p90", "p99", "max");
-    const mt_req_stats **rows = mt_stats_sorted(s);
-    const char **labels = mt_calloc((size_t)s->nreqs + 1, sizeof(char *));
-    char(*full)[512] = mt_calloc((size_t)s->nreqs + 1, 512);
-    for (int i = 0; i < s->nreqs; i++) labels[i] = mt_stats_display_label(s, rows[i], full[i], 512);
-    char(*shown)[LABEL_W + 1] = row_names(labels, s->nreqs);
-    for (int i = 0; i < s->nreqs; i++) {
-        print_row(out, shown[i], rows[i]->count, rows[i]->failed, (double)rows[i]->count / d,
-                  rows[i]->latency);
-        print_codes(out, rows[i]);
-    }
-    if (totals) {
-        print_row(out, "All requests", s->requests, s->failed_requests, (double)s->requests / d,
-                  s->latency);
-        uint64_t ok = s->requests - s->failed_requests;
-        print_row(out, "All requests, ok only", ok, 0, (double)ok / d, s->latency_ok);
-    }
-    free(shown);
-    free(full);
-    free(labels);
-    free(rows);
-}
-
-static void print_failures(FILE *out, const mt_stats *s)
-{
-    size_t n;
-    const mt_msgcount **m = mt_stats_messages(s, &n);
-    if (n) fprintf(out, "Failures:\n");
-    for (size_t i = 0; i < n; i++) fprintf(out, "%8" PRIu64 "  %s\n", m[i]->count, m[i]->msg);
-    free(m);
-}
-
-static void print_thresholds(FILE *out, const mt_threshold_result *t, int n)
-{
-    if (n) fprintf(out, "Thresholds:\n");
-    for (int i = 0; i < n; i++) {
-        char value[48] = "no data";
-        const char *unit = mt_threshold_unit(t[i].t.metric);
-        int digits = t[i].t.metric == MT_METRIC_FAILURES ? 0 : 3;
-        if (!isnan(t[i].value))
-            snprintf(value, sizeof(value), "%.*f%s%s", digits, t[i].value, *unit == 'm' ? " " : "",
-                     unit);
-        fprintf(out, "  %s  %s (%s%s = %s)\n", t[i].passed ? "PASS" : "FAIL", t[i].t.expr,
-                t[i].t.ok ? "ok:" : "", mt_threshold_metric_name(t[i].t.metric), value);
-    }
-}
-
-/* "Failed: 12 (transport 2, 4xx 0, 5xx 10)" for the summary's first lines. */
-static void print_failed_split(FILE *out, const mt_stats *s)
-{
-    const mt_failcount *f = &s->fails;
-    fprintf(out,
-            "Failed requests: %" PRIu64 " (transport %" PRIu64 ", 4xx %" PRIu64 ", 5xx %" PRIu64,
-            s->failed_requests, f->transport, f->status_4xx, f->status_5xx);
-    if (f->other) fprintf(out, ", unexpected status %" PRIu64, f->other);
-    fprintf(out, ")\n");
+    if (c->tty) tick(c);
 }
 
 void mt_console_summary(FILE *out, const mt_stats *s, const char *const *names, double secs)
 {
-    double d = secs > 0 ? secs : 1;
-    fprintf(out, "Duration: %.2f s | Requests: %" PRIu64 " (%.1f/s)\n", secs, s->requests,
-            secs > 0 ? (double)s->requests / secs : 0.0);
-    print_failed_split(out, s);
-    if (s->cancelled)
-        fprintf(out, "Cancelled scenario runs (cut short, neither ok nor failed): %" PRIu64 "\n",
-                s->cancelled);
-    if (s->truncated)
-        fprintf(out, "Bodies cut at --max-body (the rest read and discarded): %" PRIu64 "\n",
-                s->truncated);
-    print_scenarios(out, s, names, d);
-    print_requests(out, "Requests (latency)", s, d, true);
-    print_failures(out, s);
+    mt_summary_print(out, s, names, secs, mt_summary_width(out), isatty(fileno(out)));
 }
 
 void mt_console_fixtures(FILE *out, const mt_stats *f)
 {
     if (!f || !f->requests) return;
-    fprintf(out,
-            "global_setup/global_teardown made %" PRIu64 " requests (%" PRIu64
-            " failed), not counted above\n",
-            f->requests, f->failed_requests);
+    char a[32], b[32];
+    mt_fmt_count(f->requests, a, sizeof a);
+    mt_fmt_count(f->failed_requests, b, sizeof b);
+    fprintf(out, "global_setup/global_teardown made %s requests (%s failed), not counted above\n",
+            a, b);
 }
 
 void mt_console_verdict(FILE *out, const mt_stats *s, const mt_threshold_result *thresholds,
                         int nthresholds)
 {
-    if (s->dropped) fprintf(out, "Dropped starts (no free worker): %" PRIu64 "\n", s->dropped);
-    print_thresholds(out, thresholds, nthresholds);
+    if (s->dropped) {
+        char n[32];
+        mt_fmt_count(s->dropped, n, sizeof n);
+        fprintf(out, "Dropped starts (no free worker): %s\n", n);
+    }
+    mt_summary_thresholds(out, thresholds, nthresholds);
     fprintf(out, "SUCCESSES: %" PRIu64 " | FAILURES: %" PRIu64 "\n", s->successes, s->failures);
     fprintf(out, "*** Bye ***\n");
     fflush(out);
@@ -256,14 +281,17 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
                        const mt_sizing *sizing)
 {
     uv_timer_stop(&c->timer);
+    uv_signal_stop(&c->winch);
     mt_runner *r = c->runner;
     if (r->opt->quiet) return;
-    if (c->drawn) fprintf(c->out, "\r\033[K");
+    erase_frame(c);
+    c->started = false;
     double secs = (r->ended_at ? r->ended_at : mt_now_s()) - r->started_at;
     if (r->started_at == 0) secs = 0;
     const char **names = r->script ? mt_script_names(r->script)
                                    : mt_calloc((size_t)r->stats.nscenarios + 1, sizeof(char *));
-    mt_console_summary(c->out, &r->stats, names, secs);
+    int width = c->tty ? term_width(c->out) : mt_summary_width(c->out);
+    mt_summary_print(c->out, &r->stats, names, secs, width, c->tty);
     mt_console_fixtures(c->out, &r->fixture_stats);
     free(names);
     if (r->fatal && r->fatal_msg[0]) fprintf(c->out, "Stopped: %s\n", r->fatal_msg);
@@ -274,5 +302,7 @@ void mt_console_finish(mt_console *c, const mt_threshold_result *thresholds, int
 
 void mt_console_close(mt_console *c)
 {
+    mt_live_window_free(&c->window);
     uv_close((uv_handle_t *)&c->timer, NULL);
+    uv_close((uv_handle_t *)&c->winch, NULL);
 }

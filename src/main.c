@@ -40,6 +40,7 @@ typedef struct {
     uv_signal_t sigint, sigterm;
     uv_timer_t grace;
     uv_timer_t start_timer; /* --start-at */
+    double start_at;
     bool waiting;
     mt_dashboard *dash; /* --dashboard, or NULL */
 } app;
@@ -61,14 +62,16 @@ static void on_signal(uv_signal_t *s, int signum)
         uv_stop(s->loop);
         return;
     }
-    if (r->interrupted) {
-        mt_runner_abort(r); /* second signal: stop at once */
-        return;
-    }
+    bool again = r->interrupted || r->stopping; /* a second signal, or one past the deadline */
     r->interrupted = true;
     mt_runner_set_stop_reason(r, MT_STOP_INTERRUPTED);
+    if (again) {
+        mt_runner_abort(r); /* stop at once */
+        return;
+    }
     mt_runner_stop(r);
     uv_timer_start(&a->grace, on_grace_over, (uint64_t)(GRACE_S * 1000), 0);
+    mt_console_refresh(&a->console); /* acknowledged at once */
 }
 
 static void on_finished(mt_runner *r)
@@ -104,18 +107,26 @@ static void watch_signals(app *a, uv_loop_t *loop)
     uv_timer_init(loop, &a->grace);
     a->grace.data = a;
     uv_timer_init(loop, &a->start_timer);
+    a->start_timer.data = a;
 }
 
+/* --start-at: a countdown every second until the time. */
 static void on_start_time(uv_timer_t *t)
 {
-    uv_stop(t->loop);
+    app *a = t->data;
+    double left = a->start_at - mt_wall_now();
+    if (left < 0.001) {
+        uv_stop(t->loop);
+        return;
+    }
+    mt_console_countdown(&a->console, left);
+    uv_timer_start(t, on_start_time, (uint64_t)((left < 1 ? left : 1) * 1000 + 0.5), 0);
 }
 
 /* --start-at: runs the loop (signals, the pool's pipes) until the time.
  * Returns MT_OK, or MT_ESTOPPED when interrupted first. */
 static int wait_for_start(app *a, double at)
 {
-    const mt_options *o = a->runner.opt;
     double now = mt_wall_now();
     if (at <= now) {
         if (now - at > 1)
@@ -123,12 +134,9 @@ static int wait_for_start(app *a, double at)
                     now - at);
         return MT_OK;
     }
-    if (!o->quiet) {
-        printf("Waiting %.1f s for --start-at...\n", at - now);
-        fflush(stdout);
-    }
     a->waiting = true;
-    uv_timer_start(&a->start_timer, on_start_time, (uint64_t)((at - now) * 1000 + 0.5), 0);
+    a->start_at = at;
+    on_start_time(&a->start_timer);
     uv_run(a->start_timer.loop, UV_RUN_DEFAULT);
     a->waiting = false;
     uv_timer_stop(&a->start_timer);
@@ -302,6 +310,11 @@ static int finish(app *a, mt_script *script, mt_threshold_result *thresholds, in
     return written && ri->exit_code == 0 ? 1 : ri->exit_code;
 }
 
+static void console_note(void *console, const char *text)
+{
+    mt_console_note(console, text);
+}
+
 static double planned_duration(const mt_options *o)
 {
     if (o->single_run || o->max_runs) return -1;
@@ -345,6 +358,7 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
     a.runner.on_finished = on_finished;
     watch_signals(&a, &loop);
     mt_console_init(&a.console, &a.runner, stdout, isatty(STDOUT_FILENO));
+    mt_pool_on_note(pool, console_note, &a.console);
     if (o->dashboard && open_dashboard(&a, &loop)) {
         app_close(&a, &loop, pool);
         free(thresholds);
@@ -368,6 +382,7 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
         mt_console_start(&a.console);
         if (a.dash) mt_dashboard_feed(a.dash, live_report, &a, 1000);
         if (o->sizing) mt_sizing_start(&a.sizing, &a.runner);
+        if (o->sizing) a.console.sizing = &a.sizing;
         if (!a.runner.finished) uv_run(&loop, UV_RUN_DEFAULT);
     }
     int code = finish(&a, script, thresholds, nthresholds);

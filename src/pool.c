@@ -46,6 +46,8 @@ struct mt_pool {
     mt_runner *runner;
     uv_signal_t sigchld;
     bool sigchld_on;
+    void (*note)(void *data, const char *text); /* prints a child's ready lines */
+    void *note_data;
 };
 
 /* ---- the child ---- */
@@ -185,11 +187,7 @@ static void child_run(worker_proc *wp, const mt_options *o, mt_script *script, i
     wp->report.data = wp;
     int every = o->sizing ? REPORT_EVERY_MS / 4 : REPORT_EVERY_MS; /* sizing: as results arrive */
     uv_timer_start(&wp->report, on_report, every, every);
-    if (!o->quiet) {
-        printf("[%d] Preparing %d worker%s...\n[%d] OK\n", (int)getpid(), o->workers,
-               o->workers > 1 ? "s" : "", (int)getpid());
-        fflush(stdout);
-    }
+    mt_wire_send_type(wp->out_fd, "ready"); /* the main process prints it, whole */
     mt_runner_begin(r, o->workers);
     if (!r->finished) uv_run(&wp->loop, UV_RUN_DEFAULT);
     mt_runner_close(r);
@@ -353,6 +351,30 @@ static bool all_runaway(const mt_pool *p)
     return true;
 }
 
+/* "[pid] Preparing N workers..." and "[pid] OK", printed by the main process
+ * as one text, so the children's lines never interleave. */
+static void ready(child *c)
+{
+    const mt_options *o = c->pool->opt;
+    if (o->quiet) return;
+    char text[128];
+    snprintf(text, sizeof text, "[%d] Preparing %d worker%s...\n[%d] OK\n", (int)c->pid, o->workers,
+             o->workers > 1 ? "s" : "", (int)c->pid);
+    if (c->pool->note) {
+        c->pool->note(c->pool->note_data, text);
+    } else {
+        fputs(text, stdout);
+        fflush(stdout);
+    }
+}
+
+void mt_pool_on_note(mt_pool *p, void (*note)(void *data, const char *text), void *data)
+{
+    if (!p) return;
+    p->note = note;
+    p->note_data = data;
+}
+
 static void on_child_line(void *data, cJSON *j)
 {
     child *c = data;
@@ -372,6 +394,8 @@ static void on_child_line(void *data, cJSON *j)
         if (all_runaway(c->pool))
             mt_runner_fatal(c->pool->runner, MT_STOP_NO_SUCCESS,
                             cJSON_IsString(msg) ? msg->valuestring : "no success");
+    } else if (strcmp(type, "ready") == 0) {
+        ready(c);
     } else if (strcmp(type, "done") == 0) {
         c->done = true;
     }

@@ -124,6 +124,18 @@ void mt_sizing_print(const mt_sizing *z, FILE *out)
     }
 }
 
+void mt_sizing_status(const mt_sizing *z, char *buf, size_t len)
+{
+    const mt_options *o = z->runner->opt;
+    int n = snprintf(buf, len, "sizing: %d workers, errors %.1f%% (tolerance %g%%)",
+                     mt_runner_active_workers(z->runner), z->error_pct, o->sizing_tolerance);
+    if (o->sizing_p99 <= 0 || n < 0 || (size_t)n >= len) return;
+    char p99[16] = "-";
+    if (z->nsteps && z->steps[z->nsteps - 1].p99_us)
+        mt_fmt_us(z->steps[z->nsteps - 1].p99_us, p99, sizeof p99);
+    snprintf(buf + n, len - (size_t)n, ", p99 %s (limit %gms)", p99, o->sizing_p99);
+}
+
 cJSON *mt_sizing_json(const mt_sizing *z)
 {
     const mt_options *o = z->runner->opt;

@@ -27,6 +27,11 @@ int mt_pool_fork(const mt_options *o, mt_script *script, mt_pool **out, char *er
  * say); the children are then told to quit. */
 int mt_pool_start(mt_pool *p, mt_runner *main_runner, char *err, size_t errlen);
 
+/* How the main process prints a child's "[pid] Preparing N workers..." /
+ * "[pid] OK" lines when it reports ready (whole lines, one text per child);
+ * without it, on stdout. */
+void mt_pool_on_note(mt_pool *p, void (*note)(void *data, const char *text), void *data);
+
 /* Closes the pool's handles on the loop and tells children that have not
  * started to quit. Run the loop afterwards so the handles finish closing. */
 void mt_pool_close(mt_pool *p);

@@ -50,6 +50,10 @@ void mt_sizing_finish(mt_sizing *z);
 /* "Sizing is over! ..." (or why not) and the capacity table. */
 void mt_sizing_print(const mt_sizing *z, FILE *out);
 
+/* What the live view says of it: "sizing: 14 workers, errors 0.4%
+ * (tolerance 5%)", with ", p99 120ms (limit 200ms)" under --sizing-p99. */
+void mt_sizing_status(const mt_sizing *z, char *buf, size_t len);
+
 /* The report's "sizing" object. */
 cJSON *mt_sizing_json(const mt_sizing *z);
 

@@ -13,7 +13,11 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-LIVE_RE = re.compile(r"SUCCESSES: \d+ \| FAILURES: \d+ \| WORKERS: \d+ \| \d+ req/s \| p99 [\d.]+(us|ms|s)")
+# the plain line (not a terminal) and, on one, the frame's figures line
+LIVE_RE = re.compile(r"\d+\.\ds/\d+\.\ds \| SUCCESSES: [\d,]+ \| FAILURES: [\d,]+ \| WORKERS: \d+/\d+ \| "
+                     r"(-|[\d,.]+) req/s \| errors (-|[<\d.]+%) \| p99 (-|[\d.]+(us|ms|s))"
+                     r"( \| failing \(\d+\): .*)?")
+FRAME_RE = re.compile(r"(-|[\d,.]+) req/s \| errors (-|[<\d.]+%) \| p99 (-|[\d.]+(us|ms|s))")
 
 SCENARIO = """
 local T = os.getenv("TARGET")
@@ -69,10 +73,10 @@ class Console(unittest.TestCase):
                               "--console-update", "0.1", scenario], env, timeout=30)
         self.assertEqual(rc, 0, out)
         self.assertTrue(out.startswith("**** Molotov v"), out[:200])
-        redraws = out.count("\r\x1b[K")
+        redraws = out.count("\x1b[J\r")  # each frame ends erasing below, back at its start
         self.assertGreaterEqual(redraws, 8, out[-2000:])  # ~14 expected in 1.5 s
-        self.assertGreaterEqual(len(LIVE_RE.findall(out)), 8)
-        self.assertRegex(out, r"\r\n\s*\d+  \S*scenario\.lua:6: expected 200, got 404\r\n")
+        self.assertGreaterEqual(len(FRAME_RE.findall(out)), 8)
+        self.assertRegex(out, r"\r\n\s*[\d,]+  \S*scenario\.lua:6: expected 200, got 404\r\n")
         ok, failed = harness.assert_summary_counts(out)
         self.assertGreater(failed, 0)
         self.assertEqual(self.web.wait_for_count(ok + failed), ok + failed)

@@ -67,8 +67,8 @@ class WebSockets(unittest.TestCase):
         self.assertEqual(handshakes, stats["connections"])
         self.assertEqual(sent, 6 * ok)
         self.assertEqual(rep["requests"]["WS /echo"]["status"], {"101": handshakes})
-        self.assertRegex(res.stdout, r"WS /echo\s+\d+\s+0\s")
-        self.assertIn(f"messages: sent {sent} (", res.stdout)
+        self.assertRegex(res.stdout, r"WS /echo\s+[\d,]+\s+0\s")  # counts grouped: 2,364
+        self.assertIn(f"messages: sent {sent:,} (", res.stdout)
 
     def test_a_named_connection_is_one_row(self):
         # the handshake and the messages of ws_connect(url, {name=...}) are
