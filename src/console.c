@@ -183,13 +183,17 @@ static void tick(mt_console *c)
         draw(c, &f);
         return;
     }
-    if (v.stop != MT_LIVE_RUNNING && v.stop != c->told) { /* told at once, once */
+    double now = mt_now_s();
+    if (v.stop != MT_LIVE_RUNNING && !c->stop_seen) c->stop_seen = now;
+    /* told once: a Ctrl-C at once; the deadline only once the wait lasts a second */
+    bool tell =
+        v.stop == MT_LIVE_INTERRUPTED || (v.stop != MT_LIVE_RUNNING && now - c->stop_seen >= 1);
+    if (tell && v.stop != c->told) {
         char notice[256];
         mt_live_notice(&v, 1000, notice, sizeof notice);
         fprintf(c->out, "%s\n", notice);
         c->told = v.stop;
     }
-    double now = mt_now_s();
     if (now + 0.25 >= c->plain_next) { /* tolerate timer jitter */
         char line[1024];
         c->plain_next += PLAIN_EVERY_S;

@@ -28,6 +28,7 @@ typedef struct {
     uv_signal_t winch;
     double plain_next;
     mt_live_stop told; /* the stop already told on a plain line */
+    double stop_seen;  /* when a plain tick first saw the run stopping (s), or 0 */
     bool counted_down; /* --start-at's wait told (plain) */
     mt_live_window window;
 } mt_console;

@@ -94,6 +94,22 @@ class Console(unittest.TestCase):
         self.assertEqual(lines[-2][:11], "SUCCESSES: ")
         self.assertRegex(lines[-2], r"^SUCCESSES: \d+ \| FAILURES: \d+$")
 
+    def test_without_terminal_the_deadline_notice_only_when_the_wait_lasts(self):
+        # a run whose requests end at once says nothing at its deadline; one
+        # whose last requests take 2.5 s more says it waits for them
+        res = harness.run_molotov(["-w", "2", "-d", "1"], scenario_text=SCENARIO,
+                                  env={"TARGET": self.web.url})
+        self.assertEqual(res.rc, 0, res)
+        self.assertNotIn("stopping:", res.stdout)
+        with harness.MolotovServe() as srv:
+            slow = ('local T = os.getenv("TARGET")\n'
+                    'molotov.scenario("slow", 1, function(s) s:get(T .. "/delay/2500") end)\n')
+            res = harness.run_molotov(["-w", "2", "-d", "1"], scenario_text=slow,
+                                      env={"TARGET": srv.url})
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(res.stdout.count("stopping: waiting for 2 requests in flight, "
+                                          "Ctrl-C to abort\n"), 1, res)
+
     def test_quiet_prints_nothing(self):
         res = harness.run_molotov(["-q", "-r", "3"], scenario_text=SCENARIO,
                                   env={"TARGET": self.web.url})
