@@ -243,9 +243,9 @@ void mt_live_notice(const mt_live *v, int width, char *buf, size_t len)
 
 static void line_failure(const mt_live *v, size_t room, char *out)
 {
-    char head[64], msg[MT_LIVE_LINE];
-    snprintf(head, sizeof head, "failing (%llu in %.0fs): ", (unsigned long long)v->top_count,
-             v->window_s < 1 ? 1 : v->window_s);
+    char head[64], msg[MT_LIVE_LINE], n[32];
+    mt_fmt_count(v->top_count, n, sizeof n);
+    snprintf(head, sizeof head, "failing (%s in %.0fs): ", n, v->window_s < 1 ? 1 : v->window_s);
     size_t left = room > strlen(head) ? room - strlen(head) : 0;
     if (left < 8) left = 8;
     mt_fmt_shorten(v->top_failure, left, msg, sizeof msg);

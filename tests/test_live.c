@@ -115,6 +115,10 @@ static void test_controller_notice_and_failure_lines(void **state)
     assert_true(strncmp(f.text[3], "failing (42 in 5s): scenario.lua:6: e", 37) == 0);
     assert_non_null(strstr(f.text[3], "..."));          /* shortened in the middle */
     assert_non_null(strstr(f.text[3], " second line")); /* the newline shows as a space */
+    v.top_count = 1124;                                 /* grouped like every count */
+    mt_live_frame_make(&v, 60, &f);
+    assert_true(strncmp(f.text[3], "failing (1,124 in 5s): ", 23) == 0);
+    v.top_count = 42;
     v.stop = MT_LIVE_INTERRUPTED;
     v.in_flight = 3;
     v.in_flight_reqs = true;
