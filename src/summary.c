@@ -376,11 +376,11 @@ void mt_summary_print(FILE *out, const mt_stats *s, const char *const *names, do
     print_failed_split(out, s);
     if (s->cancelled) {
         mt_fmt_count(s->cancelled, n, sizeof n);
-        fprintf(out, "Cancelled scenario runs (cut short, neither ok nor failed): %s\n", n);
+        fprintf(out, "Cancelled runs (neither ok nor failed): %s\n", n);
     }
     if (s->truncated) {
         mt_fmt_count(s->truncated, n, sizeof n);
-        fprintf(out, "Bodies cut at --max-body (the rest read and discarded): %s\n", n);
+        fprintf(out, "Bodies cut at --max-body (rest discarded): %s\n", n);
     }
     print_tables(out, s, names, d, width);
     print_failures(out, s, width, wrap);

@@ -196,6 +196,12 @@ static void test_summary_fits_and_aligns_big_counts(void **state)
     text = summary_of(&s, 60, true);
     assert_fits(text, 59);
     free(text);
+    s.cancelled = 1234; /* a Ctrl-C's cancelled runs and cut bodies fit too */
+    s.truncated = 56789;
+    text = summary_of(&s, 60, true);
+    assert_fits(text, 59);
+    assert_non_null(strstr(text, "Cancelled runs (neither ok nor failed): 1,234\n"));
+    free(text);
     mt_stats_free(&s);
 }
 

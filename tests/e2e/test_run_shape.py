@@ -249,7 +249,7 @@ molotov.scenario("slow", 1, function(s) assert(s:get(T .. "/delay/3000").status 
             self.assertEqual(res.rc, 1, res)  # no run succeeded
             self.assertLess(res.duration, 2.9, res)  # not the 3 s of the requests
             self.assertEqual(harness.assert_summary_counts(res.stdout), (0, 0))
-            self.assertIn("Cancelled scenario runs (cut short, neither ok nor failed): 2",
+            self.assertIn("Cancelled runs (neither ok nor failed): 2",
                           res.stdout)
             self.assertIn("no scenario run succeeded (0 failed, 2 cancelled", res.stderr)
             rep = json.load(open(out))
