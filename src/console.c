@@ -163,6 +163,7 @@ void mt_console_gather(mt_console *c, mt_live *v)
     if (!v->runs_plan) v->planned = planned_span(r);
     v->workers = mt_runner_active_workers(r);
     v->workers_plan = planned_workers;
+    v->busy = o->rate > 0;
     v->successes = s->successes;
     v->failures = s->failures;
     mt_live_window_update(&c->window, s, mt_now_s(), v);

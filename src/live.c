@@ -171,7 +171,8 @@ static void line_progress(const mt_live *v, size_t room, char *out)
     char head[96], tail[48], pct[8];
     double p;
     time_head(v, head, sizeof head, &p);
-    snprintf(tail, sizeof tail, "  workers %d/%d", v->workers, v->workers_plan);
+    snprintf(tail, sizeof tail, "  %s %d/%d", v->busy ? "busy" : "workers", v->workers,
+             v->workers_plan);
     out[0] = '\0';
     append_fit(out, room, head);
     if (p < 0) {
@@ -292,9 +293,10 @@ void mt_live_plain(const mt_live *v, char *buf, size_t len)
         snprintf(el + n, sizeof el - n, "/%s", plan);
     }
     int n = snprintf(buf, len,
-                     "%s | SUCCESSES: %s | FAILURES: %s | WORKERS: %d/%d | %s req/s | errors %s | "
+                     "%s | SUCCESSES: %s | FAILURES: %s | %s: %d/%d | %s req/s | errors %s | "
                      "p99 %s",
-                     el, ok, ko, v->workers, v->workers_plan, rps, err, p99);
+                     el, ok, ko, v->busy ? "BUSY" : "WORKERS", v->workers, v->workers_plan, rps,
+                     err, p99);
     if (v->controller[0] && n > 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " | %s", v->controller);
     if (v->top_failure && v->top_count && n > 0 && (size_t)n < len) {

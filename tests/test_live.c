@@ -90,6 +90,10 @@ static void test_no_data_yet_and_no_planned_end(void **state)
     mt_live_frame f;
     mt_live_frame_make(&v, 80, &f);
     assert_string_equal(f.text[0], "0.1s elapsed, until Ctrl-C  workers 12/50");
+    v.busy = true; /* --rate: the pool's busy workers */
+    mt_live_frame_make(&v, 80, &f);
+    assert_string_equal(f.text[0], "0.1s elapsed, until Ctrl-C  busy 12/50");
+    v.busy = false;
     assert_true(strncmp(f.text[1], "- req/s | errors - | p99 - |", 28) == 0);
     v.runs = 3;
     v.runs_plan = 12; /* -r: progress by runs */

@@ -25,6 +25,7 @@ typedef struct {
     double planned;           /* s of the planned span; <= 0: no planned end */
     uint64_t runs, runs_plan; /* -r / --single-run: runs that ended, of how many (0: not so) */
     int workers, workers_plan;
+    bool busy;        /* --rate: workers counts the busy ones of the pool ("busy 3/8") */
     double rps;       /* < 0: no data yet */
     double error_pct; /* failed requests; < 0: no request in the window */
     uint64_t p99_us;  /* 0: no request in the window */
