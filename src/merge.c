@@ -15,6 +15,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,7 +472,17 @@ static int finish_merge(mt_merged *m, mt_options *o, int argc, char **argv)
     {
         fprintf(stderr, "molotov merge: warning: %s\n", w->valuestring);
     }
-    merged_info(&ri, m, argc, argv, failed ? MT_EXIT_THRESHOLDS : 0, failed, nth);
+    const mt_stats *st = &m->stats;
+    bool none_ok = !st->successes && st->failures + st->cancelled > 0; /* as a run: exit 1 */
+    int code = none_ok ? 1 : failed ? MT_EXIT_THRESHOLDS : 0;
+    merged_info(&ri, m, argc, argv, code, failed, nth);
+    if (none_ok) {
+        snprintf(ri.outcome, sizeof ri.outcome,
+                 "no scenario run succeeded (%" PRIu64 " failed, %" PRIu64 " cancelled, %" PRIu64
+                 " of %" PRIu64 " requests failed)",
+                 st->failures, st->cancelled, st->failed_requests, st->requests);
+        fprintf(stderr, "molotov merge: %s\n", ri.outcome);
+    }
     if (!o->quiet) {
         printf("Merged %d reports: %d workers in %d processes\n", m->nreports, m->workers,
                m->processes);
@@ -483,7 +494,7 @@ static int finish_merge(mt_merged *m, mt_options *o, int argc, char **argv)
     mt_runinfo_free(&ri);
     free(th);
     if (rc) return MT_EXIT_USAGE;
-    return failed ? MT_EXIT_THRESHOLDS : 0;
+    return code;
 }
 
 int mt_merge_main(int argc, char **argv)

@@ -400,13 +400,13 @@ class Merge(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def run_to(self, name, script_text, args=()):
+    def run_to(self, name, script_text, args=(), rcs=(0, 99)):
         script = self.path(name + ".lua")
         with open(script, "w") as f:
             f.write(script_text)
         res = harness.run_molotov(["-r", "3", "-w", "2", "--json", self.path(name + ".json"),
                                    *args, script], env={"TARGET": self.url})
-        self.assertIn(res.rc, (0, 99), res)
+        self.assertIn(res.rc, rcs, res)
         return self.path(name + ".json")
 
     def test_merge_refuses_warns_adds_and_judges(self):
@@ -461,6 +461,21 @@ class Merge(unittest.TestCase):
         self.assertEqual(res.rc, 0, res)
         self.assertNotIn("(null)", res.stdout)
         self.assertRegex(res.stdout, r"\n-?: \S*b\.json\s+\d{4}-", res)
+
+    def test_a_merge_of_runs_without_success_fails_as_they_did(self):
+        # a run where nothing succeeded exits 1; its merge must not say PASS
+        text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
+                "  assert(s:get(T .. '/status/503').status == 200, 'down')\nend)\n")
+        with harness.Nginx() as web:
+            self.url = web.url
+            a, b = self.run_to("a", text, rcs=(1,)), self.run_to("b", text, rcs=(1,))
+        self.assertEqual(json.load(open(a))["exit_code"], 1)
+        res = harness.run_molotov(["merge", a, b, "--json", self.path("m.json")])
+        self.assertEqual(res.rc, 1, res)
+        self.assertIn("molotov merge: no scenario run succeeded (12 failed", res.stderr)
+        m = json.load(open(self.path("m.json")))
+        self.assertEqual(m["exit_code"], 1)
+        self.assertTrue(m["outcome"].startswith("no scenario run succeeded"), m["outcome"])
 
     def test_runs_with_seconds_without_requests_merge_and_pool(self):
         text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
