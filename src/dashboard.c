@@ -7,6 +7,7 @@
  * The server frees itself once every handle it opened is closed. */
 #include "molotov/dashboard.h"
 #include "molotov/common.h"
+#include "molotov/dashboard_addr.h"
 #include "molotov/dashboard_conn.h"
 #include "molotov/report_html.h"
 
@@ -14,23 +15,32 @@
 #include "molotov_report_assets.h"    /* generated from assets/report/ */
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define SLOW_BYTES (8u << 20) /* a page this far behind misses events */
 #define END_GRACE_MS 1000     /* what is queued at the close may take this long */
+#define HEAD_TIMEOUT_MS 10000 /* a request head not complete by then: 408 */
+#define MAX_CONNS 64          /* open connections (a quarter of ulimit -n at most) */
 
 struct mt_dashboard {
     uv_loop_t *loop;
     uv_tcp_t listener;
-    uv_timer_t tick, grace, keep;
+    uv_timer_t tick, grace, keep, sweep;
     uv_signal_t sigint, sigterm;
     int handles; /* open or closing: the server is freed at 0 */
     bool closing, keeping, grace_on;
     int port;
+    mt_dash_addr addr;
+    uint64_t head_timeout_ms;
+    int reserve_fd; /* closed for the report files at the end, or -1 */
     char url[96];
     mt_dash_conns conns;
     mt_dashboard_feed_fn feed;
@@ -40,29 +50,6 @@ struct mt_dashboard {
     size_t final_html_len;
     mt_dash_msg *final_event;
 };
-
-/* ---- the address ---- */
-
-int mt_dashboard_parse_addr(const char *addr, char *host, size_t hostlen, int *port, char *err,
-                            size_t errlen)
-{
-    const char *colon = addr ? strrchr(addr, ':') : NULL;
-    const char *p = colon ? colon + 1 : addr && *addr ? addr : "0";
-    size_t hl = colon ? (size_t)(colon - addr) : 0;
-    if (hl >= 2 && addr[0] == '[' && addr[hl - 1] == ']') addr++, hl -= 2; /* [::1]:8089 */
-    char *end;
-    long n = strtol(p, &end, 10);
-    if (!*p || *end || n < 0 || n > 65535 || hl >= hostlen) {
-        snprintf(err, errlen, "--dashboard: expected HOST:PORT, :PORT or PORT, got '%s'", addr);
-        return MT_EINVAL;
-    }
-    if (hl)
-        snprintf(host, hostlen, "%.*s", (int)hl, addr);
-    else
-        snprintf(host, hostlen, "127.0.0.1");
-    *port = (int)n;
-    return MT_OK;
-}
 
 /* ---- lifetime ---- */
 
@@ -75,8 +62,15 @@ static void on_handle_closed(uv_handle_t *h)
     maybe_free(d);
 }
 
+static void release_reserve(mt_dashboard *d)
+{
+    if (d->reserve_fd >= 0) close(d->reserve_fd);
+    d->reserve_fd = -1;
+}
+
 static void free_server(mt_dashboard *d)
 {
+    release_reserve(d);
     mt_buf_free(&d->page);
     free(d->final_json);
     free(d->final_html);
@@ -209,12 +203,24 @@ static void final_report(mt_dashboard *d, mt_dash_conn *c, bool html)
     }
 }
 
+/* A Host that is not this dashboard's address: a page of another name
+ * (DNS rebinding) reads nothing. */
+static void misdirected(mt_dashboard *d, mt_dash_conn *c)
+{
+    char text[512];
+    snprintf(text, sizeof text, "Host '%s' is not this dashboard's address: open %s\n",
+             mt_dash_conn_host(c), d->url);
+    mt_dash_conn_text(c, 403, NULL, text);
+}
+
 static void on_request(mt_dash_conn *c, void *owner)
 {
     mt_dashboard *d = owner;
     int method = mt_dash_conn_method(c);
     const char *path = mt_dash_conn_path(c);
-    if (method != HTTP_GET && method != HTTP_HEAD)
+    if (!mt_dash_addr_host_ok(&d->addr, mt_dash_conn_host(c)))
+        misdirected(d, c);
+    else if (method != HTTP_GET && method != HTTP_HEAD)
         mt_dash_conn_text(c, 405, "Allow: GET, HEAD\r\n", "GET and HEAD only\n");
     else if (!strcmp(path, "/") || !strcmp(path, "/index.html"))
         mt_dash_conn_answer(c, 200, "text/html; charset=utf-8", NULL, d->page.data, d->page.len);
@@ -238,42 +244,102 @@ static void on_connection(uv_stream_t *l, int status)
     if (status == 0 && !d->closing) mt_dash_conn_accept(&d->conns, l);
 }
 
-static int bind_listener(mt_dashboard *d, const char *host, int port, char *err, size_t errlen)
+/* The listening address, sockaddr_storage for uv_tcp_bind. */
+static void sockaddr_of(const mt_dash_addr *a, struct sockaddr_storage *sa)
+{
+    if (a->v6)
+        uv_ip6_addr(a->host, a->port, (struct sockaddr_in6 *)sa);
+    else
+        uv_ip4_addr(a->host, a->port, (struct sockaddr_in *)sa);
+}
+
+static int cannot_listen(const mt_dash_addr *a, int rc, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "--dashboard: cannot listen on %s port %d: %s", a->host, a->port,
+             uv_strerror(rc));
+    return MT_EIO;
+}
+
+static int parse_addr(const char *addr, mt_dash_addr *a, char *err, size_t errlen)
+{
+    char why[256];
+    if (!mt_dash_addr_parse(addr, a, why, sizeof why)) return MT_OK;
+    snprintf(err, errlen, "--dashboard: %s", why);
+    return MT_EINVAL;
+}
+
+int mt_dashboard_check(const char *addr, char *err, size_t errlen)
+{
+    mt_dash_addr a;
+    if (parse_addr(addr, &a, err, errlen)) return MT_EINVAL;
+    struct sockaddr_storage sa;
+    sockaddr_of(&a, &sa);
+    int one = 1, rc = 0, fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(fd, (struct sockaddr *)&sa,
+             sa.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
+        rc = uv_translate_sys_error(errno);
+    if (fd >= 0) close(fd);
+    return rc ? cannot_listen(&a, rc, err, errlen) : MT_OK;
+}
+
+static int bind_listener(mt_dashboard *d, char *err, size_t errlen)
 {
     struct sockaddr_storage sa;
-    bool v6 = strchr(host, ':') != NULL;
-    int rc = v6 ? uv_ip6_addr(host, port, (struct sockaddr_in6 *)&sa)
-                : uv_ip4_addr(host, port, (struct sockaddr_in *)&sa);
-    if (rc) {
-        snprintf(err, errlen, "--dashboard: '%s' is not a numeric IP address", host);
-        return MT_EINVAL;
-    }
-    if ((rc = uv_tcp_bind(&d->listener, (struct sockaddr *)&sa, 0)) == 0)
-        rc = uv_listen((uv_stream_t *)&d->listener, 128, on_connection);
-    if (rc) {
-        snprintf(err, errlen, "--dashboard: cannot listen on %s port %d: %s", host, port,
-                 uv_strerror(rc));
-        return MT_EIO;
-    }
+    const mt_dash_addr *a = &d->addr;
+    sockaddr_of(a, &sa);
+    int rc = uv_tcp_bind(&d->listener, (struct sockaddr *)&sa, 0);
+    if (!rc) rc = uv_listen((uv_stream_t *)&d->listener, 128, on_connection);
+    if (rc) return cannot_listen(a, rc, err, errlen);
     int len = sizeof sa;
     uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
-    d->port =
-        ntohs(v6 ? ((struct sockaddr_in6 *)&sa)->sin6_port : ((struct sockaddr_in *)&sa)->sin_port);
-    snprintf(d->url, sizeof d->url, v6 ? "http://[%s]:%d/" : "http://%s:%d/",
-             strcmp(host, "0.0.0.0") ? host : "127.0.0.1", d->port);
+    d->port = ntohs(a->v6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                          : ((struct sockaddr_in *)&sa)->sin_port);
+    const char *shown = !a->any ? a->host : a->v6 ? "::1" : "127.0.0.1";
+    snprintf(d->url, sizeof d->url, a->v6 ? "http://[%s]:%d/" : "http://%s:%d/", shown, d->port);
     return MT_OK;
+}
+
+/* A quarter of the descriptors at most: the run keeps the rest. */
+static int max_conns(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur / 4 >= MAX_CONNS)
+        return MAX_CONNS;
+    return rl.rlim_cur / 4 > 4 ? (int)(rl.rlim_cur / 4) : 4;
+}
+
+/* Heads not complete in time: 408, which ends the connection. */
+static void on_sweep(uv_timer_t *t)
+{
+    mt_dashboard *d = t->data;
+    uint64_t now = uv_now(d->loop);
+    for (mt_dash_conn *c = d->conns.list; c; c = c->next)
+        if (!c->head_done && !c->ending && now - c->since >= d->head_timeout_ms)
+            mt_dash_conn_text(c, 408, NULL, "request head not complete in time\n");
+}
+
+void mt_dashboard_set_limits(mt_dashboard *d, uint64_t head_timeout_ms, int max)
+{
+    d->head_timeout_ms = head_timeout_ms;
+    d->conns.max = max;
+    uint64_t every = head_timeout_ms / 4;
+    every = every < 10 ? 10 : every > 1000 ? 1000 : every;
+    uv_timer_start(&d->sweep, on_sweep, every, every);
 }
 
 int mt_dashboard_open(uv_loop_t *loop, const char *addr, mt_dashboard **out, char *err,
                       size_t errlen)
 {
-    char host[256];
-    int port;
+    mt_dash_addr a;
     *out = NULL;
-    int rc = mt_dashboard_parse_addr(addr, host, sizeof host, &port, err, errlen);
+    int rc = parse_addr(addr, &a, err, errlen);
     if (rc) return rc;
     mt_dashboard *d = mt_calloc(1, sizeof *d);
     d->loop = loop;
+    d->addr = a;
+    d->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     d->conns = (mt_dash_conns){.on_request = on_request, .on_closed = maybe_free, .owner = d};
     mt_buf_init(&d->page);
     make_page(&d->page);
@@ -281,7 +347,11 @@ int mt_dashboard_open(uv_loop_t *loop, const char *addr, mt_dashboard **out, cha
     init_handle(d, (uv_handle_t *)&d->listener);
     uv_timer_init(loop, &d->tick);
     init_handle(d, (uv_handle_t *)&d->tick);
-    if ((rc = bind_listener(d, host, port, err, errlen))) {
+    uv_timer_init(loop, &d->sweep);
+    init_handle(d, (uv_handle_t *)&d->sweep);
+    uv_unref((uv_handle_t *)&d->sweep); /* never what keeps the loop running */
+    mt_dashboard_set_limits(d, HEAD_TIMEOUT_MS, max_conns());
+    if ((rc = bind_listener(d, err, errlen))) {
         mt_dashboard_close(d);
         return rc;
     }
@@ -320,6 +390,7 @@ static void keep_html(mt_dashboard *d, const cJSON *report)
 void mt_dashboard_finish(mt_dashboard *d, const cJSON *report)
 {
     if (d->final_json) return;
+    release_reserve(d); /* for the caller's report files, whatever the clients hold */
     uv_timer_stop(&d->tick);
     char *json = cJSON_Print(report);
     if (!json) return;
@@ -390,6 +461,7 @@ void mt_dashboard_close(mt_dashboard *d)
     d->closing = true;
     close_handle(&d->listener);
     close_handle(&d->tick);
+    close_handle(&d->sweep);
     end_keep(d);
     if (!d->conns.list) return;
     for (mt_dash_conn *c = d->conns.list; c; c = c->next) mt_dash_conn_end(c);

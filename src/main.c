@@ -254,7 +254,8 @@ static cJSON *live_report(void *ud)
     return j;
 }
 
-/* --dashboard: listening before global_setup, its URL printed. */
+/* --dashboard: listening before global_setup, its URL printed (its
+ * address was checked, and bound once, before anything was printed). */
 static int open_dashboard(app *a, uv_loop_t *loop)
 {
     char err[512];
@@ -326,7 +327,8 @@ static int run(const mt_options *o, mt_script *script, int argc, char **argv)
     static app a;
     char err[1024];
     if (raise_fd_limit(o, err, sizeof(err)) || check_statsd(o, err, sizeof(err)) ||
-        mt_report_check_paths(o, err, sizeof(err))) {
+        mt_report_check_paths(o, err, sizeof(err)) ||
+        (o->dashboard && mt_dashboard_check(o->dashboard, err, sizeof(err)))) {
         fprintf(stderr, "molotov: %s\n", err);
         return MT_EXIT_USAGE;
     }

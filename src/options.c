@@ -5,6 +5,7 @@
  * error names the option it is about; nothing here starts any work. */
 #include "molotov/options.h"
 #include "molotov/common.h"
+#include "molotov/dashboard_addr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -192,14 +193,6 @@ static int set_size(const char *arg, long *out, const char *name, char *err, siz
     return MT_OK;
 }
 
-/* PORT, :PORT or HOST:PORT (the port's range is the listener's check). */
-static bool is_addr(const char *s)
-{
-    const char *port = strrchr(s, ':');
-    port = port ? port + 1 : s;
-    return *port && !port[strspn(port, "0123456789")] && !strchr(s, '/');
-}
-
 /* A string, checked by its kind (set even when the check fails). */
 static int set_str(const mt_option *r, const char **p, const char *arg, const char *name, char *err,
                    size_t errlen)
@@ -210,8 +203,10 @@ static int set_str(const mt_option *r, const char **p, const char *arg, const ch
     if (r->kind == MT_OPTK_URL && !strstr(arg, "://"))
         return fail(err, errlen, "%s: expected a URL such as http://host:3128, got '%s'", name,
                     arg);
-    if (r->kind == MT_OPTK_ADDR && *arg && !is_addr(arg))
-        return fail(err, errlen, "%s: expected HOST:PORT, :PORT or PORT, got '%s'", name, arg);
+    mt_dash_addr a;
+    char why[256];
+    if (r->kind == MT_OPTK_ADDR && mt_dash_addr_parse(arg, &a, why, sizeof why))
+        return fail(err, errlen, "%s: %s", name, why);
     return MT_OK;
 }
 
@@ -370,7 +365,8 @@ static char **expand_extensions(int argc, char **argv, int *out_argc)
     int n = 0;
     for (int i = 0; i < argc; i++) {
         v[n++] = argv[i];
-        if (strcmp(argv[i], "--dashboard") == 0 && (i + 1 >= argc || !is_addr(argv[i + 1])))
+        if (strcmp(argv[i], "--dashboard") == 0 &&
+            (i + 1 >= argc || !mt_dash_addr_like(argv[i + 1])))
             v[n - 1] = dash;
         if (strcmp(argv[i], flag) != 0 || i + 1 >= argc) continue;
         v[n++] = argv[++i];

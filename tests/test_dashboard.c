@@ -3,7 +3,9 @@
  * 405, malformed, oversized and too-long requests, the events' framing
  * (one "data:" line of JSON per event, the final event, the end of the
  * stream), several pages at once, the final reports, closing with pages
- * open; the address forms and how the command line reads --dashboard. */
+ * open; the Host check, the head timeout, the cap of connections; the
+ * address check and how the command line reads --dashboard (the forms
+ * themselves: test_dashboard_addr.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,14 @@
 #include "molotov/dashboard_conn.h"
 #include "molotov/options.h"
 #include "serve_helpers.h" /* its blocking client */
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#undef GET /* the dashboard answers only its own Host names */
+#define GET(path) "GET " path " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+#define SHORT_HEAD_MS 200 /* the head timeout of dsetup_short's dashboard */
 
 /* ---- a dashboard whose loop runs in a second thread ---- */
 
@@ -71,6 +81,8 @@ static void *loop_thread(void *arg)
     return NULL;
 }
 
+static uint64_t head_timeout_ms; /* 0: the default */
+
 static int dsetup(void **state)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -83,6 +95,7 @@ static int dsetup(void **state)
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", f->port);
     assert_string_equal(mt_dashboard_url(f->dash), url);
+    if (head_timeout_ms) mt_dashboard_set_limits(f->dash, head_timeout_ms, 64);
     mt_dashboard_feed(f->dash, feed, f, 50);
     uv_async_init(&f->loop, &f->finish, on_finish);
     uv_async_init(&f->loop, &f->stop, on_stop_dash);
@@ -90,6 +103,14 @@ static int dsetup(void **state)
     assert_int_equal(pthread_create(&f->thread, NULL, loop_thread, f), 0);
     *state = f;
     return 0;
+}
+
+static int dsetup_short(void **state)
+{
+    head_timeout_ms = SHORT_HEAD_MS;
+    int rc = dsetup(state);
+    head_timeout_ms = 0;
+    return rc;
 }
 
 /* Closes the dashboard on its thread; the loop only ends once every
@@ -189,7 +210,7 @@ static void test_routes(void **state)
     assert_non_null(strstr(r.body.data, "new EventSource('/events')"));
     assert_null(strstr(r.body.data, "@REPORT_"));
     long long page = r.length;
-    ask(f, "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n", &r);
+    ask(f, "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n", &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.length, page);
     assert_int_equal(r.body.len, 0);
@@ -212,10 +233,11 @@ static void test_other_methods_are_405(void **state)
     dfix *f = *state;
     reply r;
     reply_init(&r);
-    const char *reqs[] = {"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc",
-                          "PUT /report.json HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
-                          "DELETE /events HTTP/1.1\r\nHost: t\r\n\r\n",
-                          "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n"};
+    const char *reqs[] = {
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc",
+        "PUT /report.json HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
+        "DELETE /events HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n"};
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
         ask(f, reqs[i], &r);
         assert_int_equal(r.status, 405);
@@ -233,7 +255,7 @@ static void test_bad_long_and_oversized_requests(void **state)
     assert_int_equal(r.status, 400);
     mt_buf big;
     mt_buf_init(&big);
-    mt_buf_printf(&big, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Pad: ");
+    mt_buf_printf(&big, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Pad: ");
     while (big.len < MT_DASHBOARD_MAX_HEAD - 100) mt_buf_appends(&big, "xxxxxxxxxx");
     mt_buf_appends(&big, "\r\n\r\n");
     ask(f, big.data, &r); /* under 8 KB: answered */
@@ -254,7 +276,7 @@ static void test_bad_long_and_oversized_requests(void **state)
     mt_buf_reset(&big);
     mt_buf_appends(&big, "GET /");
     while (big.len < 2000) mt_buf_appends(&big, "a");
-    mt_buf_appends(&big, " HTTP/1.1\r\nHost: t\r\n\r\n");
+    mt_buf_appends(&big, " HTTP/1.1\r\nHost: localhost\r\n\r\n");
     ask(f, big.data, &r);
     assert_int_equal(r.status, 414);
     mt_buf_free(&big);
@@ -294,7 +316,7 @@ static void test_events_framing_and_final(void **state)
         assert_closed(c); /* the stream ends with the run */
         cl_close(c);
     }
-    cl_sends(slow, "Host: t\r\n\r\n"); /* a page after the end: the final event */
+    cl_sends(slow, "Host: localhost\r\n\r\n"); /* a page after the end: the final event */
     cl_read(slow, &r, true);
     assert_int_equal(r.status, 200);
     read_event(slow, ev, sizeof ev);
@@ -348,53 +370,196 @@ static void test_close_with_pages_open(void **state)
 
 /* ---- addresses and the command line ---- */
 
-static void test_parse_addr(void **state)
+/* ---- what clients are refused ---- */
+
+static void test_host_check(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    const char *ok[] = {"localhost", "LocalHost:8089", "127.0.0.1",  "127.0.0.1:1",
+                        "[::1]",     "[::1]:9000",     "[0:0::1]:80"};
+    char req[512];
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        snprintf(req, sizeof req, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", ok[i]);
+        ask(f, req, &r);
+        assert_int_equal(r.status, 200);
+    }
+    /* a page whose name resolves to 127.0.0.1 (DNS rebinding) reads nothing */
+    const char *bad[] = {"evil.example",
+                         "evil.example:8089",
+                         "localhost.evil.example",
+                         "127.0.0.2",
+                         "10.0.0.1:80",
+                         "[::2]",
+                         "",
+                         "localhost:x",
+                         "[::1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(req, sizeof req, "GET /events HTTP/1.1\r\nHost: %s\r\n\r\n", bad[i]);
+        ask(f, req, &r);
+        assert_int_equal(r.status, 403);
+        assert_non_null(strstr(r.body.data, "is not this dashboard's address: open http://"));
+        assert_null(strstr(r.body.data, "data:"));
+    }
+    ask(f, "GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n", &r);
+    assert_int_equal(r.status, 400);
+    mt_buf big;
+    mt_buf_init(&big);
+    mt_buf_appends(&big, "GET / HTTP/1.1\r\nHost: ");
+    for (int i = 0; i < MT_DASHBOARD_MAX_HOST; i++) mt_buf_appends(&big, "a");
+    mt_buf_appends(&big, "\r\n\r\n");
+    ask(f, big.data, &r);
+    assert_int_equal(r.status, 400);
+    mt_buf_free(&big);
+    mt_buf_free(&r.body);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* dsetup_short: heads must be complete in SHORT_HEAD_MS. */
+static void test_head_timeout(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    client *events = open_events(f, &r); /* a complete head: no timeout after it */
+    double t0 = now_ms();
+    client *half = cl_open(f->port);
+    cl_sends(half, "GET /healthz HTTP/1.1\r\nHo");
+    client *idle = cl_open(f->port); /* nothing sent at all */
+    cl_read(half, &r, false);
+    double waited = now_ms() - t0;
+    assert_int_equal(r.status, 408);
+    assert_closed(half);
+    assert_true(waited >= SHORT_HEAD_MS - 20 && waited < 5000);
+    cl_read(idle, &r, false);
+    assert_int_equal(r.status, 408);
+    assert_closed(idle);
+    int n = event_n(events); /* the stream goes on past the timeout */
+    while (now_ms() - t0 < 2 * SHORT_HEAD_MS) assert_true(event_n(events) > n);
+    ask(f, GET("/healthz"), &r);
+    assert_int_equal(r.status, 200);
+    cl_close(half);
+    cl_close(idle);
+    cl_close(events);
+    mt_buf_free(&r.body);
+}
+
+/* 64 connections at most; the 65th is answered 503 and closed. */
+static void test_connection_cap(void **state)
+{
+    dfix *f = *state;
+    reply r;
+    reply_init(&r);
+    client *held[64];
+    for (int i = 0; i < 64; i++) held[i] = cl_open(f->port);
+    client *extra = cl_open(f->port);
+    cl_read(extra, &r, false);
+    assert_int_equal(r.status, 503);
+    assert_string_equal(r.body.data, "too many clients\n");
+    assert_closed(extra);
+    cl_close(extra);
+    exchange(held[0], GET("/healthz"), &r); /* one of the 64 is answered */
+    assert_int_equal(r.status, 200);
+    assert_closed(held[0]); /* and closed: its place is free */
+    cl_close(held[0]);
+    ask(f, GET("/healthz"), &r); /* taken by a 64th, answered, and free again */
+    assert_int_equal(r.status, 200);
+    held[0] = cl_open(f->port);
+    extra = cl_open(f->port); /* 64 again: the next one is refused */
+    cl_read(extra, &r, false);
+    assert_int_equal(r.status, 503);
+    cl_close(extra);
+    for (int i = 0; i < 64; i++) cl_close(held[i]);
+    mt_buf_free(&r.body);
+}
+
+/* Every descriptor taken (by its clients or anything else): the finish
+ * gives back the one the dashboard kept, for the report files. */
+static void test_finish_frees_a_descriptor_for_the_reports(void **state)
 {
     (void)state;
-    char host[64], err[256];
-    int port;
-    const struct {
-        const char *in, *host;
-        int port;
-    } ok[] = {{NULL, "127.0.0.1", 0},        {"", "127.0.0.1", 0},
-              {"8089", "127.0.0.1", 8089},   {":9000", "127.0.0.1", 9000},
-              {"0.0.0.0:80", "0.0.0.0", 80}, {"[::1]:8089", "::1", 8089}};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        assert_int_equal(
-            mt_dashboard_parse_addr(ok[i].in, host, sizeof host, &port, err, sizeof err), MT_OK);
-        assert_string_equal(host, ok[i].host);
-        assert_int_equal(port, ok[i].port);
-    }
-    const char *bad[] = {"70000", "host:", "x", ":-1", "1.2.3.4:80x"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(mt_dashboard_parse_addr(bad[i], host, sizeof host, &port, err, sizeof err),
-                         MT_EINVAL);
-    assert_non_null(strstr(err, "--dashboard"));
+    char err[256];
     mt_dashboard *d;
     uv_loop_t loop;
     uv_loop_init(&loop);
-    assert_int_equal(mt_dashboard_open(&loop, "localhost:0", &d, err, sizeof err), MT_EINVAL);
-    assert_non_null(strstr(err, "numeric"));
     assert_int_equal(mt_dashboard_open(&loop, ":0", &d, err, sizeof err), MT_OK);
-    char taken[16];
-    snprintf(taken, sizeof taken, "%d", mt_dashboard_port(d));
-    mt_dashboard *again;
-    assert_int_equal(mt_dashboard_open(&loop, taken, &again, err, sizeof err), MT_EIO);
-    assert_non_null(strstr(err, "cannot listen"));
+    struct rlimit saved, low;
+    getrlimit(RLIMIT_NOFILE, &saved);
+    low = saved;
+    low.rlim_cur = 256; /* quicker to fill */
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    int fds[256], n = 0, fd;
+    while (n < 256 && (fd = open("/dev/null", O_RDONLY)) >= 0) fds[n++] = fd;
+    assert_int_equal(errno, EMFILE);
+    cJSON *j = final_json();
+    mt_dashboard_finish(d, j);
+    cJSON_Delete(j);
+    fd = open("/dev/null", O_WRONLY); /* as fopen(--json) does */
+    assert_true(fd >= 0);
+    close(fd);
+    while (n) close(fds[--n]);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &saved), 0);
     mt_dashboard_close(d);
     uv_run(&loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* ---- the address ---- */
+
+static void test_check_and_open(void **state)
+{
+    (void)state;
+    char err[256];
+    mt_dashboard *d;
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    assert_int_equal(mt_dashboard_check("foo:0", err, sizeof err), MT_EINVAL);
+    assert_string_equal(err, "--dashboard: 'foo' is not an IP address or localhost");
+    assert_int_equal(mt_dashboard_open(&loop, "99999", &d, err, sizeof err), MT_EINVAL);
+    assert_string_equal(err, "--dashboard: port 99999 is over 65535");
+    assert_null(d);
+    assert_int_equal(mt_dashboard_check("localhost:0", err, sizeof err), MT_OK);
+    assert_int_equal(mt_dashboard_open(&loop, "localhost:0", &d, err, sizeof err), MT_OK);
+    char taken[32], want[128];
+    snprintf(taken, sizeof taken, "localhost:%d", mt_dashboard_port(d));
+    snprintf(want, sizeof want, "http://127.0.0.1:%d/", mt_dashboard_port(d));
+    assert_string_equal(mt_dashboard_url(d), want);
+    /* taken: seen by the check, before anything starts, as by the open */
+    assert_int_equal(mt_dashboard_check(taken, err, sizeof err), MT_EIO);
+    snprintf(want, sizeof want,
+             "--dashboard: cannot listen on 127.0.0.1 port %d: address already in use",
+             mt_dashboard_port(d));
+    assert_string_equal(err, want);
+    mt_dashboard *again;
+    assert_int_equal(mt_dashboard_open(&loop, taken, &again, err, sizeof err), MT_EIO);
+    assert_string_equal(err, want);
+    mt_dashboard_close(d);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(mt_dashboard_check(taken, err, sizeof err), MT_OK);          /* free again */
+    assert_int_equal(mt_dashboard_check("192.0.2.1:0", err, sizeof err), MT_EIO); /* not ours */
+    assert_non_null(strstr(err, "cannot listen on 192.0.2.1 port 0"));
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static char cl_err[256];
+
 static const char *dashboard_of(const char *const *args, int argc, const char **scenario)
 {
     static char *argv[8];
     mt_options o;
-    char err[256];
+    char *err = cl_err;
+    size_t errlen = sizeof cl_err;
     argv[0] = "molotov";
     for (int i = 0; i < argc; i++) argv[i + 1] = (char *)args[i];
     mt_options_defaults(&o);
-    if (mt_options_parse(&o, argc + 1, argv, err, sizeof err)) return "error";
+    if (mt_options_parse(&o, argc + 1, argv, err, errlen)) return "error";
     *scenario = o.scenario;
     return o.dashboard;
 }
@@ -414,11 +579,36 @@ static void test_command_line(void **state)
                         "0.0.0.0:80");
     assert_string_equal(dashboard_of((const char *[]){"--dashboard=:9000"}, 1, &sc), ":9000");
     assert_string_equal(dashboard_of((const char *[]){"--dashboard=nope"}, 1, &sc), "error");
+    assert_string_equal(cl_err, "--dashboard: 'nope' is not an IP address or localhost");
     assert_null(dashboard_of((const char *[]){"x.lua"}, 1, &sc));
+    /* the forms beyond PORT and HOST:PORT, taken as the address */
+    const char *forms[] = {"localhost",  "localhost:8089", "::1",    "[::1]",
+                           "[::1]:8089", "127.0.0.1",      "0.0.0.0"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        sc = NULL;
+        assert_string_equal(
+            dashboard_of((const char *[]){"--dashboard", forms[i], "x.lua"}, 3, &sc), forms[i]);
+        assert_string_equal(sc, "x.lua");
+    }
+    /* checked at once, with the option's name */
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "99999", "x.lua"}, 3, &sc),
+                        "error");
+    assert_string_equal(cl_err, "--dashboard: port 99999 is over 65535");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "foo:1", "x.lua"}, 3, &sc),
+                        "error");
+    assert_string_equal(cl_err, "--dashboard: 'foo' is not an IP address or localhost");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard", "[::1", "x.lua"}, 3, &sc),
+                        "error");
+    assert_string_equal(dashboard_of((const char *[]){"--dashboard=1.2.3.4:80x"}, 1, &sc), "error");
 }
 
 int main(void)
 {
+    struct rlimit rl; /* as molotov does: 64 connections, a quarter of the limit at most */
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_routes, dsetup, dteardown),
         cmocka_unit_test_setup_teardown(test_other_methods_are_405, dsetup, dteardown),
@@ -426,7 +616,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_events_framing_and_final, dsetup, dteardown),
         cmocka_unit_test_setup_teardown(test_final_reports, dsetup, dteardown),
         cmocka_unit_test_setup_teardown(test_close_with_pages_open, dsetup, dteardown),
-        cmocka_unit_test(test_parse_addr),
+        cmocka_unit_test_setup_teardown(test_host_check, dsetup, dteardown),
+        cmocka_unit_test_setup_teardown(test_head_timeout, dsetup_short, dteardown),
+        cmocka_unit_test_setup_teardown(test_connection_cap, dsetup, dteardown),
+        cmocka_unit_test(test_finish_frees_a_descriptor_for_the_reports),
+        cmocka_unit_test(test_check_and_open),
         cmocka_unit_test(test_command_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

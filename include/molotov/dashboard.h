@@ -10,7 +10,10 @@
  *   GET /report.json  the final report (409 while the run goes on)
  *   GET /report.html  the same as the --html page (409 before the end)
  *   GET /healthz      "ok"
- * Anything else: 404; another method: 405; a head over 8 KB: 431. */
+ * Anything else: 404; another method: 405; a head over 8 KB: 431; a head
+ * not complete in 10 s: 408; a Host that is not the dashboard's address
+ * (dashboard_addr.h): 403; past 64 open connections (or a quarter of
+ * ulimit -n): 503 "too many clients". */
 #ifndef MOLOTOV_DASHBOARD_H
 #define MOLOTOV_DASHBOARD_H
 
@@ -24,16 +27,20 @@ typedef struct mt_dashboard mt_dashboard;
 /* The report so far, a new cJSON the dashboard deletes, or NULL. */
 typedef cJSON *(*mt_dashboard_feed_fn)(void *ud);
 
-/* Splits ADDR ("HOST:PORT", ":PORT", "PORT", "" or NULL; HOST may be
- * "[::1]") into host (127.0.0.1 when left out) and port (0: a free one).
- * Returns MT_OK, or MT_EINVAL with one line in err. */
-int mt_dashboard_parse_addr(const char *addr, char *host, size_t hostlen, int *port, char *err,
-                            size_t errlen);
+/* Whether molotov could listen on ADDR (dashboard_addr.h's forms): MT_OK,
+ * MT_EINVAL (a bad address) or MT_EIO (taken, not this machine's), with
+ * one line in err; the socket bound to see is closed again. */
+int mt_dashboard_check(const char *addr, char *err, size_t errlen);
 
-/* Listens on ADDR (mt_dashboard_parse_addr) on loop. Returns MT_OK and the
+/* Listens on ADDR (dashboard_addr.h) on loop. Returns MT_OK and the
  * server in *out, or MT_EINVAL/MT_EIO with one line in err. */
 int mt_dashboard_open(uv_loop_t *loop, const char *addr, mt_dashboard **out, char *err,
                       size_t errlen);
+
+/* A request head not complete after head_timeout_ms is answered 408;
+ * past max open connections (0: any), a new one is answered 503 and
+ * closed. The defaults: 10 s, and 64 or a quarter of ulimit -n. */
+void mt_dashboard_set_limits(mt_dashboard *d, uint64_t head_timeout_ms, int max);
 
 /* The port it listens on, and its URL ("http://127.0.0.1:PORT/"). */
 int mt_dashboard_port(const mt_dashboard *d);
@@ -45,7 +52,9 @@ void mt_dashboard_feed(mt_dashboard *d, mt_dashboard_feed_fn fn, void *ud, uint6
 
 /* The run is over: report (not kept) becomes /report.json and
  * /report.html and the final event, sent to every page listening and to
- * any that comes later; the events stream then ends. */
+ * any that comes later; the events stream then ends. The descriptor the
+ * dashboard kept in reserve from its open is closed: the caller's report
+ * files, written next, have one whatever the clients hold. */
 void mt_dashboard_finish(mt_dashboard *d, const cJSON *report);
 
 /* Runs the loop until `seconds` passed or SIGINT/SIGTERM came (the caller

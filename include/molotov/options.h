@@ -76,10 +76,11 @@ typedef enum {
     MT_OPTK_STR,      /* const char * */
     MT_OPTK_FILE,     /* const char *: a file that can be read */
     MT_OPTK_URL,      /* const char *: a URL with its scheme */
-    MT_OPTK_ADDR,     /* const char *: PORT, :PORT or HOST:PORT, the value may be
-                       * left out ("": the caller's default), as in "--dashboard
-                       * x.lua" (mt_options_parse takes a next argument only
-                       * when it has that form) */
+    MT_OPTK_ADDR,     /* const char *: a listening address (dashboard_addr.h's
+                       * forms, checked), the value may be left out ("": the
+                       * caller's default), as in "--dashboard x.lua"
+                       * (mt_options_parse takes a next argument only when it
+                       * looks like one: mt_dash_addr_like) */
     MT_OPTK_LIST,     /* int: the count of a list the setter appends to; a config
                        * file's list (or string) replaces the command line's */
     MT_OPTK_FILES,    /* the same for files; a config file's add to the command

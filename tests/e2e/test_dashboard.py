@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -37,14 +38,14 @@ URL_RE = re.compile(r"^Dashboard: (http://127\.0\.0\.1:(\d+)/)$")
 class LiveRun:
     """molotov running in the background, its stdout read line by line."""
 
-    def __init__(self, tmp, target, args):
+    def __init__(self, tmp, target, args, preexec_fn=None):
         path = os.path.join(tmp, "scenario.lua")
         with open(path, "w") as f:
             f.write(SCENARIO)
         env = dict(os.environ, TARGET=target)
         self.proc = subprocess.Popen([harness.molotov_bin(), *args, path], cwd=tmp, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=preexec_fn)
         self.lines = queue.Queue()
         self.out = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -128,8 +129,8 @@ class Dashboard(unittest.TestCase):
         self.tmp = self._tmp.name
         self.addCleanup(self._tmp.cleanup)
 
-    def start(self, target, *args):
-        run = LiveRun(self.tmp, target, args)
+    def start(self, target, *args, preexec_fn=None):
+        run = LiveRun(self.tmp, target, args, preexec_fn)
         self.addCleanup(run.kill)
         m = run.wait_line(URL_RE.pattern)
         return run, int(m.group(2))
@@ -214,21 +215,85 @@ class Dashboard(unittest.TestCase):
         self.assertEqual(final[0]["exit_code"], 130)
 
     def test_bad_and_taken_addresses_are_usage_errors(self):
+        """Checked before anything is printed: exit 2, one line on stderr."""
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             port = taken.getsockname()[1]
-            for addr, why in ((f"--dashboard={port}", "cannot listen on 127.0.0.1 port"),
-                              ("--dashboard=localhost:0", "not a numeric IP address"),
-                              ("--dashboard=99999", "expected HOST:PORT"),
-                              ("--dashboard=a/b:1", "expected HOST:PORT")):
-                res = harness.run_molotov(["-w", "1", "-d", "1", addr],
+            for args, why in (([f"--dashboard={port}"],
+                               f"--dashboard: cannot listen on 127.0.0.1 port {port}: "
+                               "address already in use"),
+                              (["--dashboard", f"localhost:{port}"], "cannot listen"),
+                              (["--dashboard", "99999"],
+                               "--dashboard: port 99999 is over 65535"),
+                              (["--dashboard=foo:1"],
+                               "--dashboard: 'foo' is not an IP address or localhost"),
+                              (["--dashboard", "1.2.3:80"], "'1.2.3' is not an IP address"),
+                              (["--dashboard", "[::1"], "--dashboard: expected"),
+                              (["--dashboard=a/b:1"], "'a/b' is not an IP address")):
+                res = harness.run_molotov(["-w", "1", "-d", "1", *args],
                                           scenario_text=SCENARIO, timeout=20,
                                           env={"TARGET": "http://127.0.0.1:1"})
                 self.assertEqual(res.rc, 2, res)
-                self.assertIn(why, res.stderr, res)
-                self.assertNotIn("SUCCESSES", res.stdout, "no load started")
+                lines = [line for line in res.stderr.splitlines() if line.strip()]
+                self.assertEqual(len(lines), 1, res)
+                self.assertIn(why, lines[0], res)
+                self.assertEqual(res.stdout, "", "nothing printed before the error")
 
+    def test_address_forms(self):
+        """localhost, a bare IPv6 address and [IPv6]:PORT are accepted."""
+        forms = [("localhost", r"http://127\.0\.0\.1:(\d+)/"),
+                 ("localhost:0", r"http://127\.0\.0\.1:(\d+)/")]
+        if ipv6_loopback():
+            forms += [("::1", r"http://\[::1\]:(\d+)/"), ("[::1]:0", r"http://\[::1\]:(\d+)/")]
+        for addr, url in forms:
+            res = harness.run_molotov(["-w", "1", "--single-run", "--dashboard", addr],
+                                      scenario_text=SCENARIO, timeout=20,
+                                      env={"TARGET": "http://127.0.0.1:1"})
+            self.assertIn(res.rc, (0, 1), res)  # the target refuses: the run itself fails
+            self.assertRegex(res.stdout, r"(?m)^Dashboard: " + url + "$", res)
+
+    def test_idle_connections_under_a_low_descriptor_limit(self):
+        """150 idle connections with ulimit -n 128: the dashboard keeps a quarter of the
+        limit (32; 64 at most), answers 503 to the others at once, and the --json
+        report is still written."""
+        json_path = os.path.join(self.tmp, "fd.json")
+
+        def limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+
+        with harness.Nginx() as web:
+            run, port = self.start(web.url, "-w", "1", "-d", "3", "--dashboard",
+                                   "--json", json_path, preexec_fn=limit)
+            socks = []
+            try:
+                for _ in range(150):
+                    socks.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+                rc, out, err = run.finish()
+                answers = []  # what each got until its end: a 503, or nothing at the exit
+                for s in socks:
+                    data = b""
+                    while chunk := s.recv(4096):
+                        data += chunk
+                    answers.append(data)
+            finally:
+                for s in socks:
+                    s.close()
+        self.assertEqual(rc, 0, out + err)
+        with open(json_path) as f:
+            self.assertGreater(json.load(f)["totals"]["requests"], 0)
+        self.assertEqual(answers[:32], [b""] * 32, "the first 32 held until the end")
+        for data in answers[32:]:
+            self.assertTrue(data.startswith(b"HTTP/1.1 503 "), data)
+            self.assertTrue(data.endswith(b"\r\n\r\ntoo many clients\n"), data)
+
+def ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
 
 if __name__ == "__main__":
     harness.main()
