@@ -41,8 +41,14 @@
       delete view.exit_code;
       delete view.stop_reason;
       delete view.outcome;
+      delete view.ended_at; /* not ended yet */
     }
     window.molotovRender(view, root);
+    /* the report's words for a page that is not a file */
+    const h1 = root.querySelector('h1');
+    if (h1) h1.textContent = live ? 'Load test, live' : 'Load test, finished';
+    const foot = root.querySelector('footer > span');
+    if (foot) foot.textContent = 'molotov dashboard' + (live ? ': redrawn every second' : '');
     document.title = 'molotov dashboard \u00b7 ' + (live ? 'live' : 'finished');
   }
   function read(ev) {

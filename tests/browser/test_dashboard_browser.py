@@ -56,8 +56,11 @@ class DashboardInABrowser(unittest.TestCase):
         self.assertNotEqual(first["text"], second["text"], "the page was redrawn with new figures")
         self.assertGreater(second["svgs"], 0, "the report's charts are drawn")
         self.assertIn("Live", second["bar"])
+        self.assertIn("Load test, live", second["text"])  # not "report", not "Ended"
+        self.assertNotIn("embedded in this file", second["text"])
         final = got["final"]
         self.assertEqual(final["state"], "finished")
+        self.assertIn("Load test, finished", final["text"])
         self.assertTrue(final["links"], "links to the final reports")
         self.assertEqual(final["requests"], report["totals"]["requests"])
         self.assertIn(f"{report['totals']['requests']:,} requests", final["bar"])
