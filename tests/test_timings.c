@@ -16,18 +16,63 @@
 static void test_marks_to_phases(void **state)
 {
     (void)state;
-    mt_timing t = mt_timing_from_marks(100, 300, 900, 1900, 2400); /* TLS */
+    mt_timing t = mt_timing_from_marks(100, 300, 900, 950, 1900, 2400); /* TLS */
     assert_true(t.valid);
     assert_int_equal(t.us[MT_PHASE_DNS], 100);
     assert_int_equal(t.us[MT_PHASE_CONNECT], 200);
     assert_int_equal(t.us[MT_PHASE_TLS], 600);
     assert_int_equal(t.us[MT_PHASE_WAIT], 1000);
     assert_int_equal(t.us[MT_PHASE_TRANSFER], 500);
-    t = mt_timing_from_marks(0, 0, 0, 800, 1000); /* a reused plain connection */
+    t = mt_timing_from_marks(0, 0, 0, 20, 800, 1000); /* a reused plain connection */
     assert_int_equal(t.us[MT_PHASE_CONNECT] + t.us[MT_PHASE_TLS] + t.us[MT_PHASE_DNS], 0);
     assert_int_equal(t.us[MT_PHASE_WAIT], 800);
-    assert_false(mt_timing_from_marks(0, 0, 0, 0, 0).valid); /* failed before sending */
+    assert_false(mt_timing_from_marks(0, 0, 0, 0, 0, 0).valid); /* failed before sending */
     assert_string_equal(mt_timing_phase_name(MT_PHASE_WAIT), "wait");
+}
+
+static uint64_t sum_of(const mt_timing *t)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < MT_NPHASES; i++) n += t->us[i];
+    return n;
+}
+
+/* A transfer that ended before its first byte (a timeout, a reset) keeps its
+ * time: the phase it was in takes what is left, and the phases add up to the
+ * total whatever marks curl reached. */
+static void test_a_transfer_cut_short_keeps_its_time(void **state)
+{
+    (void)state;
+    /* sent, no answer within the 500 ms timeout */
+    mt_timing t = mt_timing_from_marks(50, 150, 0, 160, 0, 500000);
+    assert_true(t.valid);
+    assert_int_equal(t.us[MT_PHASE_DNS], 50);
+    assert_int_equal(t.us[MT_PHASE_CONNECT], 100);
+    assert_int_equal(t.us[MT_PHASE_TLS], 0); /* plain http */
+    assert_int_equal(t.us[MT_PHASE_WAIT], 500000 - 150);
+    assert_int_equal(t.us[MT_PHASE_TRANSFER], 0);
+    /* on a reused connection: no DNS or connect mark */
+    t = mt_timing_from_marks(0, 0, 0, 30, 0, 500000);
+    assert_int_equal(t.us[MT_PHASE_CONNECT], 0);
+    assert_int_equal(t.us[MT_PHASE_WAIT], 500000);
+    /* the connection never completed: the time after DNS is connect */
+    t = mt_timing_from_marks(40, 0, 0, 0, 0, 300000);
+    assert_int_equal(t.us[MT_PHASE_DNS], 40);
+    assert_int_equal(t.us[MT_PHASE_CONNECT], 300000 - 40);
+    assert_int_equal(t.us[MT_PHASE_WAIT] + t.us[MT_PHASE_TLS], 0);
+    /* TCP connected, the TLS handshake never completed */
+    t = mt_timing_from_marks(40, 90, 0, 0, 0, 300000);
+    assert_int_equal(t.us[MT_PHASE_TLS], 300000 - 90);
+    /* the answer started, then the transfer was cut */
+    t = mt_timing_from_marks(40, 90, 0, 95, 2000, 9000);
+    assert_int_equal(t.us[MT_PHASE_TRANSFER], 7000);
+    /* marks out of order or past the total (redirects, rounding) still add up */
+    const uint64_t odd[][6] = {
+        {500, 100, 0, 90, 80, 400}, {10, 20, 30, 40, 900, 800}, {0, 0, 700, 0, 0, 600}};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        t = mt_timing_from_marks(odd[i][0], odd[i][1], odd[i][2], odd[i][3], odd[i][4], odd[i][5]);
+        assert_int_equal(sum_of(&t), odd[i][5]);
+    }
 }
 
 static void test_mean_percentiles_merge_and_text(void **state)
@@ -35,7 +80,7 @@ static void test_mean_percentiles_merge_and_text(void **state)
     (void)state;
     mt_timings *p = mt_timings_new(), *q = mt_timings_new();
     for (int i = 1; i <= 100; i++) {
-        mt_timing t = mt_timing_from_marks(0, 0, 0, (uint64_t)i * 1000, (uint64_t)i * 1000 + 7);
+        mt_timing t = mt_timing_from_marks(0, 0, 0, 1, (uint64_t)i * 1000, (uint64_t)i * 1000 + 7);
         mt_timings_record(i <= 50 ? p : q, &t);
     }
     mt_timings_merge(p, q);
@@ -67,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marks_to_phases),
+        cmocka_unit_test(test_a_transfer_cut_short_keeps_its_time),
         cmocka_unit_test(test_mean_percentiles_merge_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,10 +36,13 @@ typedef struct {
 const char *mt_timing_phase_name(int phase);
 
 /* The phases of a transfer from the transport's cumulative times (since the
- * start, us): name lookup, connect, app (TLS) connect (0 without TLS),
- * start of transfer, total. */
+ * start, us; 0: not reached): name lookup, connect, app (TLS) connect (0
+ * without TLS), pre-transfer (about to send), start of transfer (first
+ * byte), total. They add up to total: a transfer that ended early (a
+ * timeout, a reset) spends the time after its last mark in the phase it was
+ * in (connect, tls, wait). */
 mt_timing mt_timing_from_marks(uint64_t lookup, uint64_t connect, uint64_t appconnect,
-                               uint64_t start, uint64_t total);
+                               uint64_t pretransfer, uint64_t start, uint64_t total);
 
 mt_timings *mt_timings_new(void);
 void mt_timings_free(mt_timings *p);

@@ -73,6 +73,29 @@ end)
                                  p["failed_5xx"] + p["failed_other"])
             self.assertEqual(sum(p["failed_4xx"] for p in rep["timeline"]), web.count(path="/status/404"))
 
+    def test_timed_out_requests_keep_their_time_in_the_phases(self):
+        """A request that times out before its first byte spends its time
+        waiting: its phases still add up to its latency."""
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("late", 1, function(s)
+  s:get(T .. "/delay/3000", { timeout = 0.5 })
+end)
+"""
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(["-w", "2", "-d", "1", "--json", self.path("r.json")],
+                                      scenario_text=text, env={"TARGET": srv.url})
+        rep = json.load(open(self.path("r.json")))
+        q = rep["requests"]["GET /delay/3000"]
+        self.assertEqual(q["errors_by_kind"], {"timeout": q["count"]}, res)
+        tm, lat = q["timings_ms"], q["latency_ms"]
+        self.assertEqual(tm["count"], q["count"])
+        phases = sum(tm[p]["mean"] for p in ("dns", "connect", "tls", "wait", "transfer"))
+        self.assertGreaterEqual(lat["mean"], 495)
+        self.assertAlmostEqual(phases, lat["mean"], delta=0.05)
+        self.assertGreater(tm["wait"]["mean"], 490)  # no first byte: waiting
+        self.assertEqual(tm["transfer"]["p95"], 0)
+
     def test_known_latency_lands_in_the_percentiles(self):
         with harness.MolotovServe() as srv:
             res = harness.run_molotov(["-w", "5", "-d", "3", "--json", self.path("r.json")],
