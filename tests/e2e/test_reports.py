@@ -96,6 +96,24 @@ end)
         self.assertGreater(tm["wait"]["mean"], 490)  # no first byte: waiting
         self.assertEqual(tm["transfer"]["p95"], 0)
 
+    def test_every_second_has_its_workers_the_first_too(self):
+        """Workers are counted when they start, not only at the first tick a
+        second later; in a pool, when a child's first report arrives."""
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("s", 1, function(s) s:get(T .. "/delay/20") end)
+"""
+        with harness.MolotovServe() as srv:
+            for procs, want in ((1, 2), (2, 4)):
+                out = self.path(f"w{procs}.json")
+                res = harness.run_molotov(["-w", "2", "-p", str(procs), "-d", "3", "--json", out],
+                                          scenario_text=text, env={"TARGET": srv.url})
+                self.assertEqual(res.rc, 0, res)
+                tl = json.load(open(out))["timeline"]
+                self.assertEqual(tl[0]["workers"], want, tl)
+                # every second while they ran (the last one may see them wind down)
+                self.assertEqual([p["workers"] for p in tl[:-1]], [want] * (len(tl) - 1), tl)
+
     def test_known_latency_lands_in_the_percentiles(self):
         with harness.MolotovServe() as srv:
             res = harness.run_molotov(["-w", "5", "-d", "3", "--json", self.path("r.json")],
