@@ -281,14 +281,17 @@ static cJSON *requests_json(const mt_report *r, const mt_stats *s)
         for (int n = 2; cJSON_GetObjectItemCaseSensitive(o, key); n++) /* a name like a label */
             snprintf(key, sizeof key, "%s #%d", shown, n);
         cJSON *x = cJSON_AddObjectToObject(o, key);
-        mt_stats_add_req_counts(x, q);
+        mt_stats_add_req_counts(x, q, !(s->unknown & MT_UNKNOWN_BYTES));
         cJSON_AddNumberToObject(x, "rps", rate(r, q->count));
         if (*q->origin) cJSON_AddStringToObject(x, "origin", q->origin);
         if (many) cJSON_AddStringToObject(x, "label", q->label);
         mt_stats_add_codes(x, "status", "errors_by_kind", q);
         mt_report_add_latency(x, "latency_ms", q->latency);
         mt_report_add_latency(x, "latency_ok_ms", q->latency_ok);
-        add_timings(x, q);
+        if (s->unknown & MT_UNKNOWN_TIMINGS)
+            cJSON_AddNullToObject(x, "timings_ms");
+        else
+            add_timings(x, q);
         if (i < MT_REPORT_SERIES_LABELS && q->series)
             cJSON_AddItemToObject(x, "timeline", series_json(r, &q->timeline, false));
     }
@@ -349,7 +352,8 @@ static void add_timeline(cJSON *j, const mt_report *r)
         cJSON_AddNumberToObject(x, "failed_4xx", (double)k->fails.status_4xx);
         cJSON_AddNumberToObject(x, "failed_5xx", (double)k->fails.status_5xx);
         cJSON_AddNumberToObject(x, "failed_other", (double)k->fails.other);
-        add_ms_or_null(x, "workers", k->workers, (double)k->workers);
+        add_ms_or_null(x, "workers", k->workers && !(s->unknown & MT_UNKNOWN_WORKERS),
+                       (double)k->workers);
         add_ms_or_null(x, "p50_ms", k->requests, (double)mt_tick_percentile(k, 50) / 1e3);
         add_ms_or_null(x, "p95_ms", k->requests, (double)mt_tick_percentile(k, 95) / 1e3);
         add_ms_or_null(x, "p99_ms", k->requests, (double)mt_tick_percentile(k, 99) / 1e3);
