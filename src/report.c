@@ -233,7 +233,8 @@ static cJSON *series_json(const mt_report *r, const mt_timeline *tl, bool runs)
     return o;
 }
 
-/* Mean, p50 and p95 (ms) of each phase of a label's requests. */
+/* Mean, p50 and p95 (ms) of each phase of a label's requests (a
+ * percentile never above the label's own). */
 static void add_timings(cJSON *x, const mt_req_stats *q)
 {
     if (!q->phases || !mt_timings_count(q->phases)) return;
@@ -242,8 +243,12 @@ static void add_timings(cJSON *x, const mt_req_stats *q)
     for (int i = 0; i < MT_NPHASES; i++) {
         cJSON *p = cJSON_AddObjectToObject(o, mt_timing_phase_name(i));
         cJSON_AddNumberToObject(p, "mean", mt_timings_mean_us(q->phases, i) / 1e3);
-        cJSON_AddNumberToObject(p, "p50", (double)mt_timings_percentile(q->phases, i, 50) / 1e3);
-        cJSON_AddNumberToObject(p, "p95", (double)mt_timings_percentile(q->phases, i, 95) / 1e3);
+        for (int k = 0; k < 2; k++) {
+            double pct = k ? 95 : 50;
+            uint64_t whole = mt_hist_percentile(q->latency, pct);
+            uint64_t v = mt_timings_percentile_within(q->phases, i, pct, whole);
+            cJSON_AddNumberToObject(p, k ? "p95" : "p50", (double)v / 1e3);
+        }
     }
 }
 

@@ -121,6 +121,12 @@ uint64_t mt_timings_percentile(const mt_timings *p, int phase, double pct)
     return value_of(MT_PHASE_BUCKETS - 1);
 }
 
+uint64_t mt_timings_percentile_within(const mt_timings *p, int phase, double pct, uint64_t whole)
+{
+    uint64_t v = mt_timings_percentile(p, phase, pct);
+    return v < whole ? v : whole;
+}
+
 char *mt_timings_encode(const mt_timings *p, int phase)
 {
     mt_buf b;

@@ -1,6 +1,7 @@
 /* test_timings.c: curl's cumulative marks split into phases (a reused
  * connection: no DNS, connect or TLS time), the compact per-phase
- * histograms (mean exact, percentiles within a bucket), merging by adding,
+ * histograms (mean exact, percentiles within a bucket and never above the
+ * request's own), merging by adding,
  * and the text form read back exactly, bad text refused with p unchanged. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,6 +76,29 @@ static void test_a_transfer_cut_short_keeps_its_time(void **state)
     }
 }
 
+/* /delay/20: every wait between 20.0 and 20.8 ms lands in the bucket
+ * [20.48, 22.53) ms whose middle, 21.5 ms, is above every request; the
+ * reported percentile is never above the requests' own. */
+static void test_a_phase_percentile_never_exceeds_the_request(void **state)
+{
+    (void)state;
+    mt_timings *p = mt_timings_new();
+    for (int i = 0; i < 100; i++) {
+        uint64_t wait = 20500 + (uint64_t)i * 3, total = wait + 100;
+        mt_timing t = mt_timing_from_marks(0, 0, 0, 5, wait, total);
+        mt_timings_record(p, &t);
+    }
+    uint64_t mid = mt_timings_percentile(p, MT_PHASE_WAIT, 50);
+    assert_true(mid > 20900); /* the bucket's middle: above the requests */
+    assert_int_equal(mt_timings_percentile_within(p, MT_PHASE_WAIT, 50, 20750), 20750);
+    assert_int_equal(mt_timings_percentile_within(p, MT_PHASE_WAIT, 95, 20890), 20890);
+    /* below the whole, the bucket's middle as it is */
+    assert_int_equal(mt_timings_percentile_within(p, MT_PHASE_WAIT, 50, 90000), mid);
+    assert_int_equal(mt_timings_percentile_within(p, MT_PHASE_TRANSFER, 50, 20750),
+                     mt_timings_percentile(p, MT_PHASE_TRANSFER, 50));
+    mt_timings_free(p);
+}
+
 static void test_mean_percentiles_merge_and_text(void **state)
 {
     (void)state;
@@ -113,6 +137,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marks_to_phases),
         cmocka_unit_test(test_a_transfer_cut_short_keeps_its_time),
+        cmocka_unit_test(test_a_phase_percentile_never_exceeds_the_request),
         cmocka_unit_test(test_mean_percentiles_merge_and_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,13 @@ molotov.scenario("s", 1, function(s) s:get(T .. "/delay/20") end)
         # loaded machine moves it, so its bound is loose
         self.assertLess(lat["p99"], 200 if harness.sanitized_build() else 150, lat)
         self.assertGreaterEqual(lat["min"], 99.5, lat)
+        # a phase's percentiles never exceed the request's (coarse buckets:
+        # 100 ms lands in [98.3, 106.5) ms, whose middle is 102.4 ms)
+        tm = rep["requests"]["GET /delay/100"]["timings_ms"]
+        for p in ("dns", "connect", "tls", "wait", "transfer"):
+            self.assertLessEqual(tm[p]["p50"], lat["p50"], (p, tm, lat))
+            self.assertLessEqual(tm[p]["p95"], lat["p95"], (p, tm, lat))
+        self.assertGreater(tm["wait"]["p50"], lat["p50"] - 2)  # waiting is most of it
         scn = rep["scenarios"]["slow"]["latency_ms"]  # the whole scenario run
         self.assertGreaterEqual(scn["p50"], lat["p50"])
         self.assertLess(scn["p50"], 112)
