@@ -257,18 +257,14 @@ static void read_codes(mt_req_stats *r, const cJSON *o)
 
 /* A second's failed requests by class. A second of an older report has no
  * classes: its failed requests count as failed_other, so that the classes
- * always add up to the failed requests. */
+ * add up to the failed requests. */
 static void read_tick_fails(mt_failcount *f, const cJSON *o)
 {
-    mt_failcount c = {0};
-    read_fails(&c, o);
-    uint64_t failed = num(o, "failed_requests");
-    uint64_t classes = c.transport + c.status_4xx + c.status_5xx + c.other;
-    if (failed > classes) c.other += failed - classes;
-    f->transport += c.transport;
-    f->status_4xx += c.status_4xx;
-    f->status_5xx += c.status_5xx;
-    f->other += c.other;
+    if (!cJSON_GetObjectItemCaseSensitive(o, "transport_errors") &&
+        !cJSON_GetObjectItemCaseSensitive(o, "failed_other"))
+        f->other += num(o, "failed_requests");
+    else
+        read_fails(f, o);
 }
 
 static int merge_tick_json(mt_timeline *tl, const cJSON *o)
