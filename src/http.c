@@ -94,8 +94,8 @@ static void read_wire(CURL *c, mt_outcome *o)
 {
     o->timing = mt_timing_from_marks(
         info_off(c, CURLINFO_NAMELOOKUP_TIME_T), info_off(c, CURLINFO_CONNECT_TIME_T),
-        info_off(c, CURLINFO_APPCONNECT_TIME_T), info_off(c, CURLINFO_STARTTRANSFER_TIME_T),
-        info_off(c, CURLINFO_TOTAL_TIME_T));
+        info_off(c, CURLINFO_APPCONNECT_TIME_T), info_off(c, CURLINFO_PRETRANSFER_TIME_T),
+        info_off(c, CURLINFO_STARTTRANSFER_TIME_T), info_off(c, CURLINFO_TOTAL_TIME_T));
     o->body_in = info_off(c, CURLINFO_SIZE_DOWNLOAD_T);
     o->bytes_in = info_long(c, CURLINFO_HEADER_SIZE) + o->body_in;
     uint64_t req = info_long(c, CURLINFO_REQUEST_SIZE), up = info_off(c, CURLINFO_SIZE_UPLOAD_T);

@@ -250,6 +250,61 @@ static int by_start(const void *a, const void *b)
     return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
+/* Whether one of arr's objects (with a number `count` > 0, or any when
+ * count is NULL) has key. */
+static bool some_have(const cJSON *arr, const char *count, const char *key, bool *counted)
+{
+    const cJSON *x;
+    bool has = false;
+    *counted = false;
+    cJSON_ArrayForEach(x, arr)
+    {
+        if (count && !(number(x, count) > 0)) continue;
+        *counted = true;
+        has = has || cJSON_GetObjectItemCaseSensitive(x, key);
+    }
+    return has;
+}
+
+/* What a part (an older report, or a merge of one) lacks, in one warning:
+ * the merged figures it would undercount are left out (m->stats.unknown). */
+static void check_part(mt_merged *m, const cJSON *h, const char *path)
+{
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(h, "labels");
+    const cJSON *ticks = cJSON_GetObjectItemCaseSensitive(h, "timeline");
+    bool any, scn_any, lacks[5];
+    lacks[0] = number(h, "requests") > 0 &&
+               !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(h, "bytes_sent"));
+    lacks[1] = !some_have(labels, "count", "phases", &any) && any;
+    lacks[2] = !some_have(ticks, NULL, "workers", &any) && any;
+    lacks[3] = !some_have(ticks, "failed_requests", "transport_errors", &any) && any;
+    lacks[4] = (!some_have(labels, "count", "timeline", &any) && any) ||
+               (!some_have(cJSON_GetObjectItemCaseSensitive(h, "scenarios"), "runs", "timeline",
+                           &scn_any) &&
+                scn_any);
+    static const char *const what[] = {
+        "byte counts (the merged bytes are left out)",
+        "request timings (the merged timings are left out)",
+        "workers per second (the merged ones are left out)",
+        "failure classes per second (its failed requests count as other)",
+        "label or scenario series (those count the other parts only)"};
+    static const unsigned unknown[] = {MT_UNKNOWN_BYTES, MT_UNKNOWN_TIMINGS, MT_UNKNOWN_WORKERS, 0,
+                                       0};
+    mt_buf w;
+    mt_buf_init(&w);
+    mt_buf_printf(&w, "%s has no ", path);
+    int n = 0;
+    for (int i = 0; i < 5; i++) {
+        if (!lacks[i]) continue;
+        mt_buf_printf(&w, "%s%s", n++ ? ", no " : "", what[i]);
+        m->stats.unknown |= unknown[i];
+    }
+    if (n)
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(m->merge, "warnings"),
+                             cJSON_CreateString(w.data));
+    mt_buf_free(&w);
+}
+
 /* A warning when the parts' spans leave a gap: runs at different times. */
 static void check_overlap(mt_merged *m, double (*spans)[2], int n)
 {
@@ -289,6 +344,7 @@ static int merge_one(mt_merged *m, const cJSON *r, const char *path, double span
         return MT_EINVAL;
     }
     mt_stats_seal(&m->stats, INT64_MAX); /* seconds stay encoded: memory for long runs */
+    check_part(m, h, path);
     int p = small_count(r, "processes");
     m->workers += workers_of(r);
     m->processes += p > 0 ? p : 1;

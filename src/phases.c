@@ -209,6 +209,7 @@ static void next_scenario(mt_rworker *w)
     mt_runner *r = w->runner;
     if (!w->ready) {
         w->ready = true;
+        r->workers_moved = true; /* sampled once the queue is drained */
         if (r->unready && --r->unready == 0) r->ops->all_ready(r);
     }
     if (r->rate > 0 && !w->start_token) { /* open model: wait for the next start */
@@ -387,6 +388,7 @@ static void on_ready(uv_idle_t *h)
             next_scenario(w);
         w = next;
     }
+    if (r->workers_moved) mt_phases_sample_workers(r); /* once for all that started */
     if (!r->ready_head) uv_idle_stop(&r->ready_idle);
 }
 
@@ -434,6 +436,12 @@ int mt_phases_active(const mt_runner *r)
             n++;
     }
     return n;
+}
+
+void mt_phases_sample_workers(mt_runner *r)
+{
+    r->workers_moved = false;
+    if (!r->is_child) mt_stats_workers(&r->stats, mt_wall_s(), mt_phases_active(r));
 }
 
 void mt_phases_close(mt_runner *r)

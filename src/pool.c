@@ -7,6 +7,7 @@
 #include "molotov/pool.h"
 #include "molotov/common.h"
 #include "molotov/json.h"
+#include "molotov/phases.h"
 #include "molotov/pool_wire.h"
 
 #include <cjson/cJSON.h>
@@ -318,10 +319,26 @@ static void report_lost(child *c, const char *what)
     mt_runner_fatal(c->pool->runner, MT_STOP_CRASHED, msg);
 }
 
+/* The children's workers counted now and in the seconds a report covers
+ * (its workers were running then): the first second has its count though
+ * the first report comes later, maybe in the next second. */
+static void sample_workers(mt_runner *r, const cJSON *stats)
+{
+    mt_phases_sample_workers(r);
+    const cJSON *k;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(stats, "timeline"))
+    {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(k, "t");
+        if (cJSON_IsNumber(t))
+            mt_stats_workers(&r->stats, (int64_t)t->valuedouble, mt_phases_active(r));
+    }
+}
+
 static void merge_stats(mt_pool *p, child *c, const cJSON *j)
 {
     mt_stats *s = &p->runner->stats;
-    if (mt_stats_merge_json(s, cJSON_GetObjectItemCaseSensitive(j, "stats"))) {
+    const cJSON *stats = cJSON_GetObjectItemCaseSensitive(j, "stats");
+    if (mt_stats_merge_json(s, stats)) {
         report_lost(c, "statistics that do not decode");
         return;
     }
@@ -329,6 +346,7 @@ static void merge_stats(mt_pool *p, child *c, const cJSON *j)
     int workers = cJSON_IsNumber(w) ? (int)w->valuedouble : 0;
     p->runner->remote_workers += workers - c->workers;
     c->workers = workers;
+    if (workers) sample_workers(p->runner, stats);
     const mt_options *o = p->opt;
     if (o->abort_after && s->failures >= (uint64_t)o->abort_after) {
         char why[64];

@@ -233,7 +233,8 @@ static cJSON *series_json(const mt_report *r, const mt_timeline *tl, bool runs)
     return o;
 }
 
-/* Mean, p50 and p95 (ms) of each phase of a label's requests. */
+/* Mean, p50 and p95 (ms) of each phase of a label's requests (a
+ * percentile never above the label's own). */
 static void add_timings(cJSON *x, const mt_req_stats *q)
 {
     if (!q->phases || !mt_timings_count(q->phases)) return;
@@ -242,8 +243,12 @@ static void add_timings(cJSON *x, const mt_req_stats *q)
     for (int i = 0; i < MT_NPHASES; i++) {
         cJSON *p = cJSON_AddObjectToObject(o, mt_timing_phase_name(i));
         cJSON_AddNumberToObject(p, "mean", mt_timings_mean_us(q->phases, i) / 1e3);
-        cJSON_AddNumberToObject(p, "p50", (double)mt_timings_percentile(q->phases, i, 50) / 1e3);
-        cJSON_AddNumberToObject(p, "p95", (double)mt_timings_percentile(q->phases, i, 95) / 1e3);
+        for (int k = 0; k < 2; k++) {
+            double pct = k ? 95 : 50;
+            uint64_t whole = mt_hist_percentile(q->latency, pct);
+            uint64_t v = mt_timings_percentile_within(q->phases, i, pct, whole);
+            cJSON_AddNumberToObject(p, k ? "p95" : "p50", (double)v / 1e3);
+        }
     }
 }
 
@@ -281,14 +286,17 @@ static cJSON *requests_json(const mt_report *r, const mt_stats *s)
         for (int n = 2; cJSON_GetObjectItemCaseSensitive(o, key); n++) /* a name like a label */
             snprintf(key, sizeof key, "%s #%d", shown, n);
         cJSON *x = cJSON_AddObjectToObject(o, key);
-        mt_stats_add_req_counts(x, q);
+        mt_stats_add_req_counts(x, q, !(s->unknown & MT_UNKNOWN_BYTES));
         cJSON_AddNumberToObject(x, "rps", rate(r, q->count));
         if (*q->origin) cJSON_AddStringToObject(x, "origin", q->origin);
         if (many) cJSON_AddStringToObject(x, "label", q->label);
         mt_stats_add_codes(x, "status", "errors_by_kind", q);
         mt_report_add_latency(x, "latency_ms", q->latency);
         mt_report_add_latency(x, "latency_ok_ms", q->latency_ok);
-        add_timings(x, q);
+        if (s->unknown & MT_UNKNOWN_TIMINGS)
+            cJSON_AddNullToObject(x, "timings_ms");
+        else
+            add_timings(x, q);
         if (i < MT_REPORT_SERIES_LABELS && q->series)
             cJSON_AddItemToObject(x, "timeline", series_json(r, &q->timeline, false));
     }
@@ -349,7 +357,8 @@ static void add_timeline(cJSON *j, const mt_report *r)
         cJSON_AddNumberToObject(x, "failed_4xx", (double)k->fails.status_4xx);
         cJSON_AddNumberToObject(x, "failed_5xx", (double)k->fails.status_5xx);
         cJSON_AddNumberToObject(x, "failed_other", (double)k->fails.other);
-        add_ms_or_null(x, "workers", k->workers, (double)k->workers);
+        add_ms_or_null(x, "workers", k->workers && !(s->unknown & MT_UNKNOWN_WORKERS),
+                       (double)k->workers);
         add_ms_or_null(x, "p50_ms", k->requests, (double)mt_tick_percentile(k, 50) / 1e3);
         add_ms_or_null(x, "p95_ms", k->requests, (double)mt_tick_percentile(k, 95) / 1e3);
         add_ms_or_null(x, "p99_ms", k->requests, (double)mt_tick_percentile(k, 99) / 1e3);

@@ -159,6 +159,7 @@ int mt_runner_start(mt_runner *r, char *err, size_t errlen)
 void mt_runner_stop(mt_runner *r)
 {
     if (r->stopping) return;
+    mt_phases_sample_workers(r); /* the last second's, before they wind down */
     r->stopping = true;
     if (r->on_stop) r->on_stop(r);
     mt_schedule_stop(r);

@@ -44,7 +44,7 @@ static void on_tick(uv_timer_t *t)
 {
     mt_runner *r = t->data;
     mt_stats_seal(&r->stats, mt_wall_s() - 3); /* late reports from children still fit */
-    mt_stats_workers(&r->stats, mt_wall_s(), mt_phases_active(r)); /* children's too */
+    mt_phases_sample_workers(r);               /* children's too */
     if (!r->script->nlisteners) return;
     lua_State *L = r->script->L;
     lua_createtable(L, 0, 1);

@@ -522,6 +522,7 @@ void mt_stats_merge(mt_stats *dst, const mt_stats *src)
     dst->bytes_out += src->bytes_out;
     dst->bytes_in += src->bytes_in;
     dst->body_in += src->body_in;
+    dst->unknown |= src->unknown;
     mt_hist_merge(dst->latency, src->latency);
     mt_hist_merge(dst->latency_ok, src->latency_ok);
     merge_msgtab(&dst->msgs, &src->msgs);

@@ -18,6 +18,16 @@ static void add_fails(cJSON *o, const mt_failcount *f)
     cJSON_AddNumberToObject(o, "failed_other", (double)f->other);
 }
 
+/* Bytes sent, received and of bodies received; null when not known. */
+static void add_bytes(cJSON *o, bool known, uint64_t out, uint64_t in, uint64_t body)
+{
+    const char *keys[] = {"bytes_sent", "bytes_received", "body_bytes_received"};
+    uint64_t v[] = {out, in, body};
+    for (int i = 0; i < 3; i++)
+        cJSON_AddItemToObject(o, keys[i],
+                              known ? cJSON_CreateNumber((double)v[i]) : cJSON_CreateNull());
+}
+
 void mt_stats_add_counters(cJSON *o, const mt_stats *s)
 {
     cJSON_AddNumberToObject(o, "successes", (double)s->successes);
@@ -28,9 +38,7 @@ void mt_stats_add_counters(cJSON *o, const mt_stats *s)
     add_fails(o, &s->fails);
     cJSON_AddNumberToObject(o, "dropped", (double)s->dropped);
     cJSON_AddNumberToObject(o, "truncated_bodies", (double)s->truncated);
-    cJSON_AddNumberToObject(o, "bytes_sent", (double)s->bytes_out);
-    cJSON_AddNumberToObject(o, "bytes_received", (double)s->bytes_in);
-    cJSON_AddNumberToObject(o, "body_bytes_received", (double)s->body_in);
+    add_bytes(o, !(s->unknown & MT_UNKNOWN_BYTES), s->bytes_out, s->bytes_in, s->body_in);
 }
 
 void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
@@ -48,14 +56,12 @@ void mt_stats_add_codes(cJSON *o, const char *status_key, const char *kinds_key,
         cJSON_AddNumberToObject(kinds, r->kinds[i].kind, (double)r->kinds[i].count);
 }
 
-void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r)
+void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r, bool bytes)
 {
     cJSON_AddNumberToObject(o, "count", (double)r->count);
     cJSON_AddNumberToObject(o, "errors", (double)r->failed);
     add_fails(o, &r->fails);
-    cJSON_AddNumberToObject(o, "bytes_sent", (double)r->bytes_out);
-    cJSON_AddNumberToObject(o, "bytes_received", (double)r->bytes_in);
-    cJSON_AddNumberToObject(o, "body_bytes_received", (double)r->body_in);
+    add_bytes(o, bytes, r->bytes_out, r->bytes_in, r->body_in);
     if (!r->msgs_out && !r->msgs_in) return;
     cJSON_AddNumberToObject(o, "messages_sent", (double)r->msgs_out);
     cJSON_AddNumberToObject(o, "messages_received", (double)r->msgs_in);
@@ -81,7 +87,7 @@ static cJSON *messages_json(const mt_msgtab *t)
     return msgs;
 }
 
-static cJSON *tick_json(const mt_tick *k)
+static cJSON *tick_json(const mt_tick *k, bool workers)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "t", (double)k->t);
@@ -90,7 +96,7 @@ static cJSON *tick_json(const mt_tick *k)
     cJSON_AddNumberToObject(o, "successes", (double)k->successes);
     cJSON_AddNumberToObject(o, "failures", (double)k->failures);
     if (k->failed_requests) add_fails(o, &k->fails);
-    if (k->workers) cJSON_AddNumberToObject(o, "workers", (double)k->workers);
+    if (k->workers && workers) cJSON_AddNumberToObject(o, "workers", (double)k->workers);
     if (k->latency || !k->encoded) { /* a second with runs but no request: empty */
         mt_hist *empty = k->latency ? NULL : mt_hist_new();
         add_hist(o, "latency", k->latency ? k->latency : empty);
@@ -101,10 +107,11 @@ static cJSON *tick_json(const mt_tick *k)
     return o;
 }
 
-static cJSON *timeline_json(const mt_timeline *tl)
+/* workers: whether the seconds' workers are known (omitted otherwise). */
+static cJSON *timeline_json(const mt_timeline *tl, bool workers)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < tl->nticks; i++) cJSON_AddItemToArray(a, tick_json(&tl->ticks[i]));
+    for (int i = 0; i < tl->nticks; i++) cJSON_AddItemToArray(a, tick_json(&tl->ticks[i], workers));
     return a;
 }
 
@@ -119,17 +126,18 @@ static cJSON *phases_json(const mt_timings *p)
     return o;
 }
 
-static cJSON *req_json(const mt_req_stats *r)
+static cJSON *req_json(const mt_req_stats *r, unsigned unknown)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "label", r->label);
     cJSON_AddStringToObject(o, "origin", r->origin);
-    mt_stats_add_req_counts(o, r);
+    mt_stats_add_req_counts(o, r, !(unknown & MT_UNKNOWN_BYTES));
     mt_stats_add_codes(o, "status", "kinds", r);
     add_hist(o, "latency", r->latency);
     add_hist(o, "latency_ok", r->latency_ok);
-    if (r->phases) cJSON_AddItemToObject(o, "phases", phases_json(r->phases));
-    if (r->timeline.nticks) cJSON_AddItemToObject(o, "timeline", timeline_json(&r->timeline));
+    if (r->phases && !(unknown & MT_UNKNOWN_TIMINGS))
+        cJSON_AddItemToObject(o, "phases", phases_json(r->phases));
+    if (r->timeline.nticks) cJSON_AddItemToObject(o, "timeline", timeline_json(&r->timeline, true));
     return o;
 }
 
@@ -143,7 +151,8 @@ static cJSON *scenario_json(const mt_scn_stats *sc)
     add_hist(o, "duration", sc->duration);
     add_hist(o, "duration_ok", sc->duration_ok);
     cJSON_AddItemToObject(o, "messages", messages_json(&sc->msgs));
-    if (sc->timeline.nticks) cJSON_AddItemToObject(o, "timeline", timeline_json(&sc->timeline));
+    if (sc->timeline.nticks)
+        cJSON_AddItemToObject(o, "timeline", timeline_json(&sc->timeline, true));
     return o;
 }
 
@@ -157,12 +166,14 @@ cJSON *mt_stats_to_json(const mt_stats *s)
     for (int i = 0; i < s->nscenarios; i++)
         cJSON_AddItemToArray(scn, scenario_json(&s->scenarios[i]));
     cJSON *reqs = cJSON_AddArrayToObject(j, "labels");
-    for (int i = 0; i < s->nreqs; i++) cJSON_AddItemToArray(reqs, req_json(&s->reqs[i]));
+    for (int i = 0; i < s->nreqs; i++)
+        cJSON_AddItemToArray(reqs, req_json(&s->reqs[i], s->unknown));
     cJSON *hosts = cJSON_AddObjectToObject(j, "hosts");
     for (int i = 0; i < s->nhosts; i++)
         cJSON_AddNumberToObject(hosts, s->hosts[i].origin, (double)s->hosts[i].requests);
     cJSON_AddItemToObject(j, "messages", messages_json(&s->msgs));
-    cJSON_AddItemToObject(j, "timeline", timeline_json(&s->timeline));
+    cJSON_AddItemToObject(j, "timeline",
+                          timeline_json(&s->timeline, !(s->unknown & MT_UNKNOWN_WORKERS)));
     return j;
 }
 
@@ -244,6 +255,18 @@ static void read_codes(mt_req_stats *r, const cJSON *o)
     }
 }
 
+/* A second's failed requests by class. A second of an older report has no
+ * classes: its failed requests count as failed_other, so that the classes
+ * add up to the failed requests. */
+static void read_tick_fails(mt_failcount *f, const cJSON *o)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(o, "transport_errors") &&
+        !cJSON_GetObjectItemCaseSensitive(o, "failed_other"))
+        f->other += num(o, "failed_requests");
+    else
+        read_fails(f, o);
+}
+
 static int merge_tick_json(mt_timeline *tl, const cJSON *o)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "t");
@@ -254,7 +277,7 @@ static int merge_tick_json(mt_timeline *tl, const cJSON *o)
     k->successes += num(o, "successes");
     k->failures += num(o, "failures");
     k->workers += num(o, "workers");
-    read_fails(&k->fails, o);
+    read_tick_fails(&k->fails, o);
     return merge_hist(mt_tick_hist(k), o, "latency");
 }
 

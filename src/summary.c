@@ -86,7 +86,10 @@ static trow *add_row(layout *l, const char *label, uint64_t a, uint64_t b, doubl
     r->h = h;
     mt_fmt_count(a, r->cell[C_COUNT], CELL);
     mt_fmt_count(b, r->cell[C_ERR], CELL);
-    mt_fmt_num(rate, rate < 1000 ? 1 : 0, r->cell[C_RATE], CELL); /* "17,667": no decimal */
+    if (isnan(rate)) /* a run under a second: too short for a rate */
+        snprintf(r->cell[C_RATE], CELL, "-");
+    else
+        mt_fmt_num(rate, rate < 1000 ? 1 : 0, r->cell[C_RATE], CELL); /* "17,667": no decimal */
     bool empty = mt_hist_count(h) == 0;
     for (int c = C_P50; c < NCOLS; c++) {
         uint64_t us = c == C_MAX ? mt_hist_max(h) : mt_hist_percentile(h, PCT[c]);
@@ -229,6 +232,13 @@ static void print_rows(FILE *out, const layout *l, int from, int to, int width)
     }
 }
 
+/* n per second over d seconds; NAN (shown "-") for a run under a second,
+ * too short for a rate: the HTML report's rule. */
+static double per_s(uint64_t n, double d)
+{
+    return d >= 1 ? (double)n / d : NAN;
+}
+
 /* The scenario rows, then the request rows (with the totals); returns the
  * index of the first request row. */
 static int collect(layout *l, const mt_stats *s, const char *const *names, double d,
@@ -238,21 +248,21 @@ static int collect(layout *l, const mt_stats *s, const char *const *names, doubl
         const mt_scn_stats *sc = &s->scenarios[i];
         if (!sc->runs) continue;
         const char *name = names && names[i] ? names[i] : "";
-        trow *r = add_row(l, name, sc->runs, sc->failures, (double)sc->runs / d, sc->duration);
+        trow *r = add_row(l, name, sc->runs, sc->failures, per_s(sc->runs, d), sc->duration);
         r->cancelled = sc->cancelled;
     }
     int first_req = l->n;
     for (int i = 0; i < s->nreqs; i++) {
         const char *label = mt_stats_display_label(s, sorted[i], full[i], 512);
-        trow *r = add_row(l, label, sorted[i]->count, sorted[i]->failed,
-                          (double)sorted[i]->count / d, sorted[i]->latency);
+        trow *r = add_row(l, label, sorted[i]->count, sorted[i]->failed, per_s(sorted[i]->count, d),
+                          sorted[i]->latency);
         r->codes = sorted[i];
     }
     if (s->nreqs) {
-        add_row(l, "All requests", s->requests, s->failed_requests, (double)s->requests / d,
+        add_row(l, "All requests", s->requests, s->failed_requests, per_s(s->requests, d),
                 s->latency);
         uint64_t ok = s->requests - s->failed_requests;
-        add_row(l, "All requests, ok only", ok, 0, (double)ok / d, s->latency_ok);
+        add_row(l, "All requests, ok only", ok, 0, per_s(ok, d), s->latency_ok);
     }
     return first_req;
 }
@@ -367,12 +377,13 @@ static void print_failed_split(FILE *out, const mt_stats *s)
 void mt_summary_print(FILE *out, const mt_stats *s, const char *const *names, double secs,
                       int width, bool wrap)
 {
-    double d = secs > 0 ? secs : 1;
-    char req[32], rate[48], dur[32], n[32];
+    double d = secs > 0 ? secs : 0;
+    char req[32], rate[48] = "too short for a rate", dur[32], n[32];
     mt_fmt_count(s->requests, req, sizeof req);
-    mt_fmt_num(secs > 0 ? (double)s->requests / secs : 0.0, 1, rate, sizeof rate);
-    snprintf(dur, sizeof dur, "%.2fs", secs > 0 ? secs : 0.0);
-    fprintf(out, "Duration: %s | Requests: %s (%s/s)\n", dur, req, rate);
+    if (d >= 1) mt_fmt_num((double)s->requests / d, 1, rate, sizeof rate - 2);
+    if (d >= 1) strcat(rate, "/s");
+    snprintf(dur, sizeof dur, "%.2fs", d);
+    fprintf(out, "Duration: %s | Requests: %s (%s)\n", dur, req, rate);
     print_failed_split(out, s);
     if (s->cancelled) {
         mt_fmt_count(s->cancelled, n, sizeof n);

@@ -16,21 +16,32 @@ const char *mt_timing_phase_name(int phase)
     return phase >= 0 && phase < MT_NPHASES ? NAMES[phase] : "?";
 }
 
-static uint64_t since(uint64_t to, uint64_t from)
+/* m moved into [lo, hi]: the marks made monotonic and within the total. */
+static uint64_t within(uint64_t m, uint64_t lo, uint64_t hi)
 {
-    return to > from ? to - from : 0;
+    return m < lo ? lo : m > hi ? hi : m;
 }
 
+/* Every phase ends at a mark; a mark curl never reached (the transfer ended
+ * before it) is the end, so the phase it would have ended takes the time
+ * left. The phases always add up to the total: a connection that never
+ * completed spends it in connect, a TLS handshake that never completed in
+ * tls, an answer that never came in wait. */
 mt_timing mt_timing_from_marks(uint64_t lookup, uint64_t connect, uint64_t appconnect,
-                               uint64_t start, uint64_t total)
+                               uint64_t pretransfer, uint64_t start, uint64_t total)
 {
     mt_timing t = {.valid = total > 0};
-    uint64_t ready = appconnect > connect ? appconnect : connect; /* TLS done, or TCP */
-    t.us[MT_PHASE_DNS] = lookup;
-    t.us[MT_PHASE_CONNECT] = since(connect, lookup);
-    t.us[MT_PHASE_TLS] = appconnect ? since(appconnect, connect) : 0;
-    t.us[MT_PHASE_WAIT] = start ? since(start, ready) : 0;
-    t.us[MT_PHASE_TRANSFER] = start ? since(total, start) : 0;
+    bool sent = pretransfer || start; /* connected (a reused connection: no connect mark) */
+    uint64_t m[MT_NPHASES];
+    m[MT_PHASE_DNS] = within(lookup, 0, total);
+    m[MT_PHASE_CONNECT] = within(connect ? connect : sent ? 0 : total, m[MT_PHASE_DNS], total);
+    m[MT_PHASE_TLS] = within(appconnect ? appconnect
+                             : sent     ? 0
+                                        : total,
+                             m[MT_PHASE_CONNECT], total);
+    m[MT_PHASE_WAIT] = within(start ? start : total, m[MT_PHASE_TLS], total);
+    m[MT_PHASE_TRANSFER] = total;
+    for (int i = 0; i < MT_NPHASES; i++) t.us[i] = m[i] - (i ? m[i - 1] : 0);
     return t;
 }
 
@@ -108,6 +119,12 @@ uint64_t mt_timings_percentile(const mt_timings *p, int phase, double pct)
         if (seen >= rank) return value_of(b);
     }
     return value_of(MT_PHASE_BUCKETS - 1);
+}
+
+uint64_t mt_timings_percentile_within(const mt_timings *p, int phase, double pct, uint64_t whole)
+{
+    uint64_t v = mt_timings_percentile(p, phase, pct);
+    return v < whole ? v : whole;
 }
 
 char *mt_timings_encode(const mt_timings *p, int phase)

@@ -1,6 +1,6 @@
 /* test_console.c: the header, the plain live line and the summary: its
  * tables fit the width and stay aligned with big counts, long failures
- * wrap, thresholds print their units. */
+ * wrap, thresholds print their units, a run under a second shows no rate. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,6 +205,41 @@ static void test_summary_fits_and_aligns_big_counts(void **state)
     mt_stats_free(&s);
 }
 
+/* A run under a second (-r 1): one request in 11 ms is no "93.9 req/s";
+ * every rate is "-", as in the HTML report. */
+static void test_a_run_under_a_second_shows_no_rate(void **state)
+{
+    (void)state;
+    mt_stats s;
+    mt_stats_init(&s, 1);
+    mt_request_rec q = {
+        .label = "GET /", .origin = "http://h", .status = 200, .latency_us = 10650, .t = 1};
+    mt_stats_request(&s, &q);
+    s.scenarios[0].runs = 1;
+    mt_stats_scenario_end(&s, 0, true, 10700, 1);
+    const char *names[] = {"once"};
+    for (int k = 0; k < 2; k++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        mt_summary_print(f, &s, names, k ? 1.25 : 0.011, 80, true);
+        fclose(f);
+        if (k) { /* a second or more: rates */
+            assert_non_null(strstr(text, "Requests: 1 (0.8/s)"));
+            assert_int_equal(end_of(text, "  GET /", "0.8"), end_of(text, "Requests (", "req/s"));
+        } else {
+            assert_non_null(strstr(text, "Duration: 0.01s | Requests: 1 (too short for a rate)\n"));
+            assert_null(strstr(text, "90.9"));
+            long rate = end_of(text, "Requests (", "req/s");
+            assert_int_equal(end_of(text, "  GET /  ", "-"), rate);
+            assert_int_equal(end_of(text, "  All requests  ", "-"), rate);
+            assert_int_equal(end_of(text, "  once", "-"), end_of(text, "Scenarios (", "runs/s"));
+        }
+        free(text);
+    }
+    mt_stats_free(&s);
+}
+
 static void test_long_failures_wrap_to_the_width(void **state)
 {
     (void)state;
@@ -262,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_quiet_prints_nothing),
         cmocka_unit_test(test_labels_shortened_in_the_middle_never_alike),
         cmocka_unit_test(test_summary_fits_and_aligns_big_counts),
+        cmocka_unit_test(test_a_run_under_a_second_shows_no_rate),
         cmocka_unit_test(test_long_failures_wrap_to_the_width),
         cmocka_unit_test(test_thresholds_print_their_units),
     };

@@ -1,7 +1,9 @@
 /* test_merge.c: `molotov merge` (src/merge.c): two reports made from two
  * halves of a set of samples merge into the statistics of one run over all
  * of them (counts, percentiles, timeline seconds, scenarios matched by name),
- * and inputs that are not molotov reports are refused by name. */
+ * a part older than bytes, timings, workers and classes per second leaves
+ * those out (null, with a warning naming it) rather than undercount, and
+ * inputs that are not molotov reports are refused by name. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include "molotov/merge.h"
 #include "molotov/options.h"
 #include "molotov/report.h"
+#include "molotov/timings.h"
 
 #include "stats_helpers.h"
 
@@ -116,6 +119,113 @@ static void test_merge_equals_one_run_over_all_samples(void **state)
     mt_stats_free(&all);
 }
 
+/* b's histograms as a report written before bytes, timings, workers and
+ * failure classes per second and the series existed. */
+static void make_old(cJSON *report)
+{
+    cJSON *h = cJSON_GetObjectItemCaseSensitive(report, "histograms"), *x;
+    const char *keys[] = {"bytes_sent", "bytes_received", "body_bytes_received"};
+    for (int i = 0; i < 3; i++) cJSON_DeleteItemFromObject(h, keys[i]);
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(h, "labels"))
+    {
+        for (int i = 0; i < 3; i++) cJSON_DeleteItemFromObject(x, keys[i]);
+        cJSON_DeleteItemFromObject(x, "phases");
+        cJSON_DeleteItemFromObject(x, "timeline");
+    }
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(h, "scenarios"))
+    {
+        cJSON_DeleteItemFromObject(x, "timeline");
+    }
+    const char *tick[] = {"workers", "transport_errors", "failed_4xx", "failed_5xx",
+                          "failed_other"};
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(h, "timeline"))
+    {
+        for (int i = 0; i < 5; i++) cJSON_DeleteItemFromObject(x, tick[i]);
+    }
+}
+
+static bool warned(const mt_merged *m, const char *text)
+{
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(m->merge, "warnings"))
+    {
+        if (strstr(w->valuestring, text)) return true;
+    }
+    return false;
+}
+
+static void test_an_older_part_leaves_out_what_it_lacks(void **state)
+{
+    (void)state;
+    const char *names[] = {"read", "write"};
+    mt_stats a;
+    mt_stats_init(&a, 2);
+    record(&a, -1, (const int[]){0, 1});
+    mt_timing tm = mt_timing_from_marks(10, 30, 0, 40, 500, 800);
+    mt_request_rec q = {.label = "GET /",
+                        .origin = TEST_ORIGIN,
+                        .status = 200,
+                        .latency_us = 800,
+                        .t = T0,
+                        .bytes_out = 100,
+                        .bytes_in = 300,
+                        .timing = &tm};
+    mt_stats_request(&a, &q);
+    for (int i = 0; i < 5; i++) mt_stats_workers(&a, T0 + i, 10);
+    cJSON *r[2] = {report_of(&a, names, T0, 5.0, 10), report_of(&a, names, T0, 5.0, 10)};
+    make_old(r[1]);
+    const char *paths[] = {"new.json", "old.json"};
+    mt_merged m;
+    char err[256];
+    assert_int_equal(mt_merge_reports(r, paths, 2, false, &m, err, sizeof(err)), MT_OK);
+    assert_int_equal(m.stats.unknown, MT_UNKNOWN_BYTES | MT_UNKNOWN_TIMINGS | MT_UNKNOWN_WORKERS);
+    assert_true(warned(&m, "old.json has no byte counts (the merged bytes are left out), no "
+                           "request timings (the merged timings are left out), no workers per "
+                           "second (the merged ones are left out), no failure classes per second "
+                           "(its failed requests count as other), no label or scenario series"));
+    assert_false(warned(&m, "new.json"));
+    /* every second's classes add up to its failed requests: old's as other */
+    uint64_t other = 0;
+    for (int i = 0; i < m.stats.timeline.nticks; i++) {
+        const mt_tick *k = &m.stats.timeline.ticks[i];
+        const mt_failcount *f = &k->fails;
+        assert_int_equal(f->transport + f->status_4xx + f->status_5xx + f->other,
+                         k->failed_requests);
+        other += f->other;
+    }
+    assert_int_equal(other, a.failed_requests); /* old.json's 503s, class unknown */
+    /* the report: null, not new.json's share passed off as the whole */
+    mt_options o;
+    mt_options_defaults(&o);
+    mt_report rep = {.stats = &m.stats,
+                     .opt = &o,
+                     .scenario_names = (const char *const *)m.names,
+                     .started_wall = m.started_wall,
+                     .duration_s = m.duration_s};
+    cJSON *j = mt_report_json(&rep);
+    const cJSON *totals = cJSON_GetObjectItemCaseSensitive(j, "totals");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(totals, "bytes_sent")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(totals, "body_bytes_received")));
+    const cJSON *row =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "requests"), "GET /");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(row, "bytes_received")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(row, "timings_ms")));
+    const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "timeline"), 0);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t0, "workers")));
+    /* merged again, it still lacks them */
+    cJSON *again[1] = {j};
+    cJSON_AddStringToObject(j, "run_id", "merged-1");
+    mt_merged m2;
+    assert_int_equal(mt_merge_reports(again, paths, 1, false, &m2, err, sizeof(err)), MT_OK);
+    assert_int_equal(m2.stats.unknown, MT_UNKNOWN_BYTES | MT_UNKNOWN_TIMINGS | MT_UNKNOWN_WORKERS);
+    mt_merged_free(&m2);
+    cJSON_Delete(j);
+    mt_merged_free(&m);
+    cJSON_Delete(r[0]);
+    cJSON_Delete(r[1]);
+    mt_stats_free(&a);
+}
+
 static void expect_refused(const char *json, const char *needle)
 {
     cJSON *r[1] = {cJSON_Parse(json)};
@@ -163,6 +273,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merge_equals_one_run_over_all_samples),
+        cmocka_unit_test(test_an_older_part_leaves_out_what_it_lacks),
         cmocka_unit_test(test_not_a_report_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,7 +140,7 @@ static void test_bytes_phases_and_series_round_trip(void **state)
     mt_stats s, back;
     mt_stats_init(&s, 1);
     mt_stats_init(&back, 1);
-    mt_timing tm = mt_timing_from_marks(10, 30, 0, 500, 800);
+    mt_timing tm = mt_timing_from_marks(10, 30, 0, 40, 500, 800);
     mt_request_rec q = {.label = "GET /a",
                         .origin = "http://h:1",
                         .status = 503,

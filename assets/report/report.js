@@ -30,7 +30,7 @@
    window.__molotov (the series of each time chart, by chart) for tests. */
 (function () {
   'use strict';
-  const { isObj, O, A, N, N0, Str, NF, DASH, TIMES, DOT, fInt, fNum, fRate, fMs, fTickMs, fPct, fPctT, fDur, pad, fClock, fDate, fT, plural, niceStep, linTicks, logTicks, timeTicks, pathRect, fUnit, fTime, fails, failParts, nbJoin, failShort, fBytes, rateOver } = globalThis.molotovLib;
+  const { isObj, O, A, N, N0, Str, NF, DASH, TIMES, DOT, fInt, fNum, fRate, fMs, fTickMs, fPct, fPctT, fDur, pad, fClock, fDate, fT, plural, niceStep, linTicks, logTicks, timeTicks, pathRect, fUnit, fTime, fails, failParts, nbJoin, failShort, fBytes, rateOver, rateFor } = globalThis.molotovLib;
 
   /* Draws the report R into app; returns the charts' redraw. */
   function render(R, app) {
@@ -207,7 +207,7 @@
       const rows = Object.keys(O(R.scenarios)).map(name => {
         const s = O(R.scenarios[name]), top = A(s.top_errors).filter(e => isObj(e) && Str(e.message))[0];
         const ok = N0(s.successes), ko = N0(s.failures), n = N(s.runs) === null ? ok + ko : s.runs;
-        return { name: name, n: n, ok: ok, ko: ko, canc: N0(s.cancelled), rate: n ? ko / n * 100 : null, rps: N(s.rps),
+        return { name: name, n: n, ok: ok, ko: ko, canc: N0(s.cancelled), rate: n ? ko / n * 100 : null, rps: rateFor(R.duration_s, s.rps),
           lat: O(s.latency_ms), lok: isObj(s.latency_ok_ms) ? s.latency_ok_ms : null, top: top || null };
       });
       if (!rows.length) return card('Scenarios', null, empty('No scenario ran.'));
@@ -235,7 +235,7 @@
     function requestRows(obj) {
       return Object.keys(O(obj)).map(label => {
         const q = O(obj[label]), st = O(q.status);
-        return { name: label, n: N0(q.count), f: fails(q, [st]), rps: N(q.rps), st: st, kinds: O(q.errors_by_kind),
+        return { name: label, n: N0(q.count), f: fails(q, [st]), rps: rateFor(R.duration_s, q.rps), st: st, kinds: O(q.errors_by_kind),
           lat: O(q.latency_ms), lok: isObj(q.latency_ok_ms) ? q.latency_ok_ms : null,
           out: N(q.bytes_sent), in: N(q.bytes_received) };
       });

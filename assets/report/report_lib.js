@@ -199,6 +199,12 @@
     if (dur < 1) return { value: null, sub: fDur(dur) + ': too short for a rate' };
     return { value: N(rps) !== null ? rps : N0(n) / dur, sub: 'over ' + fDur(dur) };
   }
+  /* A table's rate (a scenario's runs/s, a label's req/s) by the same rule:
+     null (shown as a dash) for a run under a second. */
+  function rateFor(dur, rps) {
+    dur = N(dur);
+    return dur !== null && dur < 1 ? null : N(rps);
+  }
 
   /* ---- series ---- */
   /* The report's timeline as one slot a second (n of them): counts (0 when
@@ -285,7 +291,7 @@
 
   const lib = {
     isObj, O, A, N, N0, Str, NF, DASH, TIMES, DOT, fInt, fNum, fRate, fMs, fTickMs, fPct, fPctT, fDur, pad, fClock, fDate, fT, plural, niceStep, linTicks, logTicks, timeTicks, pathRect, fUnit, fTime, fails, failParts, nbJoin, failShort,
-    fBytes, rateOver, perSecond, columns, stackMax, placeLabels,
+    fBytes, rateOver, rateFor, perSecond, columns, stackMax, placeLabels,
   };
   if (typeof module === 'object' && module.exports) module.exports = lib;
   else globalThis.molotovLib = lib;

@@ -50,6 +50,12 @@ void mt_phases_stop(mt_runner *r);
  * pool's main process counts its children's). */
 int mt_phases_active(const mt_runner *r);
 
+/* Counts mt_phases_active in the current second's timeline (the most in a
+ * second is kept): at every tick, when workers start their first run (so
+ * the first second and each ramp step have their count) and at the stop.
+ * Not in a pool's child: the main process counts its children's. */
+void mt_phases_sample_workers(mt_runner *r);
+
 /* Closes the ready queue's handle (run the loop afterwards). */
 void mt_phases_close(mt_runner *r);
 

@@ -85,6 +85,7 @@ struct mt_runner {
     bool finished;
     bool is_child;      /* a worker process of a pool: no global fixtures here */
     int remote_workers; /* in a pool's main process: the children's active workers */
+    bool workers_moved; /* a worker started its first run since the last sample */
     char fatal_msg[1024];
     void (*on_finished)(mt_runner *r); /* after global_teardown */
     void (*on_stop)(mt_runner *r);     /* after mt_runner_stop (a pool broadcasts it) */

@@ -76,6 +76,15 @@ typedef struct {
 
 #define MT_STATS_MAX_HOSTS 64 /* distinct origins kept for the reports */
 
+/* Figures some of the statistics lack (a merge of a report older than
+ * them): written as null, never as the other parts' share passed off as
+ * the whole. */
+enum {
+    MT_UNKNOWN_BYTES = 1,   /* bytes sent and received */
+    MT_UNKNOWN_TIMINGS = 2, /* the phases of the requests (timings.h) */
+    MT_UNKNOWN_WORKERS = 4, /* the workers of each second */
+};
+
 typedef struct {
     uint64_t successes, failures; /* scenario runs */
     uint64_t requests;            /* HTTP requests that ended (answered or not) */
@@ -97,6 +106,7 @@ typedef struct {
     mt_hostcount *hosts; /* every origin requested, first seen first */
     int nhosts;
     mt_timeline timeline; /* one tick per wall-clock second */
+    unsigned unknown;     /* MT_UNKNOWN_*: set by `molotov merge`, kept by mt_stats_merge */
 } mt_stats;
 
 /* What one request that ended was, for mt_stats_request. */
@@ -190,8 +200,9 @@ cJSON *mt_stats_to_json(const mt_stats *s);
 /* Adds the run counters (successes ... dropped) to the JSON object o. */
 void mt_stats_add_counters(cJSON *o, const mt_stats *s);
 
-/* Adds a row's count, errors (failed requests) and their classes to o. */
-void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r);
+/* Adds a row's count, errors (failed requests) and their classes to o, and
+ * its bytes (null unless `bytes`). */
+void mt_stats_add_req_counts(cJSON *o, const mt_req_stats *r, bool bytes);
 
 /* Adds a label's status codes and transport-error kinds to o, as two
  * objects keyed by code and by kind. */

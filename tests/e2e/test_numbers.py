@@ -496,6 +496,51 @@ class Merge(unittest.TestCase):
         self.assertEqual(res.rc, 0, res)
         self.assertEqual(json.load(open(self.path("m.json")))["totals"]["requests"], served)
 
+    def test_an_older_part_leaves_out_what_it_lacks(self):
+        """tests/data/report-before-16.json was written by molotov at e71c916
+        (before bytes, timings, workers and failure classes per second and
+        the series): `-r 3 -w 2` of OLD_SCRIPT, 12 requests, 6 of them 503s.
+        Merged with a new run, the figures it lacks are null, not the new
+        run's share passed off as the whole, and the merge says so."""
+        old = os.path.join(harness.source_dir(), "tests", "data", "report-before-16.json")
+        text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
+                "  s:get(T .. '/')\n  s:get(T .. '/status/503')\nend)\n")
+        with harness.MolotovServe() as srv:
+            self.url = srv.url
+            new = self.run_to("new", text)
+        res = harness.run_molotov(["merge", old, new, "--json", self.path("m.json"),
+                                   "--html", self.path("m.html")])
+        self.assertEqual(res.rc, 0, res)
+        self.assertIn("report-before-16.json has no byte counts (the merged bytes are left out), "
+                      "no request timings (the merged timings are left out), no workers per "
+                      "second", res.stderr)
+        self.assertNotIn("new.json has no", res.stderr)
+        m = json.load(open(self.path("m.json")))
+        t = m["totals"]
+        self.assertEqual(t["requests"], 24)
+        for k in ("bytes_sent", "bytes_received", "body_bytes_received"):
+            self.assertIsNone(t[k], k)
+            for q in m["requests"].values():
+                self.assertIsNone(q[k], k)
+        for q in m["requests"].values():
+            self.assertIsNone(q["timings_ms"])
+        # every second's failed requests by class add up: the old part's as other
+        for p in m["timeline"]:
+            self.assertIsNone(p["workers"])
+            self.assertEqual(p["failed_requests"], p["transport_errors"] + p["failed_4xx"] +
+                             p["failed_5xx"] + p["failed_other"], p)
+        self.assertEqual(sum(p["failed_other"] for p in m["timeline"]), 6)
+        self.assertEqual(sum(p["failed_5xx"] for p in m["timeline"]), 6)  # the new run's
+        self.assertTrue(any("report-before-16.json has no" in w for w in m["merge"]["warnings"]))
+        # merged again with another new run: still left out
+        with harness.MolotovServe() as srv:
+            self.url = srv.url
+            new2 = self.run_to("new2", text)
+        res = harness.run_molotov(["merge", self.path("m.json"), new2, "--json", self.path("m2.json")])
+        self.assertEqual(res.rc, 0, res)
+        self.assertIsNone(json.load(open(self.path("m2.json")))["totals"]["bytes_sent"])
+        self.assertIn("m.json has no byte counts", res.stderr)
+
     def test_parts_that_do_not_overlap_warn(self):
         text = ("local T = os.getenv('TARGET')\nmolotov.scenario('a', 1, function(s)\n"
                 "  s:get(T .. '/')\nend)\n")

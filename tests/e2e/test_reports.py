@@ -73,6 +73,47 @@ end)
                                  p["failed_5xx"] + p["failed_other"])
             self.assertEqual(sum(p["failed_4xx"] for p in rep["timeline"]), web.count(path="/status/404"))
 
+    def test_timed_out_requests_keep_their_time_in_the_phases(self):
+        """A request that times out before its first byte spends its time
+        waiting: its phases still add up to its latency."""
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("late", 1, function(s)
+  s:get(T .. "/delay/3000", { timeout = 0.5 })
+end)
+"""
+        with harness.MolotovServe() as srv:
+            res = harness.run_molotov(["-w", "2", "-d", "1", "--json", self.path("r.json")],
+                                      scenario_text=text, env={"TARGET": srv.url})
+        rep = json.load(open(self.path("r.json")))
+        q = rep["requests"]["GET /delay/3000"]
+        self.assertEqual(q["errors_by_kind"], {"timeout": q["count"]}, res)
+        tm, lat = q["timings_ms"], q["latency_ms"]
+        self.assertEqual(tm["count"], q["count"])
+        phases = sum(tm[p]["mean"] for p in ("dns", "connect", "tls", "wait", "transfer"))
+        self.assertGreaterEqual(lat["mean"], 495)
+        self.assertAlmostEqual(phases, lat["mean"], delta=0.05)
+        self.assertGreater(tm["wait"]["mean"], 490)  # no first byte: waiting
+        self.assertEqual(tm["transfer"]["p95"], 0)
+
+    def test_every_second_has_its_workers_the_first_too(self):
+        """Workers are counted when they start, not only at the first tick a
+        second later; in a pool, when a child's first report arrives."""
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("s", 1, function(s) s:get(T .. "/delay/20") end)
+"""
+        with harness.MolotovServe() as srv:
+            for procs, want in ((1, 2), (2, 4)):
+                out = self.path(f"w{procs}.json")
+                res = harness.run_molotov(["-w", "2", "-p", str(procs), "-d", "3", "--json", out],
+                                          scenario_text=text, env={"TARGET": srv.url})
+                self.assertEqual(res.rc, 0, res)
+                tl = json.load(open(out))["timeline"]
+                self.assertEqual(tl[0]["workers"], want, tl)
+                # every second while they ran (the last one may see them wind down)
+                self.assertEqual([p["workers"] for p in tl[:-1]], [want] * (len(tl) - 1), tl)
+
     def test_known_latency_lands_in_the_percentiles(self):
         with harness.MolotovServe() as srv:
             res = harness.run_molotov(["-w", "5", "-d", "3", "--json", self.path("r.json")],
@@ -86,6 +127,13 @@ end)
         # loaded machine moves it, so its bound is loose
         self.assertLess(lat["p99"], 200 if harness.sanitized_build() else 150, lat)
         self.assertGreaterEqual(lat["min"], 99.5, lat)
+        # a phase's percentiles never exceed the request's (coarse buckets:
+        # 100 ms lands in [98.3, 106.5) ms, whose middle is 102.4 ms)
+        tm = rep["requests"]["GET /delay/100"]["timings_ms"]
+        for p in ("dns", "connect", "tls", "wait", "transfer"):
+            self.assertLessEqual(tm[p]["p50"], lat["p50"], (p, tm, lat))
+            self.assertLessEqual(tm[p]["p95"], lat["p95"], (p, tm, lat))
+        self.assertGreater(tm["wait"]["p50"], lat["p50"] - 2)  # waiting is most of it
         scn = rep["scenarios"]["slow"]["latency_ms"]  # the whole scenario run
         self.assertGreaterEqual(scn["p50"], lat["p50"])
         self.assertLess(scn["p50"], 112)

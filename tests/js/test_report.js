@@ -189,6 +189,12 @@ test('bytes, and no rate for a run under a second', () => {
   assert.equal(R.fDur(0), '0 s');
   assert.deepEqual(R.rateOver(1472, 0.004, 368000), { value: null, sub: '4 ms: too short for a rate' });
   assert.deepEqual(R.rateOver(100, 10, 10), { value: 10, sub: 'over 10 s' });
+  // the tables' rates by the same rule: a dash under a second
+  assert.equal(R.rateFor(0.011, 93.9), null);
+  assert.equal(R.fRate(R.rateFor(0.011, 93.9)), DASH);
+  assert.equal(R.rateFor(0.999, 5), null);
+  assert.equal(R.rateFor(1, 93.9), 93.9);
+  assert.equal(R.rateFor(null, 7), 7); /* no duration: the rate as given */
 });
 
 test('the timeline as one slot a second: gaps for latency and workers, never 0', () => {
