@@ -160,7 +160,8 @@
       const f = FAILS;
       return h('div', { class: 'kpis' + (dropped ? ' k9' : '') },
         kpi('Requests', fInt(nReq), null, nReq ? fInt(nReq - f.all) + ' ok' : null),
-        kpi('Throughput', fRate(thr.value), thr.value === null ? null : 'req/s', thr.sub),
+        kpi('Throughput', fRate(thr.value), thr.value === null ? null : 'req/s', thr.sub, false,
+          thr.value === null), /* 'too short for a rate' wraps rather than cut */
         kpi('Failed requests', fInt(f.all), nReq && f.all ? fPct(f.all / nReq * 100) : null,
           f.all ? failShort(f) : 'no failed request', f.all > 0, true),
         kpi('Scenario runs', fInt(runs), null, nbJoin([fInt(ok) + ' ok', canc ? fInt(canc) + ' cancelled' : null]), false, true),
