@@ -180,7 +180,7 @@ static void test_limit_capacity(void **state)
             assert_reply(&r, 503, "text/plain", "over capacity\n");
             assert_non_null(strstr(r.head, "HTTP/1.1 503 Service Unavailable\r\n"));
             assert_null(header(&r, "Connection")); /* a 503 keeps the connection */
-            assert_true(took < 150);
+            assert_true(took < 250); /* at once, well before the 300 ms of an ok (a loaded CI) */
             over++;
         }
     }
