@@ -125,6 +125,15 @@ void mt_buf_printf(mt_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+int mt_error(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 uint64_t mt_now_ns(void)
 {
     struct timespec ts;

@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,18 +30,6 @@ void mt_config_release(void)
     nkept = 0;
 }
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 /* One JSON value in text[0, len) (NUL-terminated at len), or NULL with
  * "PATH:LINE: not valid JSON" in err. */
 static cJSON *parse_json(const char *path, const char *text, size_t len, char *err, size_t errlen)
@@ -57,7 +44,7 @@ static cJSON *parse_json(const char *path, const char *text, size_t len, char *e
     if (!j) {
         int line = 1;
         for (const char *p = text; end && p < end && p < text + len; p++) line += *p == '\n';
-        fail(err, errlen, MT_EINVAL, "%s:%d: not valid JSON", path, line);
+        mt_error(err, errlen, MT_EINVAL, "%s:%d: not valid JSON", path, line);
     }
     return j;
 }
@@ -69,7 +56,7 @@ cJSON *mt_config_read_json(const char *path, char *err, size_t errlen)
     int rc = mt_read_file(path, &b);
     cJSON *j = NULL;
     if (rc)
-        fail(err, errlen, rc, "%s: cannot read: %s", path, strerror(errno));
+        mt_error(err, errlen, rc, "%s: cannot read: %s", path, strerror(errno));
     else
         j = parse_json(path, b.data ? b.data : "", b.len, err, errlen);
     mt_buf_free(&b);
@@ -108,12 +95,12 @@ static int set_list(mt_options *o, const mt_option *r, const char *where, const 
     mt_options_clear(o, r->name); /* the file's list replaces the command line's */
     if (cJSON_IsString(v)) return mt_options_set(o, r->name, as_arg(v), err, errlen);
     if (!cJSON_IsArray(v))
-        return fail(err, errlen, MT_EINVAL, "%s.%s: expected a string or a list", where, key);
+        return mt_error(err, errlen, MT_EINVAL, "%s.%s: expected a string or a list", where, key);
     const cJSON *x;
     cJSON_ArrayForEach(x, v)
     {
         if (!cJSON_IsString(x))
-            return fail(err, errlen, MT_EINVAL, "%s.%s: expected strings", where, key);
+            return mt_error(err, errlen, MT_EINVAL, "%s.%s: expected strings", where, key);
         int rc = mt_options_set(o, r->name, as_arg(x), err, errlen);
         if (rc) return rc;
     }
@@ -125,7 +112,7 @@ static int add_file(mt_options *o, const mt_option *r, const char *path, const c
 {
     char why[512];
     if (mt_options_set(o, r->name, scenario_path(path, file), why, sizeof why))
-        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, key, why);
+        return mt_error(err, errlen, MT_EINVAL, "%s.%s: %s", where, key, why);
     return MT_OK;
 }
 
@@ -141,7 +128,7 @@ static int set_files(mt_options *o, const mt_option *r, const char *path, const 
     cJSON_ArrayForEach(x, v)
     {
         if (!cJSON_IsString(x))
-            return fail(err, errlen, MT_EINVAL, "%s.%s: expected strings", where, key);
+            return mt_error(err, errlen, MT_EINVAL, "%s.%s: expected strings", where, key);
         int rc = add_file(o, r, path, where, key, x->valuestring, err, errlen);
         if (rc) return rc;
     }
@@ -160,8 +147,8 @@ static int set_level(mt_options *o, const mt_option *r, const char *where, const
             size_t n = strlen(levels);
             snprintf(levels + n, sizeof levels - n, "%s%ld", i == r->min ? "" : sep, i);
         }
-        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, mt_option_key(r, key, sizeof key),
-                    levels);
+        return mt_error(err, errlen, MT_EINVAL, "%s.%s: %s", where,
+                        mt_option_key(r, key, sizeof key), levels);
     }
     snprintf(arg, sizeof arg, "%d", (int)level);
     mt_options_set(o, r->name, arg, err, errlen); /* in range: cannot fail */
@@ -177,18 +164,18 @@ static int set_option(mt_options *o, const mt_option *r, const char *where, cons
 {
     int flag = mt_options_is_flag(r->name);
     if (flag && !cJSON_IsBool(v))
-        return fail(err, errlen, MT_EINVAL, "%s.%s: expected true or false", where, v->string);
+        return mt_error(err, errlen, MT_EINVAL, "%s.%s: expected true or false", where, v->string);
     const char *arg = flag ? NULL : as_arg(v);
     if (!flag && !arg)
-        return fail(err, errlen, MT_EINVAL, "%s.%s: expected a number or a string", where,
-                    v->string);
+        return mt_error(err, errlen, MT_EINVAL, "%s.%s: expected a number or a string", where,
+                        v->string);
     if (flag && cJSON_IsFalse(v)) {
         mt_options_clear(o, r->name);
         return MT_OK;
     }
     char why[512];
     if (mt_options_set(o, r->name, arg, why, sizeof(why)))
-        return fail(err, errlen, MT_EINVAL, "%s.%s: %s", where, v->string, why);
+        return mt_error(err, errlen, MT_EINVAL, "%s.%s: %s", where, v->string, why);
     mt_options_file_wins(o, r->name);
     return MT_OK;
 }
@@ -210,14 +197,14 @@ static int set_key(mt_options *o, const char *path, const char *where, const cJS
         if (*p == '_') *p = '-';
     if (!strcmp(name, "scenario")) {
         if (!cJSON_IsString(v))
-            return fail(err, errlen, MT_EINVAL, "%s.scenario: expected a string", where);
+            return mt_error(err, errlen, MT_EINVAL, "%s.scenario: expected a string", where);
         o->scenario = scenario_path(path, v->valuestring);
         return MT_OK;
     }
     if (ignored(name)) return MT_OK;
     const mt_option *r = mt_options_find(!strcmp(name, "thresholds") ? "threshold" : name);
     if (!r || (r->flags & MT_OPTF_NOFILE))
-        return fail(err, errlen, MT_EINVAL, "%s: unknown key '%s'", where, v->string);
+        return mt_error(err, errlen, MT_EINVAL, "%s: unknown key '%s'", where, v->string);
     if (r->kind == MT_OPTK_LIST) return set_list(o, r, where, v, err, errlen);
     if (r->kind == MT_OPTK_FILES && (cJSON_IsArray(v) || cJSON_IsString(v)))
         return set_files(o, r, path, where, v, err, errlen);
@@ -230,13 +217,14 @@ static int apply_env(const char *path, const cJSON *env, bool export, char *err,
 {
     if (!env) return MT_OK;
     if (!cJSON_IsObject(env))
-        return fail(err, errlen, MT_EINVAL, "%s: env: expected an object", path);
+        return mt_error(err, errlen, MT_EINVAL, "%s: env: expected an object", path);
     const cJSON *v;
     cJSON_ArrayForEach(v, env)
     {
         const char *s = cJSON_IsString(v) ? v->valuestring : as_arg(v);
         if (!s)
-            return fail(err, errlen, MT_EINVAL, "%s: env.%s: expected a string", path, v->string);
+            return mt_error(err, errlen, MT_EINVAL, "%s: env.%s: expected a string", path,
+                            v->string);
         if (export) setenv(v->string, s, 0); /* the environment, when set, wins */
     }
     return MT_OK;
@@ -248,7 +236,7 @@ static const cJSON *pick_test(const char *path, const cJSON *tests, const char *
                               size_t errlen)
 {
     if (!cJSON_IsObject(tests) || !tests->child) {
-        fail(err, errlen, MT_EINVAL, "%s: molotov.tests: expected an object of tests", path);
+        mt_error(err, errlen, MT_EINVAL, "%s: molotov.tests: expected an object of tests", path);
         return NULL;
     }
     if (!test && cJSON_GetObjectItemCaseSensitive(tests, "test")) test = "test";
@@ -260,9 +248,10 @@ static const cJSON *pick_test(const char *path, const cJSON *tests, const char *
     for (const cJSON *x = tests->child; x; x = x->next)
         mt_buf_printf(&names, "%s%s", names.len ? ", " : "", x->string);
     if (test)
-        fail(err, errlen, MT_EINVAL, "%s: no test named '%s' (tests: %s)", path, test, names.data);
+        mt_error(err, errlen, MT_EINVAL, "%s: no test named '%s' (tests: %s)", path, test,
+                 names.data);
     else
-        fail(err, errlen, MT_EINVAL, "%s: name the test to run (tests: %s)", path, names.data);
+        mt_error(err, errlen, MT_EINVAL, "%s: name the test to run (tests: %s)", path, names.data);
     mt_buf_free(&names);
     return NULL;
 }
@@ -270,13 +259,14 @@ static const cJSON *pick_test(const char *path, const cJSON *tests, const char *
 static int check_top(const char *path, const cJSON *m, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(m))
-        return fail(err, errlen, MT_EINVAL, "%s: expected {\"molotov\": {...}}", path);
+        return mt_error(err, errlen, MT_EINVAL, "%s: expected {\"molotov\": {...}}", path);
     const cJSON *k;
     cJSON_ArrayForEach(k, m)
     {
         if (strcmp(k->string, "env") && strcmp(k->string, "tests") &&
             strcmp(k->string, "requirements"))
-            return fail(err, errlen, MT_EINVAL, "%s: molotov: unknown key '%s'", path, k->string);
+            return mt_error(err, errlen, MT_EINVAL, "%s: molotov: unknown key '%s'", path,
+                            k->string);
     }
     return MT_OK;
 }
@@ -285,7 +275,8 @@ static int apply_test(mt_options *o, const char *path, const cJSON *t, char *err
 {
     char where[256];
     snprintf(where, sizeof(where), "%s: tests.%s", path, t->string);
-    if (!cJSON_IsObject(t)) return fail(err, errlen, MT_EINVAL, "%s: expected an object", where);
+    if (!cJSON_IsObject(t))
+        return mt_error(err, errlen, MT_EINVAL, "%s: expected an object", where);
     const cJSON *v;
     cJSON_ArrayForEach(v, t)
     {

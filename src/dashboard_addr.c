@@ -5,7 +5,6 @@
 #include "molotov/common.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +13,10 @@
 
 #define DIGITS "0123456789"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return MT_EINVAL;
-}
-
 static int syntax(const char *addr, char *err, size_t errlen)
 {
-    return fail(err, errlen, "expected PORT, HOST, HOST:PORT, :PORT or [IPv6]:PORT, got '%s'",
-                addr);
+    return mt_error(err, errlen, MT_EINVAL,
+                    "expected PORT, HOST, HOST:PORT, :PORT or [IPv6]:PORT, got '%s'", addr);
 }
 
 static int parse_port(const char *p, const char *addr, int *port, char *err, size_t errlen)
@@ -34,7 +24,7 @@ static int parse_port(const char *p, const char *addr, int *port, char *err, siz
     size_t n = strspn(p, DIGITS);
     if (!n || p[n]) return syntax(addr, err, errlen);
     long v = n > 6 ? 99999999 : strtol(p, NULL, 10);
-    if (v > 65535) return fail(err, errlen, "port %s is over 65535", p);
+    if (v > 65535) return mt_error(err, errlen, MT_EINVAL, "port %s is over 65535", p);
     *port = (int)v;
     return MT_OK;
 }
@@ -44,14 +34,15 @@ static int parse_host(const char *h, size_t hl, bool v6, mt_dash_addr *a, char *
 {
     char name[64];
     unsigned char bin[16];
-    if (hl >= sizeof name) return fail(err, errlen, "'%.*s' is not an IP address", (int)hl, h);
+    if (hl >= sizeof name)
+        return mt_error(err, errlen, MT_EINVAL, "'%.*s' is not an IP address", (int)hl, h);
     snprintf(name, sizeof name, "%.*s", (int)hl, h);
     if (!hl && !v6) snprintf(name, sizeof name, "127.0.0.1");
     if (!v6 && !strcasecmp(name, "localhost")) snprintf(name, sizeof name, "127.0.0.1");
     if (inet_pton(v6 ? AF_INET6 : AF_INET, name, bin) != 1)
-        return fail(err, errlen,
-                    v6 ? "'%s' is not an IPv6 address" : "'%s' is not an IP address or localhost",
-                    name);
+        return mt_error(
+            err, errlen, MT_EINVAL,
+            v6 ? "'%s' is not an IPv6 address" : "'%s' is not an IP address or localhost", name);
     inet_ntop(v6 ? AF_INET6 : AF_INET, bin, a->host, sizeof a->host);
     a->v6 = v6;
     size_t len = v6 ? 16 : 4, zeros = 0;

@@ -11,31 +11,19 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return MT_EINVAL;
-}
-
 /* ---- the lists' setters, then the table ---- */
 
 static int set_threshold(mt_options *o, const char *arg, const char *name, char *err, size_t errlen)
 {
     if (o->nthresholds == MT_MAX_THRESHOLDS)
-        return fail(err, errlen, "%s: at most %d thresholds", name, MT_MAX_THRESHOLDS);
+        return mt_error(err, errlen, MT_EINVAL, "%s: at most %d thresholds", name,
+                        MT_MAX_THRESHOLDS);
     o->thresholds[o->nthresholds++] = arg;
     return MT_OK;
 }
@@ -43,9 +31,11 @@ static int set_threshold(mt_options *o, const char *arg, const char *name, char 
 static int set_extension(mt_options *o, const char *arg, const char *name, char *err, size_t errlen)
 {
     if (o->nextensions == MT_MAX_EXTENSIONS)
-        return fail(err, errlen, "%s: at most %d extensions", name, MT_MAX_EXTENSIONS);
+        return mt_error(err, errlen, MT_EINVAL, "%s: at most %d extensions", name,
+                        MT_MAX_EXTENSIONS);
     if (access(arg, R_OK) != 0)
-        return fail(err, errlen, "%s: cannot read '%s': %s", name, arg, strerror(errno));
+        return mt_error(err, errlen, MT_EINVAL, "%s: cannot read '%s': %s", name, arg,
+                        strerror(errno));
     o->extensions[o->nextensions++] = arg;
     return MT_OK;
 }
@@ -158,8 +148,8 @@ static int set_int(const char *arg, const mt_option *r, long *out, const char *n
                    size_t errlen)
 {
     if (parse_long(arg, r->min, out) || *out > r->max)
-        return fail(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'", name, r->min,
-                    r->max, arg);
+        return mt_error(err, errlen, MT_EINVAL, "%s: expected an integer from %ld to %ld, got '%s'",
+                        name, r->min, r->max, arg);
     return MT_OK;
 }
 
@@ -167,9 +157,10 @@ static int set_num(const char *arg, const mt_option *r, double *out, const char 
                    size_t errlen)
 {
     if (parse_seconds(arg, out))
-        return fail(err, errlen, "%s: expected a non-negative number, got '%s'", name, arg);
+        return mt_error(err, errlen, MT_EINVAL, "%s: expected a non-negative number, got '%s'",
+                        name, arg);
     if ((r->flags & MT_OPTF_POSITIVE) && *out <= 0)
-        return fail(err, errlen, "%s: must be more than 0", name);
+        return mt_error(err, errlen, MT_EINVAL, "%s: must be more than 0", name);
     return MT_OK;
 }
 
@@ -186,9 +177,9 @@ static int set_size(const char *arg, long *out, const char *name, char *err, siz
     if (*end == 'g' || *end == 'G') shift = 30;
     if (shift) end++;
     if (errno || !digits || *end || v < 0 || v > (1LL << 40) >> shift)
-        return fail(err, errlen,
-                    "%s: expected a size in bytes (such as 65536, 512k or 8m), got '%s'", name,
-                    arg);
+        return mt_error(err, errlen, MT_EINVAL,
+                        "%s: expected a size in bytes (such as 65536, 512k or 8m), got '%s'", name,
+                        arg);
     *out = (long)(v << shift);
     return MT_OK;
 }
@@ -199,14 +190,15 @@ static int set_str(const mt_option *r, const char **p, const char *arg, const ch
 {
     *p = arg;
     if (r->kind == MT_OPTK_FILE && access(arg, R_OK) != 0)
-        return fail(err, errlen, "%s: cannot read '%s': %s", name, arg, strerror(errno));
+        return mt_error(err, errlen, MT_EINVAL, "%s: cannot read '%s': %s", name, arg,
+                        strerror(errno));
     if (r->kind == MT_OPTK_URL && !strstr(arg, "://"))
-        return fail(err, errlen, "%s: expected a URL such as http://host:3128, got '%s'", name,
-                    arg);
+        return mt_error(err, errlen, MT_EINVAL,
+                        "%s: expected a URL such as http://host:3128, got '%s'", name, arg);
     mt_dash_addr a;
     char why[256];
     if (r->kind == MT_OPTK_ADDR && mt_dash_addr_parse(arg, &a, why, sizeof why))
-        return fail(err, errlen, "%s: %s", name, why);
+        return mt_error(err, errlen, MT_EINVAL, "%s: %s", name, why);
     return MT_OK;
 }
 
@@ -231,8 +223,8 @@ static int set_value(mt_options *o, const mt_option *r, const char *arg, const c
     case MT_OPTK_NUM: return set_num(arg, r, p, name, err, errlen);
     case MT_OPTK_TIME:
         if (mt_options_parse_time(arg, p))
-            return fail(err, errlen, "%s: expected Unix seconds or an ISO-8601 time, got '%s'",
-                        name, arg);
+            return mt_error(err, errlen, MT_EINVAL,
+                            "%s: expected Unix seconds or an ISO-8601 time, got '%s'", name, arg);
         return MT_OK;
     case MT_OPTK_SIZE: return set_size(arg, p, name, err, errlen);
     case MT_OPTK_STR:
@@ -328,12 +320,15 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
         if (c == '?') {
             /* getopt also answers '?' (optopt = its value) for a long flag
              * given a value, as in --quiet=1 */
-            if (r) return fail(err, errlen, "%s: takes no value", label(r, tmp));
-            if (optopt) return fail(err, errlen, "-%c: unknown option (see --help)", optopt);
-            return fail(err, errlen, "%s: unknown option (see --help)", argv[optind - 1]);
+            if (r) return mt_error(err, errlen, MT_EINVAL, "%s: takes no value", label(r, tmp));
+            if (optopt)
+                return mt_error(err, errlen, MT_EINVAL, "-%c: unknown option (see --help)", optopt);
+            return mt_error(err, errlen, MT_EINVAL, "%s: unknown option (see --help)",
+                            argv[optind - 1]);
         }
-        if (c == ':' && r) return fail(err, errlen, "%s: missing value", label(r, tmp));
-        if (c == ':') return fail(err, errlen, "-%c: missing value", optopt);
+        if (c == ':' && r)
+            return mt_error(err, errlen, MT_EINVAL, "%s: missing value", label(r, tmp));
+        if (c == ':') return mt_error(err, errlen, MT_EINVAL, "-%c: missing value", optopt);
         int rc = apply(o, r, optarg, err, errlen);
         if (rc) return rc;
     }
@@ -344,7 +339,8 @@ static int parse_argv(mt_options *o, int argc, char **argv, char *err, size_t er
         else
             o->scenario = argv[optind++];
     }
-    if (optind < argc) return fail(err, errlen, "%s: unexpected argument", argv[optind]);
+    if (optind < argc)
+        return mt_error(err, errlen, MT_EINVAL, "%s: unexpected argument", argv[optind]);
     return MT_OK;
 }
 
@@ -409,22 +405,28 @@ static void sizing_defaults(mt_options *o)
 static int validate(const mt_options *o, char *err, size_t errlen)
 {
     if (o->sizing && o->rate > 0)
-        return fail(err, errlen, "--sizing and --rate contradict each other");
+        return mt_error(err, errlen, MT_EINVAL, "--sizing and --rate contradict each other");
     if (o->sizing && (o->single_run || o->single_mode || o->max_runs))
-        return fail(err, errlen, "--sizing needs a duration, not --single-run, -s or -r");
+        return mt_error(err, errlen, MT_EINVAL,
+                        "--sizing needs a duration, not --single-run, -s or -r");
     if (o->sizing_tolerance > 100)
-        return fail(err, errlen, "--sizing-tolerance: a percentage from 0 to 100");
+        return mt_error(err, errlen, MT_EINVAL, "--sizing-tolerance: a percentage from 0 to 100");
     if (o->quiet && o->verbose)
-        return fail(err, errlen, "-q/--quiet and -v/--verbose contradict each other");
+        return mt_error(err, errlen, MT_EINVAL,
+                        "-q/--quiet and -v/--verbose contradict each other");
     if (o->single_run && o->single_mode)
-        return fail(err, errlen, "--single-run and -s/--single-mode contradict each other");
+        return mt_error(err, errlen, MT_EINVAL,
+                        "--single-run and -s/--single-mode contradict each other");
     if (o->single_run && o->max_runs)
-        return fail(err, errlen, "--single-run and -r/--max-runs contradict each other");
+        return mt_error(err, errlen, MT_EINVAL,
+                        "--single-run and -r/--max-runs contradict each other");
     if (o->verbose > mt_options_table[MT_OPT_VERBOSE].max)
-        return fail(err, errlen, "-v: at most -vv");
-    if (o->timeout <= 0) return fail(err, errlen, "--timeout: must be more than 0");
-    if (o->connect_timeout <= 0) return fail(err, errlen, "--connect-timeout: must be more than 0");
-    if (o->console_update <= 0) return fail(err, errlen, "--console-update: must be more than 0");
+        return mt_error(err, errlen, MT_EINVAL, "-v: at most -vv");
+    if (o->timeout <= 0) return mt_error(err, errlen, MT_EINVAL, "--timeout: must be more than 0");
+    if (o->connect_timeout <= 0)
+        return mt_error(err, errlen, MT_EINVAL, "--connect-timeout: must be more than 0");
+    if (o->console_update <= 0)
+        return mt_error(err, errlen, MT_EINVAL, "--console-update: must be more than 0");
     return MT_OK;
 }
 

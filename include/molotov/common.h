@@ -51,6 +51,11 @@ void mt_buf_append(mt_buf *b, const void *data, size_t n);
 void mt_buf_appends(mt_buf *b, const char *s);
 void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Writes the message into err (a caller's buffer of errlen bytes) and
+ * returns rc: `return mt_error(err, errlen, MT_EINVAL, "bad %s", x);`. */
+int mt_error(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Appends the whole file at path to out. Returns MT_OK, MT_ENOENT when it
  * does not exist, or MT_EIO (errno says why). */
 int mt_read_file(const char *path, mt_buf *out);
