@@ -23,19 +23,12 @@ import pyte
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from test_console import SCENARIO  # noqa: E402  (a success and a failing scenario)
 
 PROGRESS = re.compile(r"^(\d+\.\d)s / (\S+) \[([#.]+)\] +(\d+)%(  workers (\d+)/(\d+))?$")
 FIGURES = re.compile(r"^(-|[\d,.]+) req/s \| errors (-|[<\d.]+%) \| p99 (-|[\d.]+(us|ms|s))( |$)")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-SCENARIO = """
-local T = os.getenv("TARGET")
-molotov.scenario("home", 3, function(s) assert(s:get(T .. "/").status == 200) end)
-molotov.scenario("bad", 1, function(s)
-  local r = s:get(T .. "/status/404")
-  assert(r.status == 200, "expected 200, got " .. r.status)
-end)
-"""
 
 SLOW = """
 local T = os.getenv("TARGET")
