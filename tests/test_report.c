@@ -16,22 +16,7 @@
 
 #include "molotov/common.h"
 #include "molotov/report.h"
-
-/* 10 requests to "GET /": 8 fast answers, one 503 and one timeout at 300 ms. */
-static void record(mt_stats *s)
-{
-    for (int i = 0; i < 10; i++) {
-        mt_request_rec q = {
-            .label = "GET /", .origin = "http://h", .status = 200, .latency_us = 1000, .t = 100};
-        if (i == 8) q.status = 503, q.failed = true;
-        if (i == 9) q.status = 0, q.error_kind = "timeout", q.failed = true, q.latency_us = 300000;
-        mt_stats_request(s, &q);
-        mt_stats_scenario_start(s, 0);
-        mt_stats_scenario_end(s, 0, i < 8, q.latency_us, 100);
-    }
-    mt_stats_add_scenario_message(s, 0, "a.lua:2: status 503", 1);
-    mt_stats_add_scenario_message(s, 0, "a.lua:2: timeout: http://h/", 1);
-}
+#include "stats_helpers.h"
 
 static double value_of(mt_report *r, const char *expr)
 {
@@ -53,7 +38,7 @@ static void test_thresholds_all_and_ok(void **state)
     mt_options_defaults(&o);
     mt_stats s;
     mt_stats_init(&s, 1);
-    record(&s);
+    record_ten(&s);
     const char *names[] = {"home"};
     mt_report r = {.stats = &s, .opt = &o, .scenario_names = names, .duration_s = 2};
     assert_true(value_of(&r, "max<1s") >= 299);                /* the timeout counts */
@@ -111,7 +96,7 @@ static void test_json_timeline_distribution_errors_and_histograms(void **state)
     o.rate = 5;
     mt_stats s;
     mt_stats_init(&s, 1);
-    record(&s);
+    record_ten(&s);
     mt_stats_add_message(&s, "a.lua:2: status 503", 3);
     const char *names[] = {"home"};
     mt_report r = {

@@ -16,22 +16,7 @@
 
 #include "molotov/common.h"
 #include "molotov/report_junit.h"
-
-/* 10 requests to "GET /": 8 fast answers, one 503 and one timeout at 300 ms. */
-static void record(mt_stats *s)
-{
-    for (int i = 0; i < 10; i++) {
-        mt_request_rec q = {
-            .label = "GET /", .origin = "http://h", .status = 200, .latency_us = 1000, .t = 100};
-        if (i == 8) q.status = 503, q.failed = true;
-        if (i == 9) q.status = 0, q.error_kind = "timeout", q.failed = true, q.latency_us = 300000;
-        mt_stats_request(s, &q);
-        mt_stats_scenario_start(s, 0);
-        mt_stats_scenario_end(s, 0, i < 8, q.latency_us, 100);
-    }
-    mt_stats_add_scenario_message(s, 0, "a.lua:2: status 503", 1);
-    mt_stats_add_scenario_message(s, 0, "a.lua:2: timeout: http://h/", 1);
-}
+#include "stats_helpers.h"
 
 static void test_junit_times_failures_and_system_out(void **state)
 {
@@ -40,7 +25,7 @@ static void test_junit_times_failures_and_system_out(void **state)
     mt_options_defaults(&o);
     mt_stats s;
     mt_stats_init(&s, 1);
-    record(&s);
+    record_ten(&s);
     const char *names[] = {"home"};
     mt_runinfo ri;
     char *argv[] = {"molotov", "-d", "15", "a.lua"};
@@ -85,7 +70,7 @@ static void test_thresholds_skipped_escaped_and_the_run(void **state)
     mt_options_defaults(&o);
     mt_stats s;
     mt_stats_init(&s, 2);
-    record(&s);
+    record_ten(&s);
     const char *names[] = {"home", "<never & \"ran\">"};
     mt_threshold_result t[3] = {0};
     char err[256];
