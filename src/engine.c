@@ -338,6 +338,11 @@ void mt_engine_cancel(mt_engine *e, mt_xfer *x)
     }
 }
 
+uv_loop_t *mt_engine_loop(const mt_engine *e)
+{
+    return e->loop;
+}
+
 int mt_engine_active(const mt_engine *e)
 {
     return e->active;

@@ -177,6 +177,13 @@ static int send_request(lua_State *L, int status, lua_KContext info)
     x->first_t0 = mt_now_ns();
     x->hops = 0;
     x->history_idx = 0;
+    const char *why = mt_http_refusal(h, &x->cur.req);
+    if (why) {
+        mt_headers_free(x->cur.req.headers);
+        mt_mime_free(x->cur.req.mime);
+        luaL_error(L, "--engine native cannot send %s %s: %s (use --engine auto or curl)",
+                   x->cur.req.method, x->cur.req.url, why);
+    }
     if (mt_http_send(h, &x->cur.req))
         luaL_error(L, "libcurl refused %s %s", x->cur.req.method, x->cur.req.url);
     x->req_method = x->cur.req.method;

@@ -4,6 +4,8 @@
  * Lua response object; a finished transfer's outcome goes to the owner. */
 #include "molotov/http.h"
 #include "molotov/mask.h"
+#include "molotov/native_req.h"
+#include "molotov/trace.h"
 #include "molotov/url.h"
 
 #include <errno.h>
@@ -32,45 +34,15 @@ static size_t on_header(char *p, size_t size, size_t n, void *userp)
     return len;
 }
 
-/* -vv: headers as sent and received, secrets masked, bodies shortened. */
-static void trace_headers(char prefix, const char *p, size_t n)
-{
-    while (n) {
-        const char *eol = memchr(p, '\n', n);
-        size_t len = eol ? (size_t)(eol - p) + 1 : n;
-        size_t show = len;
-        while (show && (p[show - 1] == '\n' || p[show - 1] == '\r')) show--;
-        if (show && mt_is_secret_header(p, show)) {
-            const char *colon = memchr(p, ':', show);
-            fprintf(stderr, "%c %.*s: ***\n", prefix, (int)(colon - p), p);
-        } else if (show) {
-            fprintf(stderr, "%c %.*s\n", prefix, (int)show, p);
-        }
-        p += len;
-        n -= len;
-    }
-}
-
-/* -vv: the first 512 bytes of a body, NULs shown as '.', secrets masked. */
-static void trace_body(char prefix, const char *p, size_t n)
-{
-    char text[513];
-    size_t show = n < 512 ? n : 512;
-    for (size_t i = 0; i < show; i++) text[i] = p[i] ? p[i] : '.';
-    text[show] = '\0';
-    fprintf(stderr, "%c [%zu bytes] ", prefix, n);
-    mt_print_masked(stderr, text, n > show ? "...\n" : "\n");
-}
-
 static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *userp)
 {
     (void)easy;
     (void)userp;
     switch (type) {
-    case CURLINFO_HEADER_OUT: trace_headers('>', p, n); break;
-    case CURLINFO_HEADER_IN: trace_headers('<', p, n); break;
-    case CURLINFO_DATA_OUT: trace_body('>', p, n); break;
-    case CURLINFO_DATA_IN: trace_body('<', p, n); break;
+    case CURLINFO_HEADER_OUT: mt_trace_headers('>', p, n); break;
+    case CURLINFO_HEADER_IN: mt_trace_headers('<', p, n); break;
+    case CURLINFO_DATA_OUT: mt_trace_body('>', p, n); break;
+    case CURLINFO_DATA_IN: mt_trace_body('<', p, n); break;
     default: break;
     }
     return 0;
@@ -149,6 +121,12 @@ static void configure(mt_http *h, const mt_options *o)
     }
 }
 
+static void on_native_done(void *data, const mt_outcome *o)
+{
+    mt_http *h = data;
+    h->done(h, o, h->data);
+}
+
 int mt_http_open(mt_engine *e, mt_http_done done, void *data, const mt_options *o, mt_http **out)
 {
     *out = NULL;
@@ -163,6 +141,10 @@ int mt_http_open(mt_engine *e, mt_http_done done, void *data, const mt_options *
     h->data = data;
     h->resp = mt_respbuf_get();
     configure(h, o);
+    h->verbose = o->verbose;
+    h->only_native = strcmp(o->engine, "native") == 0;
+    if (strcmp(o->engine, "curl") != 0)
+        h->native = mt_native_open(mt_engine_loop(e), o, on_native_done, h);
     *out = h;
     return MT_OK;
 }
@@ -171,6 +153,7 @@ void mt_http_close(mt_http *h)
 {
     if (!h) return;
     mt_engine_xfer_free(h->engine, &h->xfer);
+    mt_native_close(h->native);
     curl_slist_free_all(h->headers);
     curl_mime_free(h->mime);
     mt_respbuf_put(h->resp);
@@ -179,6 +162,7 @@ void mt_http_close(mt_http *h)
 
 void mt_http_cancel(mt_http *h)
 {
+    if (h->on_native) return mt_native_cancel(h->native);
     mt_engine_cancel(h->engine, &h->xfer);
 }
 
@@ -340,15 +324,47 @@ static void free_request(mt_http *h)
     h->mime = NULL;
 }
 
+const char *mt_http_refusal(const mt_http *h, const mt_http_req *r)
+{
+    const char *why = NULL;
+    return h->only_native && !mt_native_serves(r, &why) ? why : NULL;
+}
+
+/* -v: which transport a request took, and why not the native one. */
+static void say_route(const mt_http_req *r, bool native, const char *why)
+{
+    char *url = mt_mask_url(r->url);
+    fprintf(stderr, "* %s %s: %s%s%s\n", r->method, url, native ? "native" : "curl",
+            why ? ", for " : "", why ? why : "");
+    free(url);
+}
+
+/* The request on the native transport when it can serve it (with the
+ * slot's headers: a redirect hop's have lost some lines). */
+static bool start_native(mt_http *h, const mt_http_req *r, int *rc)
+{
+    const char *why = h->native ? NULL : "--engine curl";
+    bool native = h->native && mt_native_serves(r, &why);
+    if (h->verbose) say_route(r, native, native ? NULL : why);
+    h->on_native = native;
+    if (!native) return false;
+    mt_http_req own = *r;
+    own.headers = (mt_headers *)h->headers;
+    *rc = mt_native_send(h->native, &own, r->cookie, h->resp);
+    return true;
+}
+
 static int start(mt_http *h, const mt_http_req *r)
 {
+    int rc;
+    if (start_native(h, r, &rc)) return rc;
     CURL *c = h->xfer.easy;
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     set_method(c, r);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_user_agent(h));
     set_sticky(h, r);
-    int rc = mt_engine_start(h->engine, &h->xfer);
+    rc = mt_engine_start(h->engine, &h->xfer);
     if (rc) free_request(h);
     return rc;
 }
@@ -429,12 +445,16 @@ static void append_url_without_userinfo(mt_buf *out, const char *url)
 mt_respbuf *mt_http_take(mt_http *h)
 {
     free_request(h);
-    char *url = NULL;
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
-    if (url) append_url_without_userinfo(&h->resp->url, url);
-    curl_off_t wire = 0;
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
-    h->resp->wire = wire > 0 ? (uint64_t)wire : 0;
+    if (h->on_native) {
+        mt_buf_appends(&h->resp->url, mt_native_url(h->native));
+    } else {
+        char *url = NULL;
+        curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
+        if (url) append_url_without_userinfo(&h->resp->url, url);
+        curl_off_t wire = 0;
+        curl_easy_getinfo(h->xfer.easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+        h->resp->wire = wire > 0 ? (uint64_t)wire : 0;
+    }
     mt_respbuf *r = h->resp;
     h->resp = mt_respbuf_get();
     return r;

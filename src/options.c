@@ -422,6 +422,8 @@ static int validate(const mt_options *o, char *err, size_t errlen)
                         "--single-run and -r/--max-runs contradict each other");
     if (o->verbose > mt_options_table[MT_OPT_VERBOSE].max)
         return mt_error(err, errlen, MT_EINVAL, "-v: at most -vv");
+    if (strcmp(o->engine, "auto") && strcmp(o->engine, "curl") && strcmp(o->engine, "native"))
+        return mt_error(err, errlen, MT_EINVAL, "--engine: auto, curl or native");
     if (o->timeout <= 0) return mt_error(err, errlen, MT_EINVAL, "--timeout: must be more than 0");
     if (o->connect_timeout <= 0)
         return mt_error(err, errlen, MT_EINVAL, "--connect-timeout: must be more than 0");

@@ -43,4 +43,7 @@ int mt_engine_start(mt_engine *e, mt_xfer *x);
  * is done leaves its multi handle (its connection closes). */
 void mt_engine_cancel(mt_engine *e, mt_xfer *x);
 
+/* The loop the engine runs on (the native transport's too). */
+uv_loop_t *mt_engine_loop(const mt_engine *e);
+
 #endif

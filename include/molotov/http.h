@@ -6,6 +6,7 @@
 
 #include "molotov/common.h"
 #include "molotov/engine.h"
+#include "molotov/native.h"
 #include "molotov/options.h"
 #include "molotov/transport.h"
 
@@ -25,6 +26,10 @@ struct mt_http {
     struct curl_slist ua; /* "User-Agent: molotov/..." ahead of headers, not allocated */
     size_t max_body;      /* body bytes kept per response (--max-body); the rest is discarded */
     char errbuf[CURL_ERROR_SIZE];
+    mt_native *native; /* the native transport's slot (NULL with --engine curl) */
+    bool on_native;    /* the request in flight went native */
+    bool only_native;  /* --engine native */
+    int verbose;
     /* what the handle holds already, so a request sets only what changed */
     struct {
         bool valid, auth, cookie, proxy_auth;
@@ -40,6 +45,9 @@ struct mt_http {
  * even the environment's, as Molotov's aiohttp), or NULL with --trust-env
  * (libcurl reads http_proxy and friends). */
 const char *mt_http_default_proxy(const mt_options *o);
+
+/* Why --engine native cannot send r (a request's first hop), or NULL. */
+const char *mt_http_refusal(const mt_http *h, const mt_http_req *r);
 
 /* Whether status is a redirect that is followed (301, 302, 303, 307, 308). */
 bool mt_http_is_redirect(long status);

@@ -41,6 +41,7 @@ typedef struct {
     const char *proxy;      /* --proxy URL, or NULL */
     bool trust_env;         /* --trust-env: the environment's proxies */
     bool http2;
+    const char *engine; /* --engine: "auto", "curl" or "native" */
     bool insecure;
     double console_update; /* seconds */
     bool quiet;

@@ -1,0 +1,40 @@
+/* native_req.h: what the native transport writes: which requests it can
+ * serve, the parts of their URL it needs, and the request's bytes, header
+ * for header as libcurl writes them (Host, Authorization, Accept,
+ * Accept-Encoding, Cookie, then the request's own lines, Content-Type and
+ * Content-Length), so a server sees the same request from both. */
+#ifndef MOLOTOV_NATIVE_REQ_H
+#define MOLOTOV_NATIVE_REQ_H
+
+#include "molotov/common.h"
+#include "molotov/transport.h"
+
+#include <stdbool.h>
+
+/* The encodings the native transport decodes (zlib), as it asks for them. */
+#define MT_NATIVE_ENCODINGS "deflate, gzip"
+
+/* The parts of an http:// URL the native transport uses. */
+typedef struct {
+    char host[256];      /* for the lookup: no [] around an IPv6 address */
+    char authority[262]; /* for Host: as written, less a default :80 */
+    int port;
+    const char *target; /* path and query, into the URL; "" means "/" */
+    size_t target_len;
+} mt_target;
+
+/* Whether the native transport can send r; when not, *why says why
+ * ("https", "HTTP/2", "a proxy", "a multipart body", ...). */
+bool mt_native_serves(const mt_http_req *r, const char **why);
+
+/* Splits an http:// URL. Returns MT_OK, or MT_EINVAL when the native
+ * transport cannot send to it (*why then says why). */
+int mt_target_parse(const char *url, mt_target *t, const char **why);
+
+/* Appends the request's bytes to out: method and target, the headers
+ * (cookie: "a=b; c=d" or NULL; ua: the "User-Agent: ..." line sent unless
+ * the request names its own) and the body. */
+void mt_native_req_write(mt_buf *out, const mt_http_req *r, const mt_target *t, const char *cookie,
+                         const char *ua);
+
+#endif

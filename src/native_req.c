@@ -1,0 +1,182 @@
+/* native_req.c: the requests the native transport serves and their bytes
+ * (native_req.h). The header order and defaults follow libcurl's, checked
+ * against it byte for byte by tests/e2e/test_engines.py; the request's own
+ * "Name:" line (no value) removes a header of ours, as with libcurl. */
+#include "molotov/native_req.h"
+#include "molotov/url.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The environment's proxy for plain http, which libcurl would use. */
+static bool env_proxy(void)
+{
+    static const char *const names[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v) return true;
+    }
+    return false;
+}
+
+bool mt_native_serves(const mt_http_req *r, const char **why)
+{
+    mt_target t;
+    if (mt_target_parse(r->url, &t, why)) return false;
+    *why = r->http_version == 2                                    ? "HTTP/2"
+           : r->mime                                               ? "a multipart body"
+           : (r->proxy && *r->proxy) || (!r->proxy && env_proxy()) ? "a proxy"
+                                                                   : NULL;
+    return *why == NULL;
+}
+
+/* Characters libcurl would have to encode or refuse: such URLs go to it. */
+static bool plain(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) return false;
+    return true;
+}
+
+static int parse_port(const char *p, size_t n)
+{
+    if (n == 0 || n > 5) return n == 0 ? 80 : -1;
+    int port = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        port = port * 10 + (p[i] - '0');
+    }
+    return port > 0 && port < 65536 ? port : -1;
+}
+
+/* host[:port] or [v6][:port] into t. */
+static int parse_authority(const char *a, size_t n, mt_target *t)
+{
+    const char *port = NULL, *end = a + n, *host = a, *host_end;
+    if (*a == '[') {
+        host_end = memchr(a, ']', n);
+        if (!host_end) return MT_EINVAL;
+        host = a + 1;
+        if (host_end + 1 < end && host_end[1] != ':') return MT_EINVAL;
+        port = host_end + 1 < end ? host_end + 2 : end;
+    } else {
+        host_end = memchr(a, ':', n);
+        port = host_end ? host_end + 1 : end;
+        if (!host_end) host_end = end;
+    }
+    t->port = parse_port(port, (size_t)(end - port));
+    size_t hn = (size_t)(host_end - host);
+    if (t->port < 0 || hn == 0 || hn >= sizeof t->host) return MT_EINVAL;
+    mt_strlcpyn(t->host, sizeof t->host, host, hn);
+    size_t shown = t->port == 80 && port < end ? (size_t)(port - 1 - a) : n; /* less ":80" */
+    mt_strlcpyn(t->authority, sizeof t->authority, a, shown);
+    return MT_OK;
+}
+
+int mt_target_parse(const char *url, mt_target *t, const char **why)
+{
+    *why = "https";
+    if (strncasecmp(url, "http://", 7) != 0) return MT_EINVAL;
+    const char *a = url + 7;
+    size_t n = strcspn(a, "/?#");
+    size_t rest = strcspn(a + n, "#");
+    *why = "a URL it cannot send as it is";
+    if (memchr(a, '@', n) || !plain(a, n + rest) || n >= sizeof t->authority) return MT_EINVAL;
+    if (parse_authority(a, n, t)) return MT_EINVAL;
+    t->target = a + n;
+    t->target_len = rest;
+    *why = NULL;
+    return MT_OK;
+}
+
+/* Whether the request's own lines name header `name` (length n). */
+static bool names(const mt_headers *l, const char *name, size_t n)
+{
+    for (; l; l = mt_headers_next(l)) {
+        const char *s = mt_headers_line(l);
+        if (strncasecmp(s, name, n) == 0 && (s[n] == ':' || s[n] == ';')) return true;
+    }
+    return false;
+}
+
+static void add(mt_buf *out, const mt_headers *l, const char *name, const char *value)
+{
+    size_t n = strlen(name);
+    if (names(l, name, n)) return;
+    mt_buf_append(out, name, n);
+    mt_buf_append(out, ": ", 2);
+    mt_buf_appends(out, value);
+    mt_buf_append(out, "\r\n", 2);
+}
+
+static void add_basic_auth(mt_buf *out, const mt_http_req *r)
+{
+    if (!r->user || names(r->headers, "authorization", 13)) return;
+    mt_buf plain;
+    mt_buf_init(&plain);
+    mt_buf_printf(&plain, "%s:%s", r->user, r->password ? r->password : "");
+    size_t need = 4 * ((plain.len + 2) / 3) + 1;
+    char small[512], *enc = need <= sizeof small ? small : mt_malloc(need);
+    EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)plain.data, (int)plain.len);
+    mt_buf_appends(out, "Authorization: Basic ");
+    mt_buf_appends(out, enc);
+    mt_buf_append(out, "\r\n", 2);
+    if (enc != small) free(enc);
+    mt_buf_free(&plain);
+}
+
+/* The request's own lines: "Name:" removes ours and sends nothing,
+ * "Name;" sends the header empty, anything else goes as it is. */
+static void add_own(mt_buf *out, const mt_headers *l)
+{
+    for (; l; l = mt_headers_next(l)) {
+        const char *s = mt_headers_line(l);
+        size_t n = strlen(s);
+        const char *colon = memchr(s, ':', n);
+        if (colon && colon[1 + strspn(colon + 1, " \t")] == '\0') continue;
+        if (!colon && n && s[n - 1] == ';') {
+            mt_buf_append(out, s, n - 1);
+            mt_buf_append(out, ":\r\n", 3);
+            continue;
+        }
+        mt_buf_append(out, s, n);
+        mt_buf_append(out, "\r\n", 2);
+    }
+}
+
+static bool sends_body(const mt_http_req *r)
+{
+    return r->has_body || strcmp(r->method, "POST") == 0;
+}
+
+void mt_native_req_write(mt_buf *out, const mt_http_req *r, const mt_target *t, const char *cookie,
+                         const char *ua)
+{
+    const mt_headers *l = r->headers;
+    mt_buf_appends(out, r->method);
+    mt_buf_append(out, " ", 1);
+    if (t->target_len == 0 || t->target[0] != '/') mt_buf_append(out, "/", 1);
+    mt_buf_append(out, t->target, t->target_len);
+    mt_buf_append(out, " HTTP/1.1\r\n", 11);
+    add(out, l, "Host", t->authority);
+    add_basic_auth(out, r);
+    add(out, l, "Accept", "*/*");
+    if (r->compress) add(out, l, "Accept-Encoding", MT_NATIVE_ENCODINGS);
+    if (cookie && *cookie) add(out, NULL, "Cookie", cookie);
+    if (!names(l, "user-agent", 10)) {
+        mt_buf_appends(out, ua);
+        mt_buf_append(out, "\r\n", 2);
+    }
+    add_own(out, l);
+    if (sends_body(r)) {
+        char len[32];
+        snprintf(len, sizeof len, "%zu", r->has_body ? r->body_len : 0);
+        add(out, l, "Content-Length", len);
+        add(out, l, "Content-Type", "application/x-www-form-urlencoded");
+    }
+    mt_buf_append(out, "\r\n", 2);
+    if (r->has_body) mt_buf_append(out, r->body, r->body_len);
+}
