@@ -127,20 +127,27 @@ static void on_native_done(void *data, const mt_outcome *o)
     h->done(h, o, h->data);
 }
 
+CURL *mt_http_easy(mt_http *h)
+{
+    if (h->xfer.easy) return h->xfer.easy;
+    if (mt_engine_xfer_init(h->engine, &h->xfer, on_xfer_done, h)) return NULL;
+    configure(h, h->opt);
+    return h->xfer.easy;
+}
+
 int mt_http_open(mt_engine *e, mt_http_done done, void *data, const mt_options *o, mt_http **out)
 {
     *out = NULL;
     mt_http *h = mt_calloc(1, sizeof(*h));
-    int rc = mt_engine_xfer_init(e, &h->xfer, on_xfer_done, h);
-    if (rc) {
-        free(h);
-        return rc;
-    }
     h->engine = e;
+    h->opt = o;
+    if (strcmp(o->engine, "curl") == 0 && !mt_http_easy(h)) { /* else made when first needed */
+        free(h);
+        return MT_ECURL;
+    }
     h->done = done;
     h->data = data;
     h->resp = mt_respbuf_get();
-    configure(h, o);
     h->verbose = o->verbose;
     h->only_native = strcmp(o->engine, "native") == 0;
     if (strcmp(o->engine, "curl") != 0)
@@ -163,7 +170,7 @@ void mt_http_close(mt_http *h)
 void mt_http_cancel(mt_http *h)
 {
     if (h->on_native) return mt_native_cancel(h->native);
-    mt_engine_cancel(h->engine, &h->xfer);
+    if (h->xfer.easy) mt_engine_cancel(h->engine, &h->xfer);
 }
 
 int mt_headers_add(mt_headers **l, const char *line)
@@ -330,13 +337,17 @@ const char *mt_http_refusal(const mt_http *h, const mt_http_req *r)
     return h->only_native && !mt_native_serves(r, &why) ? why : NULL;
 }
 
+static void append_url_without_userinfo(mt_buf *out, const char *url);
+
 /* -v: which transport a request took, and why not the native one. */
 static void say_route(const mt_http_req *r, bool native, const char *why)
 {
-    char *url = mt_mask_url(r->url);
-    fprintf(stderr, "* %s %s: %s%s%s\n", r->method, url, native ? "native" : "curl",
+    mt_buf url;
+    mt_buf_init(&url);
+    append_url_without_userinfo(&url, r->url);
+    fprintf(stderr, "* %s %s: %s%s%s\n", r->method, url.data, native ? "native" : "curl",
             why ? ", for " : "", why ? why : "");
-    free(url);
+    mt_buf_free(&url);
 }
 
 /* The request on the native transport when it can serve it (with the
@@ -358,7 +369,11 @@ static int start(mt_http *h, const mt_http_req *r)
 {
     int rc;
     if (start_native(h, r, &rc)) return rc;
-    CURL *c = h->xfer.easy;
+    CURL *c = mt_http_easy(h);
+    if (!c) {
+        free_request(h);
+        return MT_ECURL;
+    }
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     set_method(c, r);
@@ -505,6 +520,7 @@ bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now)
 void mt_http_each_cookie(mt_http *h, void (*fn)(const mt_cookie *, void *), void *data)
 {
     struct curl_slist *list = NULL;
+    if (!mt_http_easy(h)) return;
     curl_easy_getinfo(h->xfer.easy, CURLINFO_COOKIELIST, &list);
     for (struct curl_slist *l = list; l; l = l->next) {
         mt_cookie c;
@@ -521,13 +537,13 @@ void mt_http_set_cookie(mt_http *h, const char *domain, const char *path, const 
     mt_buf_init(&line);
     mt_buf_printf(&line, "%s\tFALSE\t%s\t%s\t0\t%s\t%s", domain, path ? path : "/",
                   secure ? "TRUE" : "FALSE", name, value);
-    curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
+    if (mt_http_easy(h)) curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
     mt_buf_free(&line);
 }
 
 void mt_http_clear_cookies(mt_http *h)
 {
-    curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, "ALL");
+    if (mt_http_easy(h)) curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, "ALL");
 }
 
 const char *mt_http_reason(long status)

@@ -75,7 +75,7 @@ static void add_file(curl_mime *mime, lua_State *L, int part)
 
 mt_mime *mt_multipart_build(lua_State *L, mt_http *h, int files, int form)
 {
-    curl_mime *mime = curl_mime_init(h->xfer.easy);
+    curl_mime *mime = curl_mime_init(mt_http_easy(h));
     if (form) {
         lua_pushnil(L);
         while (lua_next(L, form)) {

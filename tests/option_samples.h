@@ -41,6 +41,7 @@ static inline option_sample sample_of(const mt_option *r, const char *file)
     case MT_OPTK_LIST: s = (option_sample){"p99<250ms", false, {.type = MT_OPTV_NONE}}; break;
     case MT_OPTK_FILES: s = (option_sample){file, false, {.type = MT_OPTV_NONE}}; break;
     }
+    if (strcmp(r->name, "engine") == 0) s.arg = "curl"; /* a choice: one of its words */
     if (s.want.type == MT_OPTV_STR) s.want.str = s.arg;
     return s;
 }

@@ -101,9 +101,16 @@ static const char *SCRIPT =
 
 static int nodes0; /* lists libcurl keeps of its own (the cookie file's name) */
 
+/* libcurl's easy handle made with the slot (--engine curl): the failures
+ * below are its. */
+static void curl_engine(mt_options *o)
+{
+    o->engine = "curl";
+}
+
 static int setup(void **state)
 {
-    wfx *f = wfx_new(SCRIPT, &ops, NULL);
+    wfx *f = wfx_new(SCRIPT, &ops, curl_engine);
     nodes0 = nnodes;
     *state = f;
     return 0;

@@ -17,6 +17,7 @@
 struct mt_http {
     mt_xfer xfer;
     mt_engine *engine;
+    const mt_options *opt; /* the run's, for an easy handle made late */
     mt_http_done done; /* its owner's completion callback */
     void *data;
     uint64_t t0; /* when the request in flight was sent (monotonic ns) */
@@ -45,6 +46,10 @@ struct mt_http {
  * even the environment's, as Molotov's aiohttp), or NULL with --trust-env
  * (libcurl reads http_proxy and friends). */
 const char *mt_http_default_proxy(const mt_options *o);
+
+/* The slot's easy handle, made on first use (a slot whose requests all go
+ * native never has one), or NULL when libcurl could not make it. */
+CURL *mt_http_easy(mt_http *h);
 
 /* Why --engine native cannot send r (a request's first hop), or NULL. */
 const char *mt_http_refusal(const mt_http *h, const mt_http_req *r);
