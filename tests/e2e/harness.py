@@ -736,6 +736,18 @@ class MolotovTimeout(AssertionError):
     pass
 
 
+SUBCOMMANDS = ("slave", "serve", "merge", "quickstart")
+
+
+def engine_args(args: Sequence) -> List[str]:
+    """["--engine", E] when MOLOTOV_TEST_ENGINE=E (CTest runs the HTTP tests
+    once per transport) and args are a run's, not a subcommand's."""
+    engine = os.environ.get("MOLOTOV_TEST_ENGINE")
+    if not engine or (args and str(args[0]) in SUBCOMMANDS):
+        return []
+    return ["--engine", engine]
+
+
 def run_molotov(args: Sequence, scenario_text: Optional[str] = None, timeout: float = 60,
                 env: Optional[Dict[str, Optional[str]]] = None,
                 cwd: Optional[str] = None, input: Optional[str] = None) -> MolotovResult:
@@ -755,7 +767,7 @@ def run_molotov(args: Sequence, scenario_text: Optional[str] = None, timeout: fl
         else:
             full_env[k] = str(v)
     with tempfile.TemporaryDirectory(prefix="molotov-e2e-run-") as tmp:
-        argv = [binary, *[str(a) for a in args]]
+        argv = [binary, *engine_args(args), *[str(a) for a in args]]
         scenario_path = None
         if scenario_text is not None:
             scenario_path = os.path.join(tmp, "scenario.lua")
