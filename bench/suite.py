@@ -4,9 +4,11 @@
 Starts nginx (one worker process, `return 200 "hello\\n"`, access log off, big
 worker_connections and worker_rlimit_nofile) on a free loopback port and runs one
 after the other, each for the same duration:
-  wrk -t1 -c50, h2load --h1 -t1 -c50, Molotov 2.1 -w 50 -x (Python: GET, assert 200),
+  wrk -t1 -c50, wrk -t1 -c10000, h2load --h1 -t1 -c50, Molotov 2.1 -w 50 -x (Python: GET, assert 200),
   the bare libcurl-multi + libuv loop (bench/bare.c, 50 transfers),
-  molotov -w 50 (Lua: GET, assert the status), -w 50 -q, -w 100, -w 1000, -w 10000,
+  molotov -w 50 (Lua: GET, assert the status), -w 50 -q, -w 100, -w 1000, -w 10000
+  (the default engine: native for these plain-http requests), and --engine curl at
+  -w 50 and -w 10000,
 then the --single-run start-up of a one-request scenario, molotov against Molotov
 (end-to-end wall time, best of 5, hyperfine when installed).
 
@@ -205,6 +207,13 @@ def main():
         rows.append(Row("wrk", "wrk -t1 -c50", int(m.group(1)), int(bad.group(1)) if bad else 0,
                         float(m.group(2)), cpu, rss))
 
+        step("wrk -t1 -c10000")
+        out, _, cpu, rss = measured(["wrk", "-t1", "-c10000", f"-d{secs}s", url + "/"])
+        m = re.search(r"(\d+) requests in ([\d.]+)s", out)
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        rows.append(Row("wrk10k", "wrk -t1 -c10000", int(m.group(1)), int(bad.group(1)) if bad else 0,
+                        float(m.group(2)), cpu, rss))
+
         step("h2load --h1 -t1 -c50")
         out, _, cpu, rss = measured(["h2load", "--h1", "-t1", "-c50", "-D", str(secs), url + "/"])
         m = re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed", out)
@@ -240,6 +249,8 @@ def main():
         molotov("w100", ["-w", "100"])
         molotov("w1000", ["-w", "1000"])
         molotov("w10000", ["-w", "10000"])
+        molotov("curl50", ["--engine", "curl", "-w", "50"])
+        molotov("curl10000", ["--engine", "curl", "-w", "10000"])
 
         step("--single-run start-up")
         lua1 = os.path.join(tmp, "one.lua")
@@ -271,7 +282,7 @@ def main():
         rss = f"{r.rss_kb / 1024:.1f} MB"
         if r.workers and r.workers >= 1000:
             rss += f" ({r.rss_kb / r.workers:.1f} KB/worker)"
-        if r.workers:
+        if r.workers or r.key == "wrk10k":
             vs = ("-", "-")
         else:
             vs = (f"{base.rps / r.rps:.2f}x", f"{base.cpu_us / r.cpu_us:.2f}x")
@@ -294,6 +305,16 @@ def main():
     p(f"- -w 10000 vs -w 100: requests/s {w10k.rps / w100.rps:.2f}x (target >= 0.7x), "
       f"{w10k.rss_kb / 10000:.1f} KB RSS per worker (target <= 32 KB; "
       f"{(w10k.rss_kb - w100.rss_kb) / 9900:.1f} KB per added worker over -w 100)")
+    p("")
+    p("Against the targets of issue 17 (the native transport; figures, not verdicts):")
+    wrk, wrk10k, c50, c10k = by["wrk"], by["wrk10k"], by["curl50"], by["curl10000"]
+    p(f"- -w 50 vs wrk -t1 -c50: requests/s {base.rps / wrk.rps:.2f}x (target >= 0.75x), "
+      f"CPU/request {base.cpu_us / wrk.cpu_us:.2f}x (target <= 1.4x)")
+    p(f"- -w 10000 vs wrk -t1 -c10000: requests/s {w10k.rps / wrk10k.rps:.2f}x (target >= 0.75x), "
+      f"{w10k.rss_kb / 10000:.1f} KB RSS per worker (target <= 12 KB)")
+    p(f"- -w 50 vs Molotov 2.1 -w 50: {base.rps / mp.rps:.1f}x (target >= 20x)")
+    p(f"- --engine curl: -w 50 {c50.rps:,.0f} req/s, {c50.cpu_us:.1f} us/req; -w 10000 "
+      f"{c10k.rps:,.0f} req/s, {c10k.rss_kb / 10000:.1f} KB/worker (the curl path, beside the native one)")
     p(f"- --single-run: {t_py / t_mol:.1f}x faster than Molotov (target >= 10x)")
     p(f"- console + statistics on vs -q: requests/s {base.rps / q.rps:.3f}x of the quiet run, "
       f"CPU/request {base.cpu_us / q.cpu_us:.3f}x (target: < 5% cost)")
