@@ -5,17 +5,22 @@ chain of redirects), a Path cookie and the order of the Cookie header
 nor sent over http; and, through nginx used as a forward proxy (so the
 request's host is a name, not 127.0.0.1), Domain cookies: one for the
 registrable domain goes to its other hosts, one for a public suffix
-(co.uk) is refused, a host-only one stays on its host. What the servers
-saw is what they echo: httpbin's /cookies and /headers, nginx's $http_cookie.
+(co.uk) is refused, a host-only one stays on its host; and a session that
+moves between https and http (two nginx on 127.0.0.1) keeps its cookies,
+its Secure one going over https only. What the servers saw is what they
+echo: httpbin's /cookies and /anything, nginx's $http_cookie.
 """
 
 import os
+import shutil
 import sys
+import tempfile
 import textwrap
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from test_tls import make_certificates  # noqa: E402
 
 PRELUDE = r'''
 local T = assert(os.getenv("TARGET"), "TARGET is not set")
@@ -63,10 +68,29 @@ class CookieJarTest(unittest.TestCase):
         cls.ng = harness.Nginx(locations=locations)
         cls.addClassCleanup(cls.ng.stop)
         cls.ng.start()
+        tls_dir = tempfile.mkdtemp(prefix="molotov-cookies-")
+        cls.addClassCleanup(shutil.rmtree, tls_dir, ignore_errors=True)
+        cls.ca, cert, key = make_certificates(tls_dir)
+        secure = """
+        location = /login {
+            add_header Set-Cookie "s=1; Secure; HttpOnly; Path=/" always;
+            add_header Set-Cookie "plain=2; Path=/" always;
+            default_type text/plain;
+            return 200 "in\\n";
+        }
+        location = /seen {
+            default_type text/plain;
+            return 200 "[$http_cookie]";
+        }
+"""
+        cls.tls = harness.Nginx(locations=secure, tls=(cert, key))
+        cls.addClassCleanup(cls.tls.stop)
+        cls.tls.start()
 
     def run_scenario(self, text, target):
-        res = harness.run_molotov(["--single-run", "-v"], scenario_text=text,
-                                  env={"TARGET": target, "PROXY": self.ng.url}, timeout=60)
+        res = harness.run_molotov(["--single-run", "-v", "--cacert", self.ca], scenario_text=text,
+                                  env={"TARGET": target, "PROXY": self.ng.url,
+                                       "HTTPS": self.tls.url}, timeout=60)
         self.assertEqual(res.rc, 0, res)
         self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0), res)
         return res
@@ -105,7 +129,7 @@ class CookieJarTest(unittest.TestCase):
         end)
         ''')
         self.run_scenario(text, self.hb.url)
-        self.assertEqual(self.hb.count(path="/anything/x"), 1)
+        self.assertEqual(self.hb.wait_for_count(1, path="/anything/x"), 1)
 
     def test_domains_through_a_proxy(self):
         text = scenario(r'''
@@ -126,8 +150,25 @@ class CookieJarTest(unittest.TestCase):
           eq(s:get("http://other.co.uk/seen", P).body, "other.co.uk []", "another domain")
         end)
         ''')
+        before = self.ng.count(path="/seen")
         self.run_scenario(text, self.ng.url)
-        self.assertEqual(self.ng.count(path="/seen"), 3)
+        self.assertEqual(self.ng.wait_for_count(before + 3, path="/seen"), before + 3)
+
+    def test_between_https_and_http(self):
+        text = scenario(r'''
+        local S = os.getenv("HTTPS")
+        molotov.scenario("schemes", 1, function(s)
+          eq(s:get(S .. "/login").status, 200, "https /login")
+          eq(s:get(S .. "/seen").body, "[s=1; plain=2]", "both over https")
+          eq(s:get(T .. "/seen").body, "127.0.0.1 [plain=2]", "the Secure one not over http")
+          local c = s.cookies[1]
+          eq(string.format("%s %s %s", c.name, c.secure, c.http_only), "s true true", "flags")
+        end)
+        ''')
+        before = self.ng.count(path="/seen")
+        self.run_scenario(text, self.ng.url)
+        self.assertEqual(self.tls.wait_for_count(1, path="/seen"), 1)
+        self.assertEqual(self.ng.wait_for_count(before + 1, path="/seen"), before + 1)
 
 
 if __name__ == "__main__":
