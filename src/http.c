@@ -361,11 +361,9 @@ static struct curl_slist *with_cookies(mt_http *h, const mt_http_req *r, struct 
     mt_buf *b = &h->cookie_line;
     mt_buf_reset(b);
     mt_buf_append(b, "Cookie: ", 8);
-    if (mt_jar_count(h->jar)) mt_jar_header(h->jar, r->url, (long long)mt_wall_s(), b);
-    if (r->cookie && *r->cookie && !has_header(h->headers, "cookie", 6)) {
-        if (b->len > 8) mt_buf_append(b, "; ", 2);
-        mt_buf_appends(b, r->cookie);
-    }
+    const char *own = r->cookie && !has_header(h->headers, "cookie", 6) ? r->cookie : NULL;
+    if (mt_jar_count(h->jar) || own)
+        mt_jar_cookie_value(h->jar, r->url, own, (long long)mt_wall_s(), b);
     if (b->len == 8) return l;
     h->cookie_node.data = b->data;
     h->cookie_node.next = l;

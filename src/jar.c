@@ -142,6 +142,15 @@ void mt_jar_header(mt_jar *j, const char *url, long long now, mt_buf *out)
     }
 }
 
+void mt_jar_cookie_value(mt_jar *j, const char *url, const char *extra, long long now, mt_buf *out)
+{
+    size_t at = out->len;
+    mt_jar_header(j, url, now, out);
+    if (!extra || !*extra) return;
+    if (out->len > at) mt_buf_append(out, "; ", 2);
+    mt_buf_appends(out, extra);
+}
+
 void mt_jar_each(mt_jar *j, long long now, void (*fn)(const mt_cookie *, void *), void *data)
 {
     for (size_t i = 0; i < j->n; i++)
@@ -443,7 +452,7 @@ void mt_jar_store_headers(mt_jar *j, const char *url, const char *block, size_t 
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         const char *next = eol ? eol + 1 : end, *stop = eol ? eol : end;
         if (stop > p && stop[-1] == '\r') stop--;
-        if (stop - p > 11 && strncasecmp(p, "set-cookie:", 11) == 0) {
+        if (stop - p > 11 && (*p | 0x20) == 's' && strncasecmp(p, "set-cookie:", 11) == 0) {
             if (!read) read_url(url, &u), read = true;
             store_one(j, &u, p + 11, (size_t)(stop - p - 11), now);
         }

@@ -244,6 +244,17 @@ static void test_each_set_clear_and_matches(void **state)
     assert_string_equal(list(j, NOW), "c=3@h.test/api, a=1@.h.test/p secure httponly Strict 10, "
                                       "b=2@h.test/");
     assert_string_equal(list(j, NOW + 10), "c=3@h.test/api, b=2@h.test/");
+    mt_buf v;
+    mt_buf_init(&v);
+    mt_jar_cookie_value(j, "https://h.test/api", "own=1; x=2", NOW, &v);
+    assert_string_equal(v.data, "c=3; b=2; own=1; x=2");
+    mt_buf_reset(&v);
+    mt_jar_cookie_value(j, "http://other.test/", "own=1", NOW, &v);
+    assert_string_equal(v.data, "own=1");
+    mt_buf_reset(&v);
+    mt_jar_cookie_value(j, "http://h.test/", NULL, NOW, &v);
+    assert_string_equal(v.data, "b=2");
+    mt_buf_free(&v);
     assert_string_equal(header(j, "http://www.h.test/api", NOW), ""); /* b, c: host-only */
     assert_string_equal(header(j, "https://h.test/api/v1", NOW), "c=3; b=2");
     mt_jar_clear(j);

@@ -44,6 +44,12 @@ bool mt_jar_store(mt_jar *j, const char *url, const char *value, size_t len, lon
  * when none matches). No allocation when out has room. */
 void mt_jar_header(mt_jar *j, const char *url, long long now, mt_buf *out);
 
+/* Appends a request's Cookie value to out: the jar's cookies for url, then
+ * `extra` (the request's own "a=b; c=d", or NULL), "; " between. Every
+ * transport builds its Cookie header with it. No allocation when out has
+ * room. */
+void mt_jar_cookie_value(mt_jar *j, const char *url, const char *extra, long long now, mt_buf *out);
+
 /* Calls fn for every cookie that has not expired at time now, in the order
  * they are sent. */
 void mt_jar_each(mt_jar *j, long long now, void (*fn)(const mt_cookie *, void *), void *data);
