@@ -1,6 +1,6 @@
 /* cookies.c: the session's cookie jar for scripts (cookies.h): read every
- * cookie, the ones a URL would get (domain, path, secure, expiry, as
- * libcurl sends them), set one, or empty the jar. */
+ * live cookie, the ones a URL would get (domain, path, secure, expiry, as
+ * every request sends them: jar.h), set one, or empty the jar. */
 #include "molotov/cookies.h"
 
 #include <lauxlib.h>
@@ -10,7 +10,7 @@
 static void push_cookie(const mt_cookie *c, void *data)
 {
     lua_State *L = data;
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 8);
     lua_pushstring(L, c->name);
     lua_setfield(L, -2, "name");
     lua_pushstring(L, c->value);
@@ -25,13 +25,17 @@ static void push_cookie(const mt_cookie *c, void *data)
     lua_setfield(L, -2, "http_only");
     lua_pushinteger(L, (lua_Integer)c->expires);
     lua_setfield(L, -2, "expires");
+    if (c->same_site[0]) {
+        lua_pushstring(L, c->same_site);
+        lua_setfield(L, -2, "same_site");
+    }
     lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 }
 
 void mt_cookies_push_all(lua_State *L, mt_http *h)
 {
     lua_newtable(L);
-    mt_http_each_cookie(h, push_cookie, L);
+    mt_jar_each(mt_http_jar(h), (long long)time(NULL), push_cookie, L);
 }
 
 static mt_http *(*slot)(lua_State *L, int idx);
@@ -45,7 +49,7 @@ typedef struct {
 static void push_if_sent(const mt_cookie *c, void *data)
 {
     match_ctx *m = data;
-    if (!mt_http_cookie_matches(c, m->url, m->now)) return;
+    if (!mt_jar_matches(c, m->url, m->now)) return;
     lua_pushstring(m->L, c->value);
     lua_setfield(m->L, -2, c->name);
 }
@@ -56,7 +60,7 @@ static int l_cookies_for(lua_State *L)
     mt_http *h = slot(L, 1);
     match_ctx m = {L, luaL_checkstring(L, 2), (long long)time(NULL)};
     lua_newtable(L);
-    mt_http_each_cookie(h, push_if_sent, &m);
+    mt_jar_each(mt_http_jar(h), m.now, push_if_sent, &m);
     return 1;
 }
 
@@ -87,13 +91,13 @@ static int l_set_cookie(lua_State *L)
     check_token(L, "domain", domain);
     if (strpbrk(value, "\t\r\n;")) check_token(L, "value", value);
     if (path) check_token(L, "path", path);
-    mt_http_set_cookie(h, domain, path, name, value, secure);
+    mt_jar_set(mt_http_jar(h), domain, path, name, value, secure);
     return 0;
 }
 
 static int l_clear_cookies(lua_State *L)
 {
-    mt_http_clear_cookies(slot(L, 1));
+    mt_jar_clear(mt_http_jar(slot(L, 1)));
     return 0;
 }
 

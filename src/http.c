@@ -76,6 +76,13 @@ static void read_wire(CURL *c, mt_outcome *o)
     o->bytes_out = up < 65536 && req > up ? req : req + up;
 }
 
+/* The Set-Cookie lines of the hop that ended go into the slot's jar. */
+static void store_cookies(mt_http *h, const char *url)
+{
+    const mt_buf *b = &h->resp->headers;
+    if (url && b->len) mt_jar_store_headers(h->jar, url, b->data, b->len, (long long)mt_wall_s());
+}
+
 /* The transfer on h ended: its outcome, read out of the handle, to the owner. */
 static void on_xfer_done(mt_xfer *x)
 {
@@ -94,10 +101,12 @@ static void on_xfer_done(mt_xfer *x)
     o.url = url;
     o.location = loc;
     read_wire(c, &o);
+    store_cookies(h, url);
     h->done(h, &o, h->data);
 }
 
-/* The options that never change (cookie jar on, callbacks, user agent) and
+/* The options that never change (callbacks, user agent; curl's cookie
+ * engine stays off: the slot's jar is ours, jar.h) and
  * the run's options that hold for every request. */
 static void configure(mt_http *h, const mt_options *o)
 {
@@ -108,7 +117,6 @@ static void configure(mt_http *h, const mt_options *o)
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* per-session jar */
     h->ua.data = (char *)"User-Agent: molotov/" MOLOTOV_VERSION;
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L); /* the exchange follows, hop by hop */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -148,6 +156,8 @@ int mt_http_open(mt_engine *e, mt_http_done done, void *data, const mt_options *
     h->done = done;
     h->data = data;
     h->resp = mt_respbuf_get();
+    h->jar = mt_jar_new();
+    mt_buf_init(&h->cookie_line);
     h->verbose = o->verbose;
     h->only_native = strcmp(o->engine, "native") == 0;
     if (strcmp(o->engine, "curl") != 0)
@@ -164,7 +174,14 @@ void mt_http_close(mt_http *h)
     curl_slist_free_all(h->headers);
     curl_mime_free(h->mime);
     mt_respbuf_put(h->resp);
+    mt_jar_free(h->jar);
+    mt_buf_free(&h->cookie_line);
     free(h);
+}
+
+mt_jar *mt_http_jar(mt_http *h)
+{
+    return h->jar;
 }
 
 void mt_http_cancel(mt_http *h)
@@ -283,10 +300,6 @@ static void set_sticky(mt_http *h, const mt_http_req *r)
         curl_easy_setopt(c, CURLOPT_PASSWORD, r->user ? r->password : NULL);
         h->applied.auth = r->user != NULL;
     }
-    if (fresh || r->cookie || h->applied.cookie) {
-        curl_easy_setopt(c, CURLOPT_COOKIE, r->cookie);
-        h->applied.cookie = r->cookie != NULL;
-    }
     if (fresh || r->timeout_ms != h->applied.timeout_ms)
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->applied.timeout_ms = r->timeout_ms);
     if (fresh || r->connect_timeout_ms != h->applied.connect_timeout_ms)
@@ -321,6 +334,31 @@ static struct curl_slist *with_user_agent(mt_http *h)
         if (strncasecmp(l->data, "user-agent:", 11) == 0) return h->headers;
     h->ua.next = h->headers;
     return &h->ua;
+}
+
+static bool has_header(const struct curl_slist *l, const char *name, size_t n)
+{
+    for (; l; l = l->next)
+        if (strncasecmp(l->data, name, n) == 0 && l->data[n] == ':') return true;
+    return false;
+}
+
+/* A "Cookie:" line ahead of l: the jar's cookies for the hop's URL, then
+ * the request's own (r->cookie; left out when the script gives a Cookie
+ * header of its own, as libcurl's CURLOPT_COOKIE did). None when both are
+ * empty. The line and its node are the slot's: no allocation per request. */
+static struct curl_slist *with_cookies(mt_http *h, const mt_http_req *r, struct curl_slist *l)
+{
+    mt_buf *b = &h->cookie_line;
+    mt_buf_reset(b);
+    mt_buf_append(b, "Cookie: ", 8);
+    const char *own = r->cookie && !has_header(h->headers, "cookie", 6) ? r->cookie : NULL;
+    if (mt_jar_count(h->jar) || own)
+        mt_jar_cookie_value(h->jar, r->url, own, (long long)mt_wall_s(), b);
+    if (b->len == 8) return l;
+    h->cookie_node.data = b->data;
+    h->cookie_node.next = l;
+    return &h->cookie_node;
 }
 
 static void free_request(mt_http *h)
@@ -377,7 +415,7 @@ static int start(mt_http *h, const mt_http_req *r)
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     set_method(c, r);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_user_agent(h));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_cookies(h, r, with_user_agent(h)));
     set_sticky(h, r);
     rc = mt_engine_start(h->engine, &h->xfer);
     if (rc) free_request(h);
@@ -473,77 +511,6 @@ mt_respbuf *mt_http_take(mt_http *h)
     mt_respbuf *r = h->resp;
     h->resp = mt_respbuf_get();
     return r;
-}
-
-bool mt_http_cookie_parse(char *line, mt_cookie *c)
-{
-    char *f[7];
-    memset(c, 0, sizeof(*c));
-    if (strncmp(line, "#HttpOnly_", 10) == 0) {
-        c->http_only = true;
-        line += 10;
-    } else if (*line == '#') {
-        return false;
-    }
-    for (int i = 0; i < 7; i++) {
-        f[i] = line;
-        char *tab = strchr(line, '\t');
-        if (i < 6 && !tab) return false;
-        if (tab) *tab = '\0', line = tab + 1;
-    }
-    c->domain = f[0][0] == '.' ? f[0] + 1 : f[0];
-    c->subdomains = strcmp(f[1], "TRUE") == 0;
-    c->path = f[2];
-    c->secure = strcmp(f[3], "TRUE") == 0;
-    c->expires = strtoll(f[4], NULL, 10);
-    c->name = f[5];
-    c->value = f[6];
-    return true;
-}
-
-bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now)
-{
-    char host[256], path[1024];
-    mt_url_host(url, host, sizeof host);
-    mt_url_path(url, path, sizeof path);
-    size_t hn = strlen(host), dn = strlen(c->domain);
-    bool domain =
-        strcasecmp(host, c->domain) == 0 || (c->subdomains && hn > dn && host[hn - dn - 1] == '.' &&
-                                             strcasecmp(host + hn - dn, c->domain) == 0);
-    size_t pn = strlen(c->path);
-    bool in_path = strncmp(path, c->path, pn) == 0 &&
-                   (pn == 0 || c->path[pn - 1] == '/' || path[pn] == '\0' || path[pn] == '/');
-    bool https = strncasecmp(url, "https:", 6) == 0 || strncasecmp(url, "wss:", 4) == 0;
-    return domain && in_path && (!c->secure || https) && (c->expires == 0 || c->expires > now);
-}
-
-void mt_http_each_cookie(mt_http *h, void (*fn)(const mt_cookie *, void *), void *data)
-{
-    struct curl_slist *list = NULL;
-    if (!mt_http_easy(h)) return;
-    curl_easy_getinfo(h->xfer.easy, CURLINFO_COOKIELIST, &list);
-    for (struct curl_slist *l = list; l; l = l->next) {
-        mt_cookie c;
-        if (mt_http_cookie_parse(l->data, &c)) fn(&c, data);
-    }
-    curl_slist_free_all(list);
-}
-
-void mt_http_set_cookie(mt_http *h, const char *domain, const char *path, const char *name,
-                        const char *value, bool secure)
-{
-    /* Netscape format: host, subdomains, path, secure, expiry, name, value */
-    mt_buf line;
-    mt_buf_init(&line);
-    mt_buf_printf(&line, "%s\tFALSE\t%s\t%s\t0\t%s\t%s", domain, path ? path : "/",
-                  secure ? "TRUE" : "FALSE", name, value);
-    if (mt_http_easy(h)) curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, line.data);
-    mt_buf_free(&line);
-}
-
-void mt_http_clear_cookies(mt_http *h)
-{
-    if (mt_http_easy(h)) curl_easy_setopt(h->xfer.easy, CURLOPT_COOKIELIST, "ALL");
 }
 
 const char *mt_http_reason(long status)

@@ -172,8 +172,8 @@ static void seed_for_host(lua_State *L, session *s, const char *url)
     s->hosts[s->nhosts++] = mt_strdup(host);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        mt_http_set_cookie(mt_exchange_session_slot(s->w), host, NULL, lua_tostring(L, -2),
-                           lua_tostring(L, -1), false);
+        mt_jar_set(mt_http_jar(mt_exchange_session_slot(s->w)), host, NULL, lua_tostring(L, -2),
+                   lua_tostring(L, -1), false);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);

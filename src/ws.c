@@ -260,12 +260,19 @@ static void check_options(lua_State *L, int o)
     if (o) mt_check_option_names(L, o, known, "ws_connect");
 }
 
-static void add_cookie(const mt_cookie *c, void *data)
+/* "Cookie: ...\r\n" with the jar's cookies for url, or nothing. */
+static void add_cookies(mt_http *h, const char *url, mt_buf *extra)
 {
-    void **d = data;
-    mt_buf *b = d[0];
-    if (!mt_http_cookie_matches(c, d[1], (long long)mt_wall_s())) return;
-    mt_buf_printf(b, "%s%s=%s", b->len ? "; " : "Cookie: ", c->name, c->value);
+    size_t at = extra->len;
+    mt_buf_appends(extra, "Cookie: ");
+    size_t start = extra->len;
+    mt_jar_header(mt_http_jar(h), url, (long long)mt_wall_s(), extra);
+    if (extra->len == start) {
+        extra->len = at;
+        extra->data[at] = '\0';
+    } else {
+        mt_buf_appends(extra, "\r\n");
+    }
 }
 
 static void add_auth(lua_State *L, mt_buf *b, int o, int d)
@@ -384,12 +391,7 @@ static int l_ws_connect(lua_State *L)
     if (!has_header(L, sh, "authorization") && !has_header(L, rh, "authorization"))
         add_auth(L, &extra, o, d); /* an explicit Authorization header wins */
     add_headers(L, &extra, sh, rh);
-    mt_buf cookie;
-    mt_buf_init(&cookie);
-    void *cd[2] = {&cookie, (void *)url};
-    mt_http_each_cookie(h, add_cookie, cd);
-    if (cookie.len) mt_buf_printf(&extra, "%s\r\n", cookie.data);
-    mt_buf_free(&cookie);
+    add_cookies(h, url, &extra);
     mt_ws *ws = ws_new(L, w, url, name);
     int self = lua_gettop(L);
     ws->timeout_ms = (long)(timeout * 1000 + 0.5);

@@ -7,6 +7,7 @@
  * in the statistics (label "WS /path", or the connection's name); messages
  * and their bytes are counted on that row. */
 #include "molotov/ws_conn.h"
+#include "molotov/exchange.h"
 #include "molotov/http.h"
 #include "molotov/url.h"
 #include "molotov/ws_handshake.h"
@@ -326,6 +327,9 @@ static void handshake(mt_ws *ws)
     size_t hlen = 0;
     int got =
         mt_ws_handshake_parse(ws->in.data ? ws->in.data : "", ws->in.len, ws->key, &status, &hlen);
+    if (hlen && ws->w) /* the answer's Set-Cookie, into the waiting session's jar */
+        mt_jar_store_headers(mt_http_jar(mt_exchange_session_slot(ws->w)), ws->url, ws->in.data,
+                             hlen, (long long)mt_wall_s());
     if (got == 0) {
         open_frames(ws, hlen);
         return;

@@ -1,15 +1,15 @@
 /* test_cookies.c: the session's cookie jar for scripts (src/cookies.c) on a
- * worker's real libcurl handle (worker_helpers.h): set_cookie and what
+ * worker's real slot (worker_helpers.h): set_cookie and what
  * session.cookies lists, cookies_for matching by domain (exact, or the
  * subdomains of a domain cookie), path (on a '/' boundary), secure and
- * expiry, a jar filled by a server's Set-Cookie and sent back in the Cookie
- * header (tests/raw_server.h sees it), clear_cookies, and the errors. */
+ * expiry, a jar filled by Set-Cookie lines (jar.h) or by a server's
+ * answer and sent back in the Cookie header, longer paths first
+ * (tests/raw_server.h sees it), clear_cookies, and the errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <curl/curl.h>
 #include <time.h>
 
 #include "molotov/http.h"
@@ -34,6 +34,11 @@ static const char *SCRIPT =
     "  local out = {}\n"
     "  for k, v in pairs(S:cookies_for(url)) do out[#out + 1] = k .. '=' .. v end\n"
     "  table.sort(out)\n"
+    "  return table.concat(out, ', ')\n"
+    "end\n"
+    "function same_site()\n" /* the SameSite of the cookies that have one */
+    "  local out = {}\n"
+    "  for _, c in ipairs(S.cookies) do out[#out + 1] = c.same_site end\n"
     "  return table.concat(out, ', ')\n"
     "end\n"
     "function get(url) return tostring(S:get(url).status) end\n"
@@ -88,27 +93,36 @@ static void test_set_list_and_match(void **state)
     assert_string_equal(wfx_run(f, "for_url", "'https://example.test/api'", false), "");
 }
 
-/* Cookies as a server sets them (libcurl's own parser): a domain cookie for
- * the subdomains, one that expires later, one already expired. */
+/* Cookies as a server sets them (jar.h's parser): a domain cookie for the
+ * subdomains, one that expires later, one already expired, one that
+ * refuses to go to http, one for a public suffix (refused). */
 static void test_domains_and_expiry(void **state)
 {
     wfx *f = *state;
-    CURL *easy = mt_exchange_session_slot(&f->w)->xfer.easy;
-    char line[256];
-    curl_easy_setopt(easy, CURLOPT_COOKIELIST,
-                     "Set-Cookie: d=5; domain=example.test; path=/; HttpOnly");
-    snprintf(line, sizeof line, "example.test\tFALSE\t/\tFALSE\t%lld\tlater\t6",
-             (long long)time(NULL) + 3600);
-    curl_easy_setopt(easy, CURLOPT_COOKIELIST, line);
-    snprintf(line, sizeof line, "example.test\tFALSE\t/\tFALSE\t%lld\tgone\t7",
-             (long long)time(NULL) - 3600);
-    curl_easy_setopt(easy, CURLOPT_COOKIELIST, line);
-    /* session.cookies is the jar as libcurl holds it, the expired one too */
+    mt_jar *jar = mt_http_jar(mt_exchange_session_slot(&f->w));
+    long long now = (long long)time(NULL);
+    static const char *const lines[] = {
+        "d=5; domain=example.test; path=/; HttpOnly; SameSite=Lax",
+        "later=6; Max-Age=3600",
+        "gone=7; Expires=Thu, 01 Jan 1970 00:00:01 GMT",
+        "sec=8; Secure",
+        "ps=9; Domain=test",
+    };
+    bool stored[] = {true, true, true, true, false};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        const char *url = i == 3 ? "https://www.example.test/" : "http://www.example.test/";
+        assert_int_equal(mt_jar_store(jar, url, lines[i], strlen(lines[i]), now), stored[i]);
+    }
+    /* session.cookies: the live ones (the expired one was never kept) */
     assert_string_equal(wfx_run(f, "list", "", false), "d=5@example.test/ httponly, "
-                                                       "gone=7@example.test/ exp, "
-                                                       "later=6@example.test/ exp");
-    /* and cookies_for what a request gets: not that one */
-    assert_string_equal(wfx_run(f, "for_url", "'http://example.test/x'", false), "d=5, later=6");
+                                                       "later=6@www.example.test/ exp, "
+                                                       "sec=8@www.example.test/ secure");
+    assert_string_equal(wfx_run(f, "same_site", "", false), "Lax");
+    /* and cookies_for what a request gets */
+    assert_string_equal(wfx_run(f, "for_url", "'http://www.example.test/x'", false),
+                        "d=5, later=6");
+    assert_string_equal(wfx_run(f, "for_url", "'https://www.example.test/x'", false),
+                        "d=5, later=6, sec=8");
     assert_string_equal(wfx_run(f, "for_url", "'http://a.b.example.test/'", false), "d=5");
     assert_string_equal(wfx_run(f, "for_url", "'http://badexample.test/'", false), "");
 }
@@ -134,9 +148,8 @@ static void test_the_jar_on_the_wire(void **state)
     mt_buf req;
     mt_buf_init(&req);
     raw_last(rs, &req);
-    bool either = strstr(req.data, "\r\nCookie: mine=x y; srv=v1\r\n") ||
-                  strstr(req.data, "\r\nCookie: srv=v1; mine=x y\r\n");
-    if (!either) fail_msg("no Cookie header with both in:\n%s", req.data);
+    if (!strstr(req.data, "\r\nCookie: mine=x y; srv=v1\r\n"))
+        fail_msg("no Cookie header with both, the longer path first, in:\n%s", req.data);
     wfx_run(f, "clear", "", false);
     assert_string_equal(wfx_run(f, "get", args, false), "200");
     raw_last(rs, &req);

@@ -1,5 +1,5 @@
 /* test_http.c: the parts of src/http.c that need no engine: origins and
- * redirect rules, reason phrases, cookie lines, the transport-error kinds
+ * redirect rules, reason phrases, the transport-error kinds
  * (for every CURLcode named, and for real failures against loopback
  * sockets). */
 #include <setjmp.h>
@@ -46,33 +46,6 @@ static void test_origin_redirects_and_reasons(void **state)
     assert_false(mt_http_is_redirect(300));
     assert_string_equal(mt_http_reason(404), "Not Found");
     assert_string_equal(mt_http_reason(299), "");
-}
-
-static void test_cookies_parse_and_match(void **state)
-{
-    (void)state;
-    char line[] = "#HttpOnly_.example.com\tTRUE\t/app\tTRUE\t4102444800\tsid\tabc";
-    mt_cookie c;
-    assert_true(mt_http_cookie_parse(line, &c));
-    assert_string_equal(c.domain, "example.com");
-    assert_true(c.subdomains && c.secure && c.http_only);
-    assert_string_equal(c.path, "/app");
-    assert_string_equal(c.name, "sid");
-    assert_string_equal(c.value, "abc");
-    long long now = 1795992000;
-    assert_true(mt_http_cookie_matches(&c, "https://www.example.com/app/x", now));
-    assert_true(mt_http_cookie_matches(&c, "https://example.com/app", now));
-    assert_false(mt_http_cookie_matches(&c, "http://example.com/app", now));    /* secure */
-    assert_false(mt_http_cookie_matches(&c, "https://example.com/apple", now)); /* path */
-    assert_false(mt_http_cookie_matches(&c, "https://badexample.com/app", now));
-    assert_false(mt_http_cookie_matches(&c, "https://example.com/app", 4102444801LL)); /* expired */
-    char host_only[] = "127.0.0.1\tFALSE\t/\tFALSE\t0\ta\t1";
-    assert_true(mt_http_cookie_parse(host_only, &c));
-    assert_true(mt_http_cookie_matches(&c, "http://127.0.0.1:8080/x", now));
-    assert_false(mt_http_cookie_matches(&c, "http://x.127.0.0.1/", now));
-    char comment[] = "# Netscape HTTP Cookie File", short_line[] = "a\tb";
-    assert_false(mt_http_cookie_parse(comment, &c));
-    assert_false(mt_http_cookie_parse(short_line, &c));
 }
 
 static void test_error_kinds_by_code(void **state)
@@ -279,7 +252,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_origin_redirects_and_reasons),
-        cmocka_unit_test(test_cookies_parse_and_match),
         cmocka_unit_test(test_error_kinds_by_code),
         cmocka_unit_test(test_error_kinds_from_real_failures),
         cmocka_unit_test(test_error_kind_non_http_reply),

@@ -1,7 +1,7 @@
 /* cookies.h: the session's cookie jar as Lua sees it: session.cookies
  * (every cookie), session:cookies_for(url), session:set_cookie(name, value,
  * { domain =, path =, secure = }) and session:clear_cookies(). The jar is
- * libcurl's, on the session's own handle. */
+ * the session slot's (jar.h), whichever transport sends the requests. */
 #ifndef MOLOTOV_COOKIES_H
 #define MOLOTOV_COOKIES_H
 
@@ -10,7 +10,7 @@
 #include <lua.h>
 
 /* Pushes session.cookies: a list of { name, value, domain, path, secure,
- * http_only, expires } for every cookie of the slot's jar. */
+ * http_only, expires, same_site } for every live cookie of the slot's jar. */
 void mt_cookies_push_all(lua_State *L, mt_http *h);
 
 /* Adds cookies_for, set_cookie and clear_cookies to the methods table on

@@ -1,6 +1,7 @@
 /* http.h: libcurl's side of transport.h: one reusable HTTP client slot (an
  * easy handle plus its buffers), request configuration, response capture,
- * transport-error kinds, cookie-jar access, and URL helpers. No Lua. */
+ * transport-error kinds, and URL helpers. The slot's cookie jar is ours
+ * (jar.h), not libcurl's. No Lua. */
 #ifndef MOLOTOV_HTTP_H
 #define MOLOTOV_HTTP_H
 
@@ -24,8 +25,11 @@ struct mt_http {
     mt_respbuf *resp;
     struct curl_slist *headers;
     curl_mime *mime;
-    struct curl_slist ua; /* "User-Agent: molotov/..." ahead of headers, not allocated */
-    size_t max_body;      /* body bytes kept per response (--max-body); the rest is discarded */
+    struct curl_slist ua;          /* "User-Agent: molotov/..." ahead of headers, not allocated */
+    mt_jar *jar;                   /* the slot's cookies (the session's, for its slot) */
+    mt_buf cookie_line;            /* "Cookie: ..." of the request in flight */
+    struct curl_slist cookie_node; /* that line ahead of the headers */
+    size_t max_body; /* body bytes kept per response (--max-body); the rest is discarded */
     char errbuf[CURL_ERROR_SIZE];
     mt_native *native; /* the native transport's slot (NULL with --engine curl) */
     bool on_native;    /* the request in flight went native */
@@ -33,7 +37,7 @@ struct mt_http {
     int verbose;
     /* what the handle holds already, so a request sets only what changed */
     struct {
-        bool valid, auth, cookie, proxy_auth;
+        bool valid, auth, proxy_auth;
         long timeout_ms, connect_timeout_ms;
         bool verify, compress;
         int http_version;
@@ -62,30 +66,6 @@ bool mt_http_is_redirect(long status);
  * browsers and aiohttp do), 307 and 308 keep it. *keep_body says whether
  * the body goes along. */
 const char *mt_http_redirect_method(long status, const char *method, bool *keep_body);
-
-/* One cookie of a jar, pointing into a line of curl's cookie list. */
-typedef struct {
-    const char *domain, *path, *name, *value; /* NUL-terminated */
-    bool subdomains, secure, http_only;
-    long long expires; /* Unix seconds, 0 for a session cookie */
-} mt_cookie;
-
-/* Parses one line of CURLINFO_COOKIELIST (Netscape format, modified in
- * place). Returns false when it is not a cookie line. */
-bool mt_http_cookie_parse(char *line, mt_cookie *c);
-
-/* Whether c would be sent to url at Unix time now (domain, path, secure,
- * expiry). */
-bool mt_http_cookie_matches(const mt_cookie *c, const char *url, long long now);
-
-/* Calls fn for every cookie in the slot's jar. */
-void mt_http_each_cookie(mt_http *h, void (*fn)(const mt_cookie *, void *), void *data);
-
-/* Puts one cookie for `domain` (exact match; path "/" when NULL) in the
- * slot's jar / empties the jar. */
-void mt_http_set_cookie(mt_http *h, const char *domain, const char *path, const char *name,
-                        const char *value, bool secure);
-void mt_http_clear_cookies(mt_http *h);
 
 /* A short name for a transport failure: "connection refused", "timeout",
  * "dns failure", "tls error", ... */

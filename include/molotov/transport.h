@@ -9,6 +9,7 @@
 #define MOLOTOV_TRANSPORT_H
 
 #include "molotov/common.h"
+#include "molotov/jar.h"
 #include "molotov/options.h"
 #include "molotov/timings.h"
 
@@ -92,6 +93,11 @@ int mt_http_open(mt_engine *e, mt_http_done done, void *data, const mt_options *
 
 /* Cancels what the slot does and frees it (NULL is fine). */
 void mt_http_close(mt_http *h);
+
+/* The slot's cookie jar: every hop sends its cookies for the hop's URL (with
+ * the request's own `cookie` after them) and stores the Set-Cookie lines of
+ * the answer before done is called. */
+mt_jar *mt_http_jar(mt_http *h);
 
 /* Starts r on h. Returns MT_OK, or MT_ECURL if the transport refused it
  * (its headers and mime body are freed in both cases once it is done). */

@@ -3,8 +3,8 @@ python3-websockets, tests/server/ws_echo.py) that counts the messages it
 saw: ws:// with many workers and wss:// with a certificate the test makes,
 counts checked against molotov's report; fragments, pings, the close
 handshake both ways, the session's headers, cookies and auth in the
-handshake, and the failures a scenario sees: a refused upgrade, a broken
-frame, a timeout."""
+handshake (and the answer's Set-Cookie into the jar), and the failures a
+scenario sees: a refused upgrade, a broken frame, a timeout."""
 import json
 import os
 import shutil
@@ -113,6 +113,10 @@ end)
           s:set_cookie("sid", "42", { domain = "127.0.0.1" })
           local ws = s:ws_connect(U .. "/echo", { headers = { ["X-Req"] = "1" } })
           ws:close()
+          s:ws_connect(U .. "/cookie"):close() -- its answer's Set-Cookie goes into the jar
+          assert(s:cookies_for(U .. "/").ws == "1", "the upgrade answer's cookie")
+          assert(s:cookies_for("http://127.0.0.1/").ws == "1", "for http too")
+          s:ws_connect(U .. "/echo", { headers = { ["X-Req"] = "1" } }):close()
         end)
         '''
         with harness.WsEcho() as srv:
@@ -121,7 +125,7 @@ end)
         self.assertEqual(harness.assert_summary_counts(res.stdout), (1, 0), res)
         self.assertEqual(h.get("X-Team"), "load")
         self.assertEqual(h.get("X-Req"), "1")
-        self.assertEqual(h.get("Cookie"), "sid=42")
+        self.assertEqual(h.get("Cookie"), "sid=42; ws=1")  # of the last handshake
         self.assertEqual(h.get("Authorization"), "Basic dTpwdw==")
 
     def test_fragments_server_close_and_failures(self):

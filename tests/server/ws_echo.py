@@ -5,7 +5,8 @@ receives and sends, and serves the counts as JSON at GET /stats.
 Paths: /echo (every message back, same type), /push/N (N text messages,
 then waits), /frag (one text message in three fragments, then echo),
 /close (closes with 4001 "bye" after the first message), /broken (a frame
-with a reserved opcode). GET /refuse answers 404 instead of upgrading.
+with a reserved opcode), /cookie (echo, its upgrade answer sets the cookie
+ws=1). GET /refuse answers 404 instead of upgrading.
 Usage: ws_echo.py [--cert PEM --key PEM]; prints "listening on PORT".
 """
 import argparse
@@ -61,6 +62,10 @@ async def process_request(path, headers):
     return None
 
 
+def extra_headers(path, headers):
+    return [("Set-Cookie", "ws=1; Path=/")] if path == "/cookie" else []
+
+
 async def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cert")
@@ -71,7 +76,7 @@ async def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.cert, a.key)
     async with websockets.serve(handler, "127.0.0.1", 0, ssl=ctx, process_request=process_request,
-                                max_size=None) as server:
+                                extra_headers=extra_headers, max_size=None) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"listening on {port}", flush=True)
         await asyncio.Future()
