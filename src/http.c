@@ -132,6 +132,7 @@ static void configure(mt_http *h, const mt_options *o)
 static void on_native_done(void *data, const mt_outcome *o)
 {
     mt_http *h = data;
+    store_cookies(h, o->url);
     h->done(h, o, h->data);
 }
 
@@ -347,14 +348,20 @@ static bool has_header(const struct curl_slist *l, const char *name, size_t n)
  * the request's own (r->cookie; left out when the script gives a Cookie
  * header of its own, as libcurl's CURLOPT_COOKIE did). None when both are
  * empty. The line and its node are the slot's: no allocation per request. */
-static struct curl_slist *with_cookies(mt_http *h, const mt_http_req *r, struct curl_slist *l)
+static void cookie_line(mt_http *h, const mt_http_req *r, const char *prefix)
 {
     mt_buf *b = &h->cookie_line;
     mt_buf_reset(b);
-    mt_buf_append(b, "Cookie: ", 8);
+    mt_buf_appends(b, prefix);
     const char *own = r->cookie && !has_header(h->headers, "cookie", 6) ? r->cookie : NULL;
     if (mt_jar_count(h->jar) || own)
         mt_jar_cookie_value(h->jar, r->url, own, (long long)mt_wall_s(), b);
+}
+
+static struct curl_slist *with_cookies(mt_http *h, const mt_http_req *r, struct curl_slist *l)
+{
+    mt_buf *b = &h->cookie_line;
+    cookie_line(h, r, "Cookie: ");
     if (b->len == 8) return l;
     h->cookie_node.data = b->data;
     h->cookie_node.next = l;
@@ -399,7 +406,8 @@ static bool start_native(mt_http *h, const mt_http_req *r, int *rc)
     if (!native) return false;
     mt_http_req own = *r;
     own.headers = (mt_headers *)h->headers;
-    *rc = mt_native_send(h->native, &own, r->cookie, h->resp);
+    cookie_line(h, r, "");
+    *rc = mt_native_send(h->native, &own, h->cookie_line.data, h->resp);
     return true;
 }
 
