@@ -382,6 +382,7 @@ static const char *after_line(const char *p, const char *end)
 const char *mt_h1_header_next(const char *block, size_t len, const char *name, const char **pos,
                               size_t *vlen)
 {
+    if (!len) return NULL; /* an empty mt_buf's data may be NULL */
     const char *end = block + len, *p = *pos ? *pos : after_line(block, end);
     size_t nl = strlen(name);
     while (p < end) {
