@@ -507,7 +507,7 @@ static void test_steady_state(void **state)
         assert_true(mt_h1_done(&p));
     }
 #ifdef COUNT_MALLOC
-    assert_true(before > 0); /* the counting works: the first answers grew buffers */
+    assert_true(before > 0);          /* the counting works: the first answers grew buffers */
     assert_int_equal(allocs, before); /* buffers reused, zlib's state reset, not remade */
 #else
     (void)before;
