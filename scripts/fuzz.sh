@@ -16,7 +16,7 @@ cmake --build build-fuzz -j2 >/dev/null
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-for target in threshold config json merge ws jar; do
+for target in threshold config json merge ws jar h1; do
   mkdir -p "$scratch/$target"
   echo "fuzz: $target for ${seconds} s"
   log="$scratch/$target.log"

@@ -25,7 +25,7 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libuv1-dev liblua5.4-dev libcjson-dev libssl-dev libwslay-dev
-  libhttp-parser-dev libpsl-dev
+  libhttp-parser-dev libpsl-dev zlib1g-dev
 )
 
 TEST_PKGS=(

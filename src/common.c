@@ -20,6 +20,7 @@ const char *mt_strerror(int err)
     case MT_ECURL: return "libcurl error";
     case MT_EUV: return "libuv error";
     case MT_ESTOPPED: return "stopped";
+    case MT_EPROTO: return "protocol error";
     default: return "unknown error";
     }
 }

@@ -43,6 +43,7 @@ static void test_strerror_names_codes(void **state)
     (void)state;
     assert_string_equal(mt_strerror(MT_EINVAL), "invalid argument");
     assert_string_equal(mt_strerror(MT_ENOENT), "no such file");
+    assert_string_equal(mt_strerror(MT_EPROTO), "protocol error");
     assert_string_equal(mt_strerror(-999), "unknown error");
 }
 

@@ -16,6 +16,7 @@ enum {
     MT_ECURL = -5,    /* libcurl refused to set up a transfer */
     MT_EUV = -6,      /* libuv failure */
     MT_ESTOPPED = -7, /* the run was stopped */
+    MT_EPROTO = -8,   /* the peer broke the protocol */
 };
 
 /* Returns a static string naming an MT_E* code ("unknown error" otherwise). */
