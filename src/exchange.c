@@ -181,8 +181,13 @@ static int send_request(lua_State *L, int status, lua_KContext info)
     if (why) {
         mt_headers_free(x->cur.req.headers);
         mt_mime_free(x->cur.req.mime);
+        mt_buf url;
+        mt_buf_init(&url);
+        mt_url_append_public(&url, x->cur.req.url);
+        lua_pushstring(L, url.data);
+        mt_buf_free(&url);
         luaL_error(L, "--engine native cannot send %s %s: %s (use --engine auto or curl)",
-                   x->cur.req.method, x->cur.req.url, why);
+                   x->cur.req.method, lua_tostring(L, -1), why);
     }
     if (mt_http_send(h, &x->cur.req))
         luaL_error(L, "libcurl refused %s %s", x->cur.req.method, x->cur.req.url);

@@ -382,14 +382,12 @@ const char *mt_http_refusal(const mt_http *h, const mt_http_req *r)
     return h->only_native && !mt_native_serves(r, &why) ? why : NULL;
 }
 
-static void append_url_without_userinfo(mt_buf *out, const char *url);
-
 /* -v: which transport a request took, and why not the native one. */
 static void say_route(const mt_http_req *r, bool native, const char *why)
 {
     mt_buf url;
     mt_buf_init(&url);
-    append_url_without_userinfo(&url, r->url);
+    mt_url_append_public(&url, r->url);
     fprintf(stderr, "* %s %s: %s%s%s\n", r->method, url.data, native ? "native" : "curl",
             why ? ", for " : "", why ? why : "");
     mt_buf_free(&url);
@@ -489,20 +487,6 @@ const char *mt_http_redirect_method(long status, const char *method, bool *keep_
     return method;
 }
 
-/* "scheme://user:pass@host/..." loses "user:pass@": URLs end up in
- * responses, failure messages and reports. */
-static void append_url_without_userinfo(mt_buf *out, const char *url)
-{
-    size_t n;
-    const char *host = mt_url_authority(url, &n);
-    const char *scheme_end = strstr(url, "://");
-    if (scheme_end && host > scheme_end + 3) { /* there was a user:pass@ */
-        mt_buf_append(out, url, (size_t)(scheme_end + 3 - url));
-        url = host;
-    }
-    mt_buf_appends(out, url);
-}
-
 mt_respbuf *mt_http_take(mt_http *h)
 {
     free_request(h);
@@ -511,7 +495,7 @@ mt_respbuf *mt_http_take(mt_http *h)
     } else {
         char *url = NULL;
         curl_easy_getinfo(h->xfer.easy, CURLINFO_EFFECTIVE_URL, &url);
-        if (url) append_url_without_userinfo(&h->resp->url, url);
+        if (url) mt_url_append_public(&h->resp->url, url);
         curl_off_t wire = 0;
         curl_easy_getinfo(h->xfer.easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
         h->resp->wire = wire > 0 ? (uint64_t)wire : 0;

@@ -77,3 +77,15 @@ void mt_url_encode(mt_buf *out, const char *s, size_t n)
         }
     }
 }
+
+void mt_url_append_public(mt_buf *out, const char *url)
+{
+    size_t n;
+    const char *host = mt_url_authority(url, &n);
+    const char *scheme_end = strstr(url, "://");
+    if (scheme_end && host > scheme_end + 3) { /* there was a user:pass@ */
+        mt_buf_append(out, url, (size_t)(scheme_end + 3 - url));
+        url = host;
+    }
+    mt_buf_appends(out, url);
+}

@@ -19,7 +19,7 @@ struct mt_http {
     mt_xfer xfer;
     mt_engine *engine;
     const mt_options *opt; /* the run's, for an easy handle made late */
-    mt_http_done done; /* its owner's completion callback */
+    mt_http_done done;     /* its owner's completion callback */
     void *data;
     uint64_t t0; /* when the request in flight was sent (monotonic ns) */
     mt_respbuf *resp;

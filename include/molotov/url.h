@@ -22,6 +22,10 @@ void mt_url_origin(const char *url, char *out, size_t outlen);
 /* The path of url without query or fragment ("/" when there is none). */
 void mt_url_path(const char *url, char *out, size_t outlen);
 
+/* Appends url to out without its userinfo ("user:pass@"): URLs end up in
+ * responses, failure messages and reports. */
+void mt_url_append_public(mt_buf *out, const char *url);
+
 /* Appends s percent-encoded (RFC 3986 unreserved kept) to out. */
 void mt_url_encode(mt_buf *out, const char *s, size_t n);
 
