@@ -10,6 +10,7 @@
 #include "molotov/h1.h"
 #include "molotov/native_req.h"
 #include "molotov/trace.h"
+#include "molotov/url.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -374,7 +375,8 @@ static void connect_to_host(mt_native *n)
     open_conn(n);
 }
 
-static void begin(mt_native *n, const mt_http_req *r, const char *cookie, mt_respbuf *resp)
+static void begin(mt_native *n, const mt_http_req *r, const char *cookie, mt_respbuf *resp,
+                  bool valid)
 {
     n->busy = true;
     n->retried = false;
@@ -388,10 +390,11 @@ static void begin(mt_native *n, const mt_http_req *r, const char *cookie, mt_res
     n->t_dns = n->t_conn = n->t_sent = n->t_first = 0;
     n->written = 0;
     mt_buf_reset(&n->url);
-    mt_buf_appends(&n->url, r->url);
-    if (n->t.target_len == 0) mt_buf_append(&n->url, "/", 1);
+    mt_url_append_public(&n->url, r->url);
+    if (valid && n->t.target_len == 0) mt_buf_append(&n->url, "/", 1);
     mt_buf_reset(&n->out);
-    mt_native_req_write(&n->out, r, &n->t, cookie, "User-Agent: molotov/" MOLOTOV_VERSION);
+    if (valid)
+        mt_native_req_write(&n->out, r, &n->t, cookie, "User-Agent: molotov/" MOLOTOV_VERSION);
     mt_h1_start(&n->h1, resp, n->max_body, n->head, n->decode);
 }
 
@@ -405,9 +408,9 @@ static void trace_request(const mt_native *n, const mt_http_req *r)
 
 int mt_native_send(mt_native *n, const mt_http_req *r, const char *cookie, mt_respbuf *resp)
 {
-    const char *why;
-    if (mt_target_parse(r->url, &n->t, &why)) return MT_EINVAL;
-    begin(n, r, cookie, resp);
+    bool valid = mt_target_parse(r->url, &n->t) == MT_OK;
+    begin(n, r, cookie, resp, valid);
+    if (!valid) return fail_later(n, "invalid url"), MT_OK;
     if (n->verbose >= 2) trace_request(n, r);
     n->in_send = true;
     nconn *c = idle_conn(n);

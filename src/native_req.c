@@ -5,6 +5,7 @@
 #include "molotov/native_req.h"
 #include "molotov/url.h"
 
+#include <ctype.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,22 +23,33 @@ static bool env_proxy(void)
     return false;
 }
 
+/* Bytes beyond ASCII: libcurl's to encode or refuse. */
+static bool ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80) return false;
+    return true;
+}
+
 bool mt_native_serves(const mt_http_req *r, const char **why)
 {
-    mt_target t;
-    if (mt_target_parse(r->url, &t, why)) return false;
-    *why = r->http_version == 2                                    ? "HTTP/2"
+    if (strncasecmp(r->url, "http://", 7) != 0) {
+        *why = strncasecmp(r->url, "https://", 8) == 0 ? "https" : "a scheme other than http";
+        return false;
+    }
+    *why = !ascii(r->url)                                          ? "a URL with bytes beyond ASCII"
+           : r->http_version == 2                                  ? "HTTP/2"
            : r->mime                                               ? "a multipart body"
            : (r->proxy && *r->proxy) || (!r->proxy && env_proxy()) ? "a proxy"
                                                                    : NULL;
     return *why == NULL;
 }
 
-/* Characters libcurl would have to encode or refuse: such URLs go to it. */
+/* No space nor control character (libcurl refuses them too). */
 static bool plain(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) return false;
+        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f) return false;
     return true;
 }
 
@@ -76,19 +88,20 @@ static int parse_authority(const char *a, size_t n, mt_target *t)
     return MT_OK;
 }
 
-int mt_target_parse(const char *url, mt_target *t, const char **why)
+int mt_target_parse(const char *url, mt_target *t)
 {
-    *why = "https";
     if (strncasecmp(url, "http://", 7) != 0) return MT_EINVAL;
     const char *a = url + 7;
     size_t n = strcspn(a, "/?#");
     size_t rest = strcspn(a + n, "#");
-    *why = "a URL it cannot send as it is";
-    if (memchr(a, '@', n) || !plain(a, n + rest) || n >= sizeof t->authority) return MT_EINVAL;
-    if (parse_authority(a, n, t)) return MT_EINVAL;
+    if (!plain(a, n + rest)) return MT_EINVAL;
+    const char *at = memchr(a, '@', n);
+    t->userinfo = at ? a : NULL;
+    t->userinfo_len = at ? (size_t)(at - a) : 0;
+    if (at) n -= (size_t)(at + 1 - a), a = at + 1;
+    if (n >= sizeof t->authority || parse_authority(a, n, t)) return MT_EINVAL;
     t->target = a + n;
     t->target_len = rest;
-    *why = NULL;
     return MT_OK;
 }
 
@@ -112,12 +125,41 @@ static void add(mt_buf *out, const mt_headers *l, const char *name, const char *
     mt_buf_append(out, "\r\n", 2);
 }
 
-static void add_basic_auth(mt_buf *out, const mt_http_req *r)
+/* Appends s percent-decoded. */
+static void append_decoded(mt_buf *out, const char *s, size_t n)
 {
-    if (!r->user || names(r->headers, "authorization", 13)) return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        char hex[3] = {0};
+        if (s[i] == '%' && i + 2 < n + 1 && isxdigit((unsigned char)s[i + 1]) &&
+            isxdigit((unsigned char)s[i + 2])) {
+            memcpy(hex, s + i + 1, 2);
+            sscanf(hex, "%x", &v);
+            char c = (char)v;
+            mt_buf_append(out, &c, 1);
+            i += 2;
+        } else {
+            mt_buf_append(out, s + i, 1);
+        }
+    }
+}
+
+/* Basic auth: the request's `auth`, else the URL's user:password (as
+ * libcurl: the option wins), unless the request gives its own header. */
+static void add_basic_auth(mt_buf *out, const mt_http_req *r, const mt_target *t)
+{
+    if ((!r->user && !t->userinfo) || names(r->headers, "authorization", 13)) return;
     mt_buf plain;
     mt_buf_init(&plain);
-    mt_buf_printf(&plain, "%s:%s", r->user, r->password ? r->password : "");
+    if (r->user) {
+        mt_buf_printf(&plain, "%s:%s", r->user, r->password ? r->password : "");
+    } else {
+        const char *colon = memchr(t->userinfo, ':', t->userinfo_len);
+        size_t un = colon ? (size_t)(colon - t->userinfo) : t->userinfo_len;
+        append_decoded(&plain, t->userinfo, un);
+        mt_buf_append(&plain, ":", 1);
+        if (colon) append_decoded(&plain, colon + 1, t->userinfo_len - un - 1);
+    }
     size_t need = 4 * ((plain.len + 2) / 3) + 1;
     char small[512], *enc = need <= sizeof small ? small : mt_malloc(need);
     EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)plain.data, (int)plain.len);
@@ -162,7 +204,7 @@ void mt_native_req_write(mt_buf *out, const mt_http_req *r, const mt_target *t, 
     mt_buf_append(out, t->target, t->target_len);
     mt_buf_append(out, " HTTP/1.1\r\n", 11);
     add(out, l, "Host", t->authority);
-    add_basic_auth(out, r);
+    add_basic_auth(out, r, t);
     add(out, l, "Accept", "*/*");
     if (r->compress) add(out, l, "Accept-Encoding", MT_NATIVE_ENCODINGS);
     if (cookie && *cookie) add(out, NULL, "Cookie", cookie);

@@ -21,15 +21,19 @@ typedef struct {
     int port;
     const char *target; /* path and query, into the URL; "" means "/" */
     size_t target_len;
+    const char *userinfo; /* "user:password" (percent-encoded) into the URL, or NULL */
+    size_t userinfo_len;
 } mt_target;
 
 /* Whether the native transport can send r; when not, *why says why
- * ("https", "HTTP/2", "a proxy", "a multipart body", ...). */
+ * ("https", "HTTP/2", "a proxy", "a multipart body", ...). An http:// URL
+ * that is not valid is served: the native transport fails it as libcurl
+ * does ("invalid url"). */
 bool mt_native_serves(const mt_http_req *r, const char **why);
 
-/* Splits an http:// URL. Returns MT_OK, or MT_EINVAL when the native
- * transport cannot send to it (*why then says why). */
-int mt_target_parse(const char *url, mt_target *t, const char **why);
+/* Splits an http:// URL. Returns MT_OK, or MT_EINVAL when it is not one
+ * that can be sent (no host, a bad port, a space or control character). */
+int mt_target_parse(const char *url, mt_target *t);
 
 /* Appends the request's bytes to out: method and target, the headers
  * (cookie: "a=b; c=d" or NULL; ua: the "User-Agent: ..." line sent unless

@@ -748,6 +748,14 @@ def engine_args(args: Sequence) -> List[str]:
     return ["--engine", engine]
 
 
+def needs_curl(what: str):
+    """Skips a test under MOLOTOV_TEST_ENGINE=native when it needs what only
+    libcurl serves (https, proxies, multipart bodies): --engine native
+    refuses those requests by design (test_engines.py checks the refusal)."""
+    return unittest.skipIf(os.environ.get("MOLOTOV_TEST_ENGINE") == "native",
+                           f"--engine native does not send {what}")
+
+
 def run_molotov(args: Sequence, scenario_text: Optional[str] = None, timeout: float = 60,
                 env: Optional[Dict[str, Optional[str]]] = None,
                 cwd: Optional[str] = None, input: Optional[str] = None) -> MolotovResult:

@@ -131,6 +131,7 @@ class CookieJarTest(unittest.TestCase):
         self.run_scenario(text, self.hb.url)
         self.assertEqual(self.hb.wait_for_count(1, path="/anything/x"), 1)
 
+    @harness.needs_curl("through proxies")
     def test_domains_through_a_proxy(self):
         text = scenario(r'''
         local P = { proxy = os.getenv("PROXY") }
@@ -154,6 +155,7 @@ class CookieJarTest(unittest.TestCase):
         self.run_scenario(text, self.ng.url)
         self.assertEqual(self.ng.wait_for_count(before + 3, path="/seen"), before + 3)
 
+    @harness.needs_curl("https")
     def test_between_https_and_http(self):
         text = scenario(r'''
         local S = os.getenv("HTTPS")

@@ -312,14 +312,20 @@ end)
         self.assertIn(f"* GET {self.web.url}/: curl, for --engine curl\n", res.stderr)
 
     def test_native_refuses_what_it_cannot_send(self):
-        for url, why in (("https://127.0.0.1:1/x", "https"),
-                         ("http://u:p@127.0.0.1:1/x", "a URL it cannot send as it is")):
-            text = f'molotov.scenario("one", 1, function(s) s:get("{url}") end)'
+        files = '{ files = { f = { body = "x" } } }'
+        for method, url, opts, why in (
+                ("get", "https://u:p@127.0.0.1:1/x", "nil", "https"),
+                ("get", "ftp://127.0.0.1:1/x", "nil", "a scheme other than http"),
+                ("get", "http://127.0.0.1:1/x", "{ http_version = '2' }", "HTTP/2"),
+                ("post", "http://127.0.0.1:1/x", files, "a multipart body"),
+                ("get", "http://127.0.0.1:1/x", "{ proxy = 'http://127.0.0.1:2' }", "a proxy")):
+            text = f'molotov.scenario("one", 1, function(s) s:{method}("{url}", {opts}) end)'
             res = self.run_m(["--single-run", "--engine", "native"], text)
             self.assertEqual(res.rc, 1, res)
-            shown = url.replace("u:p@", "")
-            self.assertIn(f"--engine native cannot send GET {shown}: {why} "
+            shown = url.replace("u:p@", "")  # never the credentials
+            self.assertIn(f"--engine native cannot send {method.upper()} {shown}: {why} "
                           "(use --engine auto or curl)", res.stdout + res.stderr)
+            self.assertEqual(self.web.count(), 0)
         res = self.run_m(["--single-run", "--engine", "nope"], "")
         self.assertEqual(res.rc, 2, res)
         self.assertIn("--engine: auto, curl or native", res.stderr)

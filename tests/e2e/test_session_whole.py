@@ -150,6 +150,7 @@ class Session(unittest.TestCase):
         ''')
         self.assert_ok(self.run_s(text))
 
+    @harness.needs_curl("multipart bodies")
     def test_uploads_seen_by_the_server(self):
         d = tempfile.mkdtemp()
         path = os.path.join(d, "report.csv")
@@ -230,6 +231,7 @@ class Session(unittest.TestCase):
         self.assert_ok(res)
 
 
+@harness.needs_curl("through proxies")
 class Proxies(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
