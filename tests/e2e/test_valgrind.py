@@ -62,6 +62,7 @@ def valgrind(args, env, logdir, timeout=300):
     argv = ["valgrind", "--tool=memcheck", "--leak-check=full",
             "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
             "--error-exitcode=42", "--child-silent-after-fork=no",
+            f"--suppressions={harness.source_dir() / 'tests' / 'valgrind.supp'}",
             f"--log-file={logdir}/vg.%p.log", harness.molotov_bin(), *args]
     return subprocess.run(argv, env=dict(os.environ, **env), capture_output=True, text=True,
                           timeout=timeout)
