@@ -54,6 +54,7 @@ struct mt_native {
     const char *later; /* a failure found while sending, told from the loop */
     long timeout_ms, connect_timeout_ms;
     uint64_t t0, t_dns, t_conn, t_sent, t_first;
+    uint64_t deadline, due; /* loop ms: the request's bound; when the timer fires */
     size_t written;
 };
 
@@ -133,7 +134,7 @@ static void fail_later(mt_native *n, const char *kind);
 static void finish(mt_native *n, const char *kind)
 {
     if (n->in_send) return fail_later(n, kind ? kind : "send error"); /* never from send */
-    uv_timer_stop(&n->timer);
+    uv_unref((uv_handle_t *)&n->timer); /* left to run: the next request may need it */
     if (kind && n->cur) drop(n->cur);
     n->busy = false;
     n->later = NULL;
@@ -328,6 +329,12 @@ static void on_timer(uv_timer_t *t)
     mt_native *n = t->data;
     if (!n->busy) return;
     if (n->later) return finish(n, n->later);
+    uint64_t now = uv_now(n->loop);
+    if (now < n->deadline) { /* armed for an earlier request: the bound is further */
+        n->due = n->deadline;
+        uv_timer_start(&n->timer, on_timer, n->deadline - now, 0);
+        return;
+    }
     mt_dns_cancel(n->dns);
     n->dns = NULL;
     finish(n, n->cur && n->cur->connected ? "timeout" : "connect timeout");
@@ -338,6 +345,8 @@ static void fail_later(mt_native *n, const char *kind)
 {
     if (n->cur) drop(n->cur);
     n->later = kind;
+    uv_ref((uv_handle_t *)&n->timer);
+    n->due = uv_now(n->loop);
     uv_timer_start(&n->timer, on_timer, 0, 0);
 }
 
@@ -347,6 +356,12 @@ static void arm(mt_native *n, bool connecting)
     uint64_t total = (uint64_t)n->timeout_ms, left = total > spent ? total - spent : 0;
     uint64_t conn = (uint64_t)n->connect_timeout_ms;
     if (connecting && conn && conn > spent && conn - spent < left) left = conn - spent;
+    n->deadline = uv_now(n->loop) + left;
+    uv_ref((uv_handle_t *)&n->timer);
+    /* a timer that fires first is left as it is: on_timer arms it again for
+     * the rest, so most requests cost no timer operation */
+    if (uv_is_active((uv_handle_t *)&n->timer) && n->due <= n->deadline) return;
+    n->due = n->deadline;
     uv_timer_start(&n->timer, on_timer, left, 0);
 }
 

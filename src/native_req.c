@@ -15,12 +15,14 @@
 /* The environment's proxy for plain http, which libcurl would use. */
 static bool env_proxy(void)
 {
+    static int set = -1; /* read once: the environment does not change during a run */
     static const char *const names[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    for (size_t i = 0; set < 0 && i < sizeof names / sizeof *names; i++) {
         const char *v = getenv(names[i]);
-        if (v && *v) return true;
+        if (v && *v) set = 1;
     }
-    return false;
+    if (set < 0) set = 0;
+    return set;
 }
 
 /* Bytes beyond ASCII: libcurl's to encode or refuse. */

@@ -26,6 +26,11 @@ typedef struct {
 #define LIVE_MAX (16u << 20)
 static size_t live_bytes;    /* large buffers held by responses not yet collected */
 static size_t live_after_gc; /* what was still held after the last forced collection */
+/* Small buffers: Lua sees none of their bytes either, and thousands of
+ * workers' answers (about 1 KB each) would pile up between its own
+ * collections; every SMALL_STEP of them handed to Lua, it takes a step. */
+#define SMALL_STEP (4u << 20)
+static size_t small_since_step;
 
 void mt_response_push(lua_State *L, long status, bool ok, double elapsed, mt_respbuf *buf)
 {
@@ -46,6 +51,10 @@ void mt_response_push(lua_State *L, long status, bool ok, double elapsed, mt_res
     if (r->bytes && live_bytes > limit) {
         lua_gc(L, LUA_GCCOLLECT);
         live_after_gc = live_bytes;
+        small_since_step = 0;
+    } else if (!r->bytes && (small_since_step += bytes + buf->url.cap) > SMALL_STEP) {
+        lua_gc(L, LUA_GCSTEP, 0); /* a (young) collection: most answers are dead by now */
+        small_since_step = 0;
     }
 }
 
