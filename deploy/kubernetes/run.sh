@@ -48,6 +48,7 @@ run_id() {
 # the pods' own "$out", "$rc"... stay)
 render() {
   START_AT="${START_AT:-$(($(date +%s) + ${START_IN:-120}))}" \
+    # shellcheck disable=SC2016 # the names, for envsubst
     envsubst '$RUN_ID $START_AT $PODS $TEST $TARGET' <"$HERE/$1"
 }
 

@@ -13,7 +13,8 @@ directory and environment, not its isolation.
 
 Skips (exit 77, reason printed) without root, podman, debootstrap, network
 namespaces, or when the base image cannot be made (Debian's archive out of
-reach). Cold (no base image, no build cache) about 1.5 min, warm about 15 s."""
+reach). Cold (no base image, no build cache) about 100 s here (debootstrap
+25 s, podman build 45 s: apt-get in both stages, the compile), warm 8 s."""
 import json
 import os
 import shutil
