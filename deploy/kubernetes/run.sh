@@ -47,8 +47,8 @@ run_id() {
 # render FILE: the manifest with the run's values (only these variables:
 # the pods' own "$out", "$rc"... stay)
 render() {
+  # shellcheck disable=SC2016 # the variables' names, for envsubst
   START_AT="${START_AT:-$(($(date +%s) + ${START_IN:-120}))}" \
-    # shellcheck disable=SC2016 # the names, for envsubst
     envsubst '$RUN_ID $START_AT $PODS $TEST $TARGET' <"$HERE/$1"
 }
 
