@@ -15,7 +15,9 @@
 #               same list (tests/e2e/test_install.py checks they agree), and its
 #               runtime stage the runtime library.
 #   TEST_PKGS   a server, interpreter or tool only tests use (servers of the e2e
-#               tests, python3 modules, valgrind, clang for the fuzzers, a browser).
+#               tests, python3 modules, valgrind, clang for the fuzzers, a browser,
+#               podman and debootstrap to build the image, envsubst and kubectl
+#               for deploy/kubernetes).
 #   npm packages for the tests: the browser tests' playwright-core, pinned in
 #               tests/browser/package.json (and its lock file), installed by
 #               `test` into tests/browser/node_modules (git ignores it; never
@@ -32,7 +34,12 @@ TEST_PKGS=(
   libcmocka-dev nodejs lua5.4
   nginx-light python3-httpbin gunicorn curl python3-yaml python3-websockets python3-pyte
   iproute2 git make openssl binutils valgrind clang chromium
+  podman debootstrap gettext-base
 )
+# kubectl for the manifests' checks: Debian's kubernetes-client, unless a
+# kubectl is already there (another package's /usr/bin/kubectl, such as the
+# Google Cloud SDK's, would conflict with it)
+if ! command -v kubectl >/dev/null; then TEST_PKGS+=(kubernetes-client); fi
 BROWSER_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
 
 usage() {

@@ -1,13 +1,21 @@
-"""The container and Kubernetes files (issue 7), checked without a cluster or
-a container engine: the manifests in deploy/kubernetes parse and agree with
-each other (Indexed Job, volumes, names), their commands run here as the pods
-would run them (three load pods against nginx, then the merge Job, counted in
-the access log), and the Containerfile installs a package for every library
-the molotov binary needs."""
+"""The Kubernetes files (issues 7 and 18), checked without a cluster: the
+manifests deploy/kubernetes/run.sh renders for a run parse and agree (Indexed
+Job with backoffLimitPerIndex, per-run names, labels and report directory,
+non-root pods, no "quiet"), kubectl decodes them into its own types without
+dropping a field (offline: `kubectl set image --local`), `kubectl apply
+--dry-run=client` accepts them when a cluster answers (it needs one for the
+API's discovery even with --validate=false; skipped otherwise), and their
+commands run here as the pods would: three load pods against nginx, one of
+them failing a threshold (exit 99), beside an older run's reports, then the
+merge Job, which lists the exit codes and merges only this run, counted in the
+access log. The README's sequence is run.sh's. The Containerfile installs a
+package for every library the molotov binary needs (test_container.py builds
+and runs the image itself)."""
 import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,22 +29,37 @@ import harness  # noqa: E402
 
 ROOT = harness.source_dir()
 K8S = ROOT / "deploy" / "kubernetes"
+RUN_SH = K8S / "run.sh"
+RUN_ID = "t-" + str(os.getpid())
 
 
-def manifests(start_at):
-    """{(kind, name): document} of every YAML file, START_AT filled in as
-    the README's envsubst does."""
+def render(kind, run_id=RUN_ID, **env):
+    """run.sh render KIND: the manifest's text, as `run.sh start|merge|fetch`
+    apply it."""
+    res = subprocess.run([str(RUN_SH), "render", kind, run_id], capture_output=True, text=True,
+                         env=dict(os.environ, **env), check=True)
+    return res.stdout
+
+
+def rendered(**env):
+    """{(kind, name): document} of what a run applies: configmap.yaml and
+    pvc.yaml as they are, the rest rendered by run.sh."""
+    texts = [(K8S / "configmap.yaml").read_text(), (K8S / "pvc.yaml").read_text()]
+    texts += [render(k, **env) for k in ("job", "merge", "fetch")]
     docs = {}
-    for path in sorted(K8S.glob("*.yaml")):
-        text = path.read_text().replace("${START_AT}", str(start_at))
+    for text in texts:
         for doc in yaml.safe_load_all(text):
             if doc:
                 docs[(doc["kind"], doc["metadata"]["name"])] = doc
-    return docs
+    return docs, texts
+
+
+def pod_spec(obj):
+    return obj["spec"]["template"]["spec"] if obj["kind"] == "Job" else obj["spec"]
 
 
 def container(job):
-    spec = job["spec"]["template"]["spec"]
+    spec = pod_spec(job)
     return spec, spec["containers"][0]
 
 
@@ -47,82 +70,206 @@ def mounts(job):
     return {m["mountPath"]: volumes[m["name"]] for m in c["volumeMounts"]}
 
 
+# Fields newer than some kubectl (Debian bookworm's kubernetes-client is
+# 1.20): the Kubernetes minor version that brought them
+NEWER = {".spec.completionMode": 21, ".spec.backoffLimitPerIndex": 28}
+
+
+def kubectl_minor():
+    out = subprocess.run(["kubectl", "version", "--client", "-o", "json"], capture_output=True,
+                         text=True).stdout
+    return int(re.match(r"\d+", json.loads(out)["clientVersion"]["minor"]).group(0))
+
+
+def cluster_answers():
+    return shutil.which("kubectl") and subprocess.run(
+        ["kubectl", "version", "--request-timeout=3s"], capture_output=True).returncode == 0
+
+
 class Manifests(unittest.TestCase):
     def setUp(self):
-        self.docs = manifests(int(time.time()) + 2)
-        self.load = self.docs[("Job", "molotov-load")]
-        self.merge = self.docs[("Job", "molotov-merge")]
+        self.docs, self.texts = rendered()
+        self.load = self.docs[("Job", f"molotov-load-{RUN_ID}")]
+        self.merge = self.docs[("Job", f"molotov-merge-{RUN_ID}")]
+        self.fetch = self.docs[("Pod", f"molotov-fetch-{RUN_ID}")]
 
     def test_the_manifests_agree(self):
         self.assertEqual(self.load["apiVersion"], "batch/v1")
         spec = self.load["spec"]
         self.assertEqual(spec["completionMode"], "Indexed")
         self.assertEqual(spec["completions"], spec["parallelism"])
-        self.assertGreaterEqual(spec["completions"], 2)
-        for job in (self.load, self.merge):
-            pod, c = container(job)
+        self.assertEqual(spec["completions"], 3)  # run.sh's default PODS
+        # a failed pod is not retried and stops no other (no backoffLimit: 0)
+        self.assertEqual(spec["backoffLimitPerIndex"], 0)
+        self.assertNotIn("backoffLimit", spec)
+        for obj in (self.load, self.merge, self.fetch):
+            self.assertEqual(obj["metadata"]["labels"]["molotov-run"], RUN_ID)
+            pod, c = container(obj)
             self.assertEqual(pod["restartPolicy"], "Never")
-            self.assertEqual(c["image"], "molotov:latest")  # the README's docker build -t
+            self.assertTrue(pod["securityContext"]["runAsNonRoot"])
+            self.assertEqual(c["image"], "molotov:latest")  # the README's build -t
+        for job in (self.load, self.merge):
+            self.assertEqual(job["spec"]["template"]["metadata"]["labels"]["molotov-run"],
+                             RUN_ID)
+            self.assertEqual(pod_spec(job)["securityContext"]["fsGroup"], 10001)
         m = mounts(self.load)
         cm = self.docs[("ConfigMap", m["/test"]["configMap"]["name"])]
-        self.assertIn("molotov.json", cm["data"])
         self.assertIn("loadtest.lua", cm["data"])
         claim = m["/reports"]["persistentVolumeClaim"]["claimName"]
         pvc = self.docs[("PersistentVolumeClaim", claim)]
         self.assertIn("ReadWriteMany", pvc["spec"]["accessModes"])
-        self.assertEqual(mounts(self.merge)["/reports"]["persistentVolumeClaim"]["claimName"],
-                         claim)
+        for obj in (self.merge, self.fetch):
+            self.assertEqual(mounts(obj)["/reports"]["persistentVolumeClaim"]["claimName"],
+                             claim)
         env = {e["name"]: e["value"] for e in container(self.load)[1]["env"]}
         tests = json.loads(cm["data"]["molotov.json"])["molotov"]["tests"]
         self.assertIn(env["TEST"], tests)
+        self.assertEqual(env["RUN_ID"], RUN_ID)
         self.assertRegex(env["START_AT"], r"^\d+$")
+        self.assertGreater(int(env["START_AT"]), time.time() + 60)  # START_IN, 120 s
+        for name, test in tests.items():  # the pods' logs show the live line
+            self.assertNotIn("quiet", test, name)
         cmd = container(self.load)[1]["args"][0]
-        for needle in ("--config /test/molotov.json", '--start-at "$START_AT"',
-                       '/reports/report-$JOB_COMPLETION_INDEX.json'):
+        for needle in ("--config /test/molotov.json", f'out="/reports/{RUN_ID}"',
+                       '--json "$out/report-$JOB_COMPLETION_INDEX.json"',
+                       'echo "$rc" > "$out/exit-$JOB_COMPLETION_INDEX"'):
             self.assertIn(needle, cmd)
-        self.assertIn("molotov merge /reports/report-*.json", container(self.merge)[1]["args"][0])
+        self.assertIn("molotov merge report-*.json", container(self.merge)[1]["args"][0])
+        self.assertIn(f'cd "/reports/{RUN_ID}"', container(self.merge)[1]["args"][0])
+
+    def test_a_bad_run_id_is_refused(self):
+        for bad in ("", "Big", "a_b", "x" * 41, "-a"):
+            res = subprocess.run([str(RUN_SH), "render", "job", bad], capture_output=True,
+                                 text=True)
+            self.assertEqual(res.returncode, 2, bad)
+            self.assertIn("RUN_ID", res.stderr)
+
+    def test_kubectl_decodes_every_field(self):
+        """kubectl's own types, offline: a field it does not know is dropped by
+        the round trip, so every field of the Jobs and the Pod must come back."""
+        if not shutil.which("kubectl"):
+            self.skipTest("no kubectl (scripts/install-deps.sh test installs it)")
+        for obj in (self.load, self.merge, self.fetch):
+            name = container(obj)[1]["name"]
+            res = subprocess.run(["kubectl", "set", "image", "--local", "-f", "-", "-o", "json",
+                                  f"{name}=molotov:round-trip"], input=json.dumps(obj),
+                                 capture_output=True, text=True)
+            self.assertEqual(res.returncode, 0, res.stderr)
+            lost = [f for f in missing(obj, json.loads(res.stdout))
+                    if NEWER.get(f, 0) <= kubectl_minor()]
+            self.assertEqual(lost, [], f"{obj['metadata']['name']}: fields kubectl "
+                             f"1.{kubectl_minor()} does not know")
+
+    def test_kubectl_apply_dry_run(self):
+        if not cluster_answers():
+            self.skipTest("kubectl apply --dry-run=client needs an API server (discovery), "
+                          "even with --validate=false: none answers here")
+        for text in self.texts:
+            res = subprocess.run(["kubectl", "apply", "--dry-run=client", "-f", "-"],
+                                 input=text, capture_output=True, text=True)
+            self.assertEqual(res.returncode, 0, res.stderr)
+
+    def test_the_readme_sequence_is_run_sh(self):
+        readme = (ROOT / "README.md").read_text()
+        block = readme.split("<!-- kubernetes-sequence -->", 2)[1]
+        lines = [ln.split("#")[0].strip() for ln in block.split("```sh", 1)[1]
+                 .split("```", 1)[0].splitlines()]
+        cmds = [ln for ln in lines if "deploy/kubernetes/run.sh" in ln]
+        subs = [re.search(r"run\.sh (\w+)", c).group(1) for c in cmds]
+        self.assertEqual(subs, ["start", "wait", "merge", "fetch", "clean", "start"])
+        usage = subprocess.run([str(RUN_SH)], capture_output=True, text=True)
+        for s in subs:
+            self.assertIn(f"run.sh {s} ", usage.stderr)
+        for c in cmds[1:5]:
+            self.assertIn('"$RUN_ID"', c)
+        for c in (cmds[0], cmds[-1]):  # start prints RUN_ID=..., and only that, on stdout
+            self.assertEqual(c, 'eval "$(deploy/kubernetes/run.sh start)"')
 
     def test_the_pods_commands_run_and_merge_to_the_access_log(self):
         tmp = tempfile.mkdtemp(prefix="molotov-k8s-")
+        self.addCleanup(shutil.rmtree, tmp, True)
         test_dir, reports = os.path.join(tmp, "test"), os.path.join(tmp, "reports")
         os.makedirs(test_dir)
-        os.makedirs(reports)
         cm = self.docs[("ConfigMap", "molotov-test")]
         for name, text in cm["data"].items():
             with open(os.path.join(test_dir, name), "w") as f:
                 f.write(text)
+        # a third pod's test: the first two's, with a threshold that fails
+        cfg = json.loads(cm["data"]["molotov.json"])
+        cfg["molotov"]["tests"]["strict"] = dict(cfg["molotov"]["tests"]["smoke"],
+                                                 threshold=["p99<1us"])
+        with open(os.path.join(test_dir, "molotov.json"), "w") as f:
+            json.dump(cfg, f)
+        # an older run's reports on the volume: never merged with this one
+        old = os.path.join(reports, "older-run")
+        os.makedirs(old)
 
-        def shell(c, env):
+        def shell(job, env):
+            """The job's container command, its env and env over it, here."""
+            c = container(job)[1]
             script = c["args"][0].replace("/test/", test_dir + "/").replace(
                 "/reports/", reports + "/")
             path = os.path.dirname(harness.molotov_bin()) + ":" + os.environ["PATH"]
-            return subprocess.Popen(c["command"] + [script], cwd=c.get("workingDir", tmp)
-                                    .replace("/test", test_dir),
-                                    env=dict(os.environ, PATH=path, **env),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            full = dict(os.environ, PATH=path)
+            full.update({e["name"]: e["value"] for e in c.get("env", [])}, **env)
+            return subprocess.Popen(c["command"] + [script],
+                                    cwd=c.get("workingDir", tmp).replace("/test", test_dir),
+                                    env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
 
         with harness.Nginx() as ng:
-            _, c = container(self.load)
-            env = {e["name"]: e["value"] for e in c["env"]}
-            env.update(TEST="smoke", TARGET=ng.url)  # the smoke test: one run each
-            pods = [shell(c, dict(env, JOB_COMPLETION_INDEX=str(i)))
-                    for i in range(self.load["spec"]["completions"])]
+            res = harness.run_molotov(["--single-run", "--json", os.path.join(old, "report-0.json"),
+                                       os.path.join(test_dir, "loadtest.lua")],
+                                      env={"TARGET": ng.url})
+            self.assertEqual(res.rc, 0, res)
+            older = ng.wait_for_count(2)
+            start_at = str(int(time.time()) + 1)
+            docs, _ = rendered(TARGET=ng.url, TEST="smoke", START_AT=start_at)
+            load = docs[("Job", f"molotov-load-{RUN_ID}")]
+            strict, _ = rendered(TARGET=ng.url, TEST="strict", START_AT=start_at)
+            pods = [shell(strict[("Job", f"molotov-load-{RUN_ID}")] if i == 2 else load,
+                          {"JOB_COMPLETION_INDEX": str(i)})
+                    for i in range(load["spec"]["completions"])]
+            codes = []
             for p in pods:
                 out, err = p.communicate(timeout=60)
-                self.assertEqual(p.returncode, 0, out + err)
+                codes.append(p.returncode)
+                self.assertIn("SUCCESSES:", out, err)  # the summary in the pod's log
             # nginx logs a request after answering it: wait for the lines
-            served = ng.wait_for_count(2 * len(pods))  # two scenarios, one request each
-        self.assertEqual(len(glob.glob(os.path.join(reports, "report-*.json"))), len(pods))
-        _, c = container(self.merge)
-        p = shell(c, {})
+            served = ng.wait_for_count(older + 2 * len(pods)) - older
+        self.assertEqual(codes, [0, 0, 99])
+        run_dir = os.path.join(reports, RUN_ID)
+        self.assertEqual(len(glob.glob(os.path.join(run_dir, "report-*.json"))), len(pods))
+        for i, code in enumerate(codes):
+            with open(os.path.join(run_dir, f"exit-{i}")) as f:
+                self.assertEqual(f.read().strip(), str(code))
+        p = shell(docs[("Job", f"molotov-merge-{RUN_ID}")], {})
         out, err = p.communicate(timeout=60)
-        self.assertEqual(p.returncode, 0, out + err)
-        with open(os.path.join(reports, "merged.json")) as f:
+        self.assertEqual(p.returncode, 99, out + err)  # the strict pod's threshold, on the whole
+        self.assertIn("pod 0: exit 0\npod 1: exit 0\npod 2: exit 99\n", out)
+        self.assertIn(f"run {RUN_ID}: {run_dir}/merged.html (merge exit 99)", out)
+        with open(os.path.join(run_dir, "merged.json")) as f:
             merged = json.load(f)
         self.assertEqual(merged["totals"]["requests"], served)
         self.assertEqual(merged["totals"]["successes"], 2 * len(pods))  # two scenarios each
         self.assertEqual(merged["processes"], len(pods))
-        self.assertTrue(os.path.exists(os.path.join(reports, "merged.html")))
+        self.assertTrue(os.path.exists(os.path.join(run_dir, "merged.html")))
+
+
+def missing(sent, got, path=""):
+    """The paths of sent's fields that got lacks."""
+    if isinstance(sent, dict):
+        if not isinstance(got, dict):
+            return [path]
+        out = []
+        for k, v in sent.items():
+            out += missing(v, got[k], f"{path}.{k}") if k in got else [f"{path}.{k}"]
+        return out
+    if isinstance(sent, list):
+        if not isinstance(got, list) or len(got) != len(sent):
+            return [path]
+        return [m for i, v in enumerate(sent) for m in missing(v, got[i], f"{path}[{i}]")]
+    return []
 
 
 class Containerfile(unittest.TestCase):
