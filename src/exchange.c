@@ -243,8 +243,9 @@ static void push_request_info(lua_State *L, int self, const mt_http_req *r)
     lua_pushstring(L, r->url);
     lua_setfield(L, -2, "url");
     lua_newtable(L);
-    for (const mt_headers *l = r->headers; l; l = mt_headers_next(l)) {
-        const char *line = mt_headers_line(l), *colon = strchr(line, ':');
+    for (const char *line = mt_headers_each(r->headers, NULL); line;
+         line = mt_headers_each(r->headers, line)) {
+        const char *colon = strchr(line, ':');
         if (!colon) continue;
         lua_pushlstring(L, line, (size_t)(colon - line));
         lua_pushstring(L, colon[1] == ' ' ? colon + 2 : colon + 1);

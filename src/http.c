@@ -172,7 +172,8 @@ void mt_http_close(mt_http *h)
     if (!h) return;
     mt_engine_xfer_free(h->engine, &h->xfer);
     mt_native_close(h->native);
-    curl_slist_free_all(h->headers);
+    mt_headers_free(h->headers);
+    curl_slist_free_all(h->curl_list);
     curl_mime_free(h->mime);
     mt_respbuf_put(h->resp);
     mt_jar_free(h->jar);
@@ -189,29 +190,6 @@ void mt_http_cancel(mt_http *h)
 {
     if (h->on_native) return mt_native_cancel(h->native);
     if (h->xfer.easy) mt_engine_cancel(h->engine, &h->xfer);
-}
-
-int mt_headers_add(mt_headers **l, const char *line)
-{
-    struct curl_slist *n = curl_slist_append((struct curl_slist *)*l, line);
-    if (!n) return MT_ECURL;
-    *l = (mt_headers *)n;
-    return MT_OK;
-}
-
-void mt_headers_free(mt_headers *l)
-{
-    curl_slist_free_all((struct curl_slist *)l);
-}
-
-const mt_headers *mt_headers_next(const mt_headers *l)
-{
-    return (const mt_headers *)((const struct curl_slist *)l)->next;
-}
-
-const char *mt_headers_line(const mt_headers *l)
-{
-    return ((const struct curl_slist *)l)->data;
 }
 
 void mt_mime_free(mt_mime *m)
@@ -329,19 +307,31 @@ static void set_sticky(mt_http *h, const mt_http_req *r)
 /* The request's headers after our User-Agent, unless they name their own.
  * (A header list costs libcurl less than CURLOPT_USERAGENT, which it
  * formats twice per request.) */
-static struct curl_slist *with_user_agent(mt_http *h)
+static bool has_header(const mt_headers *l, const char *name, size_t n)
 {
-    for (struct curl_slist *l = h->headers; l; l = l->next)
-        if (strncasecmp(l->data, "user-agent:", 11) == 0) return h->headers;
-    h->ua.next = h->headers;
-    return &h->ua;
+    for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s))
+        if (strncasecmp(s, name, n) == 0 && s[n] == ':') return true;
+    return false;
 }
 
-static bool has_header(const struct curl_slist *l, const char *name, size_t n)
+/* The request's lines as libcurl takes them (a list of its own: the curl
+ * path allocates per request anyway), after our User-Agent unless they
+ * name their own. (A header list costs libcurl less than CURLOPT_USERAGENT,
+ * which it formats twice per request.) */
+static struct curl_slist *curl_lines(mt_http *h)
 {
-    for (; l; l = l->next)
-        if (strncasecmp(l->data, name, n) == 0 && l->data[n] == ':') return true;
-    return false;
+    const mt_headers *l = h->headers;
+    for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s)) {
+        struct curl_slist *n = curl_slist_append(h->curl_list, s);
+        if (!n) {
+            fprintf(stderr, "molotov: out of memory\n");
+            abort();
+        }
+        h->curl_list = n;
+    }
+    if (has_header(l, "user-agent", 10)) return h->curl_list;
+    h->ua.next = h->curl_list;
+    return &h->ua;
 }
 
 /* A "Cookie:" line ahead of l: the jar's cookies for the hop's URL, then
@@ -370,8 +360,10 @@ static struct curl_slist *with_cookies(mt_http *h, const mt_http_req *r, struct 
 
 static void free_request(mt_http *h)
 {
-    curl_slist_free_all(h->headers);
+    mt_headers_free(h->headers);
     h->headers = NULL;
+    curl_slist_free_all(h->curl_list);
+    h->curl_list = NULL;
     curl_mime_free(h->mime);
     h->mime = NULL;
 }
@@ -403,7 +395,7 @@ static bool start_native(mt_http *h, const mt_http_req *r, int *rc)
     h->on_native = native;
     if (!native) return false;
     mt_http_req own = *r;
-    own.headers = (mt_headers *)h->headers;
+    own.headers = h->headers;
     cookie_line(h, r, "");
     *rc = mt_native_send(h->native, &own, h->cookie_line.data, h->resp);
     return true;
@@ -421,7 +413,9 @@ static int start(mt_http *h, const mt_http_req *r)
     h->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     set_method(c, r);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_cookies(h, r, with_user_agent(h)));
+    curl_slist_free_all(h->curl_list); /* a redirect hop's lines may have changed */
+    h->curl_list = NULL;
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, with_cookies(h, r, curl_lines(h)));
     set_sticky(h, r);
     rc = mt_engine_start(h->engine, &h->xfer);
     if (rc) free_request(h);
@@ -432,26 +426,19 @@ int mt_http_send(mt_http *h, const mt_http_req *r)
 {
     h->t0 = mt_now_ns();
     free_request(h);
-    h->headers = (struct curl_slist *)r->headers;
+    h->headers = r->headers;
     h->mime = (curl_mime *)r->mime;
     return start(h, r);
 }
 
 /* The header list without the lines named `name` (a "name:" prefix). */
-static struct curl_slist *without_header(struct curl_slist *l, const char *name)
+static mt_headers *without_header(mt_headers *l, const char *name)
 {
-    struct curl_slist *out = NULL;
+    mt_headers *out = NULL;
     size_t n = strlen(name);
-    for (struct curl_slist *p = l; p; p = p->next) {
-        if (strncasecmp(p->data, name, n) == 0 && p->data[n] == ':') continue;
-        struct curl_slist *next = curl_slist_append(out, p->data);
-        if (!next) {
-            fprintf(stderr, "molotov: out of memory\n");
-            abort();
-        }
-        out = next;
-    }
-    curl_slist_free_all(l);
+    for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s))
+        if (strncasecmp(s, name, n) != 0 || s[n] != ':') mt_headers_add(&out, s);
+    mt_headers_free(l);
     return out;
 }
 

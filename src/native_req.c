@@ -110,8 +110,7 @@ int mt_target_parse(const char *url, mt_target *t)
 /* Whether the request's own lines name header `name` (length n). */
 static bool names(const mt_headers *l, const char *name, size_t n)
 {
-    for (; l; l = mt_headers_next(l)) {
-        const char *s = mt_headers_line(l);
+    for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s)) {
         if (strncasecmp(s, name, n) == 0 && (s[n] == ':' || s[n] == ';')) return true;
     }
     return false;
@@ -176,8 +175,7 @@ static void add_basic_auth(mt_buf *out, const mt_http_req *r, const mt_target *t
  * "Name;" sends the header empty, anything else goes as it is. */
 static void add_own(mt_buf *out, const mt_headers *l)
 {
-    for (; l; l = mt_headers_next(l)) {
-        const char *s = mt_headers_line(l);
+    for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s)) {
         size_t n = strlen(s);
         const char *colon = memchr(s, ':', n);
         if (colon && colon[1 + strspn(colon + 1, " \t")] == '\0') continue;

@@ -128,36 +128,13 @@ static bool has_key_ci(lua_State *L, int tab, const char *name)
     return found;
 }
 
-/* Adds line to *l; when the transport cannot, frees the list and raises. */
-static void add_line(lua_State *L, mt_headers **l, const char *line)
-{
-    if (mt_headers_add(l, line) == MT_OK) return;
-    mt_headers_free(*l);
-    *l = NULL;
-    luaL_error(L, "out of memory building headers");
-}
-
-/* A header line (checked by check_headers already, so this cannot raise
- * but for want of memory). */
+/* A header line, checked by check_headers already (so nothing raises
+ * while a list is held); false leaves out the transport's own header. */
 static void append_header(lua_State *L, mt_headers **l, int k, int v)
 {
-    const char *name = key_text(L, k, "a header name");
-    mt_buf line;
-    mt_buf_init(&line);
-    if (lua_type(L, v) == LUA_TBOOLEAN && !lua_toboolean(L, v)) {
-        mt_buf_printf(&line, "%s:", name); /* false: do not send this header */
-    } else {
-        const char *value = text(L, v, "a header value");
-        if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n: "))
-            luaL_error(L, "header '%s' contains a line break or a bad name", name);
-        mt_buf_printf(&line, "%s: %s", name, value);
-    }
-    int rc = mt_headers_add(l, line.data);
-    mt_buf_free(&line);
-    if (rc == MT_OK) return;
-    mt_headers_free(*l);
-    *l = NULL;
-    luaL_error(L, "out of memory building headers");
+    const char *name = lua_tostring(L, k);
+    bool off = lua_type(L, v) == LUA_TBOOLEAN && !lua_toboolean(L, v);
+    mt_headers_add_pair(l, name, off ? NULL : lua_tostring(L, v));
 }
 
 /* The checks append_header makes, on a whole table, before anything is
@@ -375,15 +352,9 @@ void mt_request_build(lua_State *L, mt_reqctx *c, const char *method, const char
     check_headers(L, c->sh);
     check_headers(L, c->rh);
     mt_headers *l = NULL;
-    if (ctype && !has_key_ci(L, c->sh, "content-type") && !has_key_ci(L, c->rh, "content-type")) {
-        mt_buf line;
-        mt_buf_init(&line);
-        mt_buf_printf(&line, "Content-Type: %s", ctype);
-        int rc = mt_headers_add(&l, line.data);
-        mt_buf_free(&line);
-        if (rc) luaL_error(L, "out of memory building headers");
-    }
-    if (r->body_len > 1024 || c->files) add_line(L, &l, "Expect:");
+    if (ctype && !has_key_ci(L, c->sh, "content-type") && !has_key_ci(L, c->rh, "content-type"))
+        mt_headers_add_pair(&l, "Content-Type", ctype);
+    if (r->body_len > 1024 || c->files) mt_headers_add(&l, "Expect:");
     build_headers(L, c->sh, c->rh, &l);
     r->headers = l;
     if (c->files) r->mime = mt_multipart_build(L, c->h, c->files, c->form);

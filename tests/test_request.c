@@ -30,9 +30,10 @@ static int build(lua_State *L)
     c.opt = &f->opt;
     mt_request_build(L, &c, "POST", lua_tostring(L, 2), &f->st);
     f->headers[0] = '\0';
-    for (const mt_headers *l = f->st.req.headers; l; l = mt_headers_next(l)) {
+    for (const char *line = mt_headers_each(f->st.req.headers, NULL); line;
+         line = mt_headers_each(f->st.req.headers, line)) {
         if (f->headers[0]) strcat(f->headers, "|");
-        strcat(f->headers, mt_headers_line(l));
+        strcat(f->headers, line);
     }
     mt_headers_free(f->st.req.headers);
     return 0;

@@ -23,7 +23,8 @@ struct mt_http {
     void *data;
     uint64_t t0; /* when the request in flight was sent (monotonic ns) */
     mt_respbuf *resp;
-    struct curl_slist *headers;
+    mt_headers *headers;          /* the request's own lines (pooled) */
+    struct curl_slist *curl_list; /* the same for libcurl, made when it sends them */
     curl_mime *mime;
     struct curl_slist ua;          /* "User-Agent: molotov/..." ahead of headers, not allocated */
     mt_jar *jar;                   /* the slot's cookies (the session's, for its slot) */

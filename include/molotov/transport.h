@@ -35,7 +35,7 @@ typedef struct mt_respbuf {
 
 mt_respbuf *mt_respbuf_get(void);
 void mt_respbuf_put(mt_respbuf *r);
-void mt_respbuf_drain_pool(void); /* frees the pooled buffers (at exit) */
+void mt_respbuf_drain_pool(void); /* frees the pooled buffers and header lists (at exit) */
 
 /* A request as the slot sends it. */
 typedef struct {
@@ -117,17 +117,28 @@ void mt_http_cancel(mt_http *h);
  * (the caller owns them, see mt_respbuf_put) and gives the slot fresh ones. */
 mt_respbuf *mt_http_take(mt_http *h);
 
-/* Appends one "Name: value" line to *l (NULL: an empty list). Returns
- * MT_OK, or MT_ECURL when the transport could not, *l unchanged (still
- * the caller's to free). */
-int mt_headers_add(mt_headers **l, const char *line);
+/* A request's header lines live in one buffer, and lists are pooled: a
+ * request's headers cost no allocation in the steady state. */
 
-/* Frees a header list that was not sent (NULL is fine). */
+/* Appends one "Name: value" line to *l (NULL: a new, empty list). */
+void mt_headers_add(mt_headers **l, const char *line);
+
+/* The same from a line of n bytes. */
+void mt_headers_addn(mt_headers **l, const char *line, size_t n);
+
+/* "name: value", or "name:" (a header of the transport's own left out)
+ * when value is NULL. */
+void mt_headers_add_pair(mt_headers **l, const char *name, const char *value);
+
+/* Gives a list back to the pool (NULL is fine). */
 void mt_headers_free(mt_headers *l);
 
-/* Walks a list: the first line's node, the next one, its text. */
-const mt_headers *mt_headers_next(const mt_headers *l);
-const char *mt_headers_line(const mt_headers *l);
+/* Lists taken and not given back: what a test checks nothing leaked. */
+int mt_headers_in_use(void);
+
+/* Walks a list: its first line when prev is NULL, else the line after
+ * prev; NULL after the last (and for a NULL list). */
+const char *mt_headers_each(const mt_headers *l, const char *prev);
 
 /* Frees a multipart body that was not sent (NULL is fine). */
 void mt_mime_free(mt_mime *m);
