@@ -83,11 +83,44 @@ static void test_respbuf_big_body_freed(void **state)
     mt_respbuf_drain_pool();
 }
 
+/* Header lists: lines in order, "name:" pairs, walked to the end; a list
+ * given back is the next one taken (no allocation), and in_use counts. */
+static void test_header_lists_pooled(void **state)
+{
+    (void)state;
+    assert_null(mt_headers_each(NULL, NULL));
+    mt_headers *l = NULL;
+    mt_headers_add(&l, "A: 1");
+    mt_headers_add_pair(&l, "Accept", NULL);
+    mt_headers_add_pair(&l, "B", "two words");
+    mt_headers_addn(&l, "C: 3xyz", 4);
+    assert_int_equal(mt_headers_in_use(), 1);
+    const char *want[] = {"A: 1", "Accept:", "B: two words", "C: 3"}, *s = NULL;
+    for (int i = 0; i < 4; i++) {
+        s = mt_headers_each(l, s);
+        assert_non_null(s);
+        assert_string_equal(s, want[i]);
+    }
+    assert_null(mt_headers_each(l, s));
+    mt_headers *first = l;
+    mt_headers_free(l);
+    assert_int_equal(mt_headers_in_use(), 0);
+    mt_headers *again = NULL;
+    mt_headers_add(&again, "D: 4");
+    assert_ptr_equal(again, first); /* from the pool */
+    assert_string_equal(mt_headers_each(again, NULL), "D: 4");
+    assert_null(mt_headers_each(again, mt_headers_each(again, NULL)));
+    mt_headers_free(again);
+    mt_headers_free(NULL);
+    mt_respbuf_drain_pool();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_respbuf_pool_reuse),
         cmocka_unit_test(test_respbuf_big_body_freed),
+        cmocka_unit_test(test_header_lists_pooled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
