@@ -6,8 +6,8 @@
 #   scripts/install-deps.sh         the same as `test` (bench/ calls it so)
 #   scripts/install-deps.sh --list build|test   prints the packages, one a line
 #
-# Packages already installed are skipped; when every one is, nothing runs (no
-# apt-get call). Uses sudo when not root.
+# Packages already installed are skipped; when every one is (and the data file
+# below is there), nothing runs (no apt-get call). Uses sudo when not root.
 #
 # Where a new package goes:
 #   BUILD_PKGS  a library molotov or molotov-serve links (its -dev package) or a
@@ -22,6 +22,12 @@
 #               tests/browser/package.json (and its lock file), installed by
 #               `test` into tests/browser/node_modules (git ignores it; never
 #               globally); it drives Debian's chromium, never a download.
+#   data files  Kubernetes 1.13's OpenAPI schema (a real swagger.json, in
+#               kube-openapi's test data) for kubectl's schema validation in
+#               tests/e2e/test_deploy.py: `test` takes it out of Debian's
+#               golang-k8s-kube-openapi-dev (apt-get download, not installed:
+#               that would bring Go and 70 packages) into tests/data/kube-openapi/
+#               (git ignores it).
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -41,6 +47,7 @@ TEST_PKGS=(
 # Google Cloud SDK's, would conflict with it)
 if ! command -v kubectl >/dev/null; then TEST_PKGS+=(kubernetes-client); fi
 BROWSER_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+KUBE_SCHEMA="$(cd "$(dirname "$0")/.." && pwd)/tests/data/kube-openapi/swagger.json"
 
 usage() {
   echo "usage: install-deps.sh [--list] [build|test]" >&2
@@ -89,15 +96,32 @@ install_playwright() {
     --no-fund --silent
 }
 
+# the swagger.json of golang-k8s-kube-openapi-dev's .deb, without installing it
+install_kube_schema() {
+  [ "$stage" = test ] && [ ! -s "$KUBE_SCHEMA" ] || return 0
+  local tmp member=./usr/share/gocode/src/k8s.io/kube-openapi/pkg/schemaconv/testdata/swagger.json
+  echo "install-deps: taking Kubernetes 1.13's swagger.json out of golang-k8s-kube-openapi-dev" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && { apt-get download -qq golang-k8s-kube-openapi-dev 2>/dev/null ||
+    { $SUDO apt-get update -qq && apt-get download -qq golang-k8s-kube-openapi-dev 2>/dev/null; }; })
+  mkdir -p "$(dirname "$KUBE_SCHEMA")"
+  dpkg-deb --fsys-tarfile "$tmp"/golang-k8s-kube-openapi-dev_*.deb | tar -xO "$member" \
+    >"$KUBE_SCHEMA.part"
+  mv "$KUBE_SCHEMA.part" "$KUBE_SCHEMA"
+  rm -rf "$tmp"
+}
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 if [ ${#missing[@]} -eq 0 ]; then
   install_playwright
+  install_kube_schema
   exit 0
 fi
 
 echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 install_playwright
+install_kube_schema

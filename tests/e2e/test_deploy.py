@@ -2,9 +2,12 @@
 manifests deploy/kubernetes/run.sh renders for a run parse and agree (Indexed
 Job with backoffLimitPerIndex, per-run names, labels and report directory,
 non-root pods, no "quiet"), kubectl decodes them into its own types without
-dropping a field (offline: `kubectl set image --local`), `kubectl apply
---dry-run=client` accepts them when a cluster answers (it needs one for the
-API's discovery even with --validate=false; skipped otherwise), and their
+dropping a field (offline: `kubectl set image --local`), and `kubectl apply
+--dry-run=client` takes each one as a create, against tests/server/
+kube_discovery.py (a stand-in for an API server's discovery only: it knows
+the manifests' kinds, serves Kubernetes 1.13's real OpenAPI schema for
+kubectl's validation and accepts nothing); a broken copy of a manifest (a
+kind, an apiVersion, a field or a type kubectl cannot know) fails. Then their
 commands run here as the pods would: three load pods against nginx, one of
 them failing a threshold (exit 99), beside an older run's reports, then the
 merge Job, which lists the exit codes and merges only this run, counted in the
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import time
 import unittest
+from pathlib import Path
 
 import yaml
 
@@ -81,9 +85,79 @@ def kubectl_minor():
     return int(re.match(r"\d+", json.loads(out)["clientVersion"]["minor"]).group(0))
 
 
-def cluster_answers():
-    return shutil.which("kubectl") and subprocess.run(
-        ["kubectl", "version", "--request-timeout=3s"], capture_output=True).returncode == 0
+# Kubernetes 1.13's OpenAPI schema, a real one (kube-openapi's test data):
+# scripts/install-deps.sh test takes it out of golang-k8s-kube-openapi-dev
+SWAGGER = [ROOT / "tests" / "data" / "kube-openapi" / "swagger.json",
+           Path("/usr/share/gocode/src/k8s.io/kube-openapi/pkg/schemaconv/testdata/swagger.json")]
+SCHEMA_MINOR = 13
+
+
+class KubeDiscovery:
+    """tests/server/kube_discovery.py on a free loopback port, a kubeconfig
+    naming it in a temp dir, and kubectl run against it."""
+
+    def __init__(self, swagger=None):
+        self.tmp = tempfile.mkdtemp(prefix="molotov-kube-")
+        self.log_path = os.path.join(self.tmp, "requests.log")
+        args = [sys.executable, str(ROOT / "tests" / "server" / "kube_discovery.py")]
+        args += ["--swagger", str(swagger)] if swagger else []
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True)
+        line = self.proc.stdout.readline()  # once it listens (the schema encoded)
+        m = re.match(r"listening on (\d+)$", line.strip())
+        if not m:
+            self.close()
+            raise RuntimeError(f"kube_discovery.py: {line!r}")
+        self.kubeconfig = os.path.join(self.tmp, "kubeconfig")
+        with open(self.kubeconfig, "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Config
+clusters:
+- name: discovery
+  cluster: {{server: "http://127.0.0.1:{m.group(1)}"}}
+contexts:
+- name: discovery
+  context: {{cluster: discovery, namespace: default, user: nobody}}
+current-context: discovery
+users:
+- name: nobody
+  user: {{}}
+""")
+
+    def kubectl(self, args, text):
+        """kubectl ARGS -f - on text, with its own kubeconfig and cache."""
+        return subprocess.run(["kubectl", "--kubeconfig", self.kubeconfig, "--cache-dir",
+                               os.path.join(self.tmp, "cache")] + args + ["-f", "-"],
+                              input=text, capture_output=True, text=True, timeout=60)
+
+    def requests(self):
+        with open(self.log_path) as f:
+            return re.findall(r'"(\w+) (\S+) HTTP/1\.1" (\d+)', f.read())
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+        shutil.rmtree(self.tmp, True)
+
+
+def validate_flag():
+    """Schema validation on: --validate=strict since kubectl 1.25 (its true
+    only warns where the server would check), true before."""
+    return "--validate=strict" if kubectl_minor() >= 25 else "--validate=true"
+
+
+def created(doc):
+    """What kubectl apply --dry-run=client prints for doc: job.batch/NAME ..."""
+    group = doc["apiVersion"].split("/")[0] if "/" in doc["apiVersion"] else ""
+    kind = doc["kind"].lower() + ("." + group if group else "")
+    return f"{kind}/{doc['metadata']['name']} created (dry run)\n"
+
+
+def broken(text, old, new):
+    """text with old replaced by new, once: a broken copy of a manifest."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
 
 
 class Manifests(unittest.TestCase):
@@ -159,15 +233,6 @@ class Manifests(unittest.TestCase):
                     if NEWER.get(f, 0) <= kubectl_minor()]
             self.assertEqual(lost, [], f"{obj['metadata']['name']}: fields kubectl "
                              f"1.{kubectl_minor()} does not know")
-
-    def test_kubectl_apply_dry_run(self):
-        if not cluster_answers():
-            self.skipTest("kubectl apply --dry-run=client needs an API server (discovery), "
-                          "even with --validate=false: none answers here")
-        for text in self.texts:
-            res = subprocess.run(["kubectl", "apply", "--dry-run=client", "-f", "-"],
-                                 input=text, capture_output=True, text=True)
-            self.assertEqual(res.returncode, 0, res.stderr)
 
     def test_the_readme_sequence_is_run_sh(self):
         readme = (ROOT / "README.md").read_text()
@@ -254,6 +319,96 @@ class Manifests(unittest.TestCase):
         self.assertEqual(merged["totals"]["successes"], 2 * len(pods))  # two scenarios each
         self.assertEqual(merged["processes"], len(pods))
         self.assertTrue(os.path.exists(os.path.join(run_dir, "merged.html")))
+
+
+class DryRun(unittest.TestCase):
+    """kubectl apply --dry-run=client on what a run applies, against
+    kube_discovery.py (discovery, 404 for every object, Kubernetes 1.13's
+    schema)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not shutil.which("kubectl"):
+            raise unittest.SkipTest("no kubectl (scripts/install-deps.sh test installs it)")
+        cls.swagger = next((p for p in SWAGGER if p.is_file()), None)
+        cls.api = KubeDiscovery(cls.swagger)
+        cls.docs, cls.texts = rendered()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.close()
+
+    def need_schema(self):
+        if not self.swagger:
+            self.skipTest("no Kubernetes swagger.json (scripts/install-deps.sh test takes it "
+                          "out of golang-k8s-kube-openapi-dev)")
+
+    def doc(self, text):
+        return next(d for d in yaml.safe_load_all(text) if d)
+
+    def test_every_manifest_is_a_create(self):
+        for text in self.texts:
+            doc = self.doc(text)
+            res = self.api.kubectl(["apply", "--dry-run=client", "--validate=false"], text)
+            self.assertEqual((res.returncode, res.stdout), (0, created(doc)), res.stderr)
+            # apply asked for the live object (404: a create) and sent nothing
+            name = doc["metadata"]["name"]
+            gets = [r for r in self.api.requests() if r[1].endswith("/" + name)]
+            self.assertIn("404", [code for _, _, code in gets], name)
+        self.assertEqual({m for m, _, _ in self.api.requests()}, {"GET"})
+
+    def test_kubectl_validates_them_against_kubernetes_1_13s_schema(self):
+        """Every field the manifests use is in the schema, but the load Job's
+        two newer than 1.13 (NEWER): the only errors, both named."""
+        self.need_schema()
+        newer = sorted(p.rsplit(".", 1)[1] for p, v in NEWER.items() if v > SCHEMA_MINOR)
+        for text in self.texts:
+            doc = self.doc(text)
+            res = self.api.kubectl(["apply", "--dry-run=client", validate_flag()], text)
+            if doc["metadata"]["name"] != f"molotov-load-{RUN_ID}":
+                self.assertEqual((res.returncode, res.stdout), (0, created(doc)), res.stderr)
+                continue
+            self.assertNotEqual(res.returncode, 0)
+            unknown = re.findall(r'unknown field "(\w+)" in io\.k8s\.api\.batch\.v1\.JobSpec',
+                                 res.stderr)
+            self.assertEqual(sorted(unknown), newer, res.stderr)
+            self.assertEqual(res.stderr.count("ValidationError("), len(newer), res.stderr)
+
+    def test_an_unknown_kind_or_apiversion_fails(self):
+        pvc, load, fetch = self.texts[1], self.texts[2], self.texts[4]
+        no_schema = ["apply", "--dry-run=client", "--validate=false"]
+        cases = [(broken(pvc, "kind: PersistentVolumeClaim", "kind: PersistentVolumeClam"),
+                  'no matches for kind "PersistentVolumeClam" in version "v1"'),
+                 (broken(load, "apiVersion: batch/v1", "apiVersion: batch/v2"),
+                  'no matches for kind "Job" in version "batch/v2"'),
+                 (broken(fetch, "apiVersion: v1", "apiVersion: apps/v1"),
+                  'no matches for kind "Pod" in version "apps/v1"')]
+        for text, error in cases:
+            res = self.api.kubectl(no_schema, text)
+            self.assertNotEqual(res.returncode, 0, error)
+            self.assertIn(error, res.stderr)
+            self.assertEqual(res.stdout, "")
+
+    def test_an_unknown_field_or_type_fails(self):
+        self.need_schema()
+        merge, fetch = self.texts[3], self.texts[4]
+        cases = [(broken(fetch, "restartPolicy:", "restartPolicyy:"),
+                  'unknown field "restartPolicyy" in io.k8s.api.core.v1.PodSpec'),
+                 (broken(merge, "backoffLimit: 0", 'backoffLimit: "0"'),
+                  "invalid type for io.k8s.api.batch.v1.JobSpec.backoffLimit: got \"string\", "
+                  "expected \"integer\"")]
+        for text, error in cases:
+            res = self.api.kubectl(["apply", "--dry-run=client", validate_flag()], text)
+            self.assertNotEqual(res.returncode, 0, error)
+            self.assertIn(error, res.stderr)
+
+    def test_the_stand_in_accepts_nothing(self):
+        """Without --dry-run, kubectl's create is refused: no cluster here."""
+        res = self.api.kubectl(["apply", "--validate=false"], self.texts[1])
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("Error from server (MethodNotAllowed)", res.stderr)
+        self.assertIn(("POST", "/api/v1/namespaces/default/persistentvolumeclaims"),
+                      [(m, p.split("?")[0]) for m, p, _ in self.api.requests()])
 
 
 def missing(sent, got, path=""):
