@@ -41,13 +41,16 @@ static void set_port(mt_dns_addrs *a, int port)
     }
 }
 
+/* A numeric address into *out (left as it was for a name). */
 static bool numeric(const char *host, int port, mt_dns_addrs *out)
 {
-    out->n = 0;
-    if (uv_ip4_addr(host, port, (struct sockaddr_in *)&out->addr[0]) == 0 ||
-        uv_ip6_addr(host, port, (struct sockaddr_in6 *)&out->addr[0]) == 0)
-        out->n = 1;
-    return out->n == 1;
+    struct sockaddr_storage a;
+    if (uv_ip4_addr(host, port, (struct sockaddr_in *)&a) != 0 &&
+        uv_ip6_addr(host, port, (struct sockaddr_in6 *)&a) != 0)
+        return false;
+    out->addr[0] = a;
+    out->n = 1;
+    return true;
 }
 
 static entry *cached(const char *host)

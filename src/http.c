@@ -267,17 +267,25 @@ static void set_proxy(mt_http *h, const mt_http_req *r, bool fresh)
     }
 }
 
+static bool url_has_userinfo(const char *url)
+{
+    size_t n;
+    const char *host = mt_url_authority(url, &n), *sep = strstr(url, "://");
+    return sep && host > sep + 3;
+}
+
 /* Options most requests repeat: set only when they differ from what the
  * handle already holds (each setopt costs, some copy strings). */
 static void set_sticky(mt_http *h, const mt_http_req *r)
 {
     CURL *c = h->xfer.easy;
     bool fresh = !h->applied.valid;
-    if (fresh || r->user || h->applied.auth) {
-        curl_easy_setopt(c, CURLOPT_HTTPAUTH, r->user ? (long)CURLAUTH_BASIC : (long)CURLAUTH_NONE);
+    bool basic = r->user || url_has_userinfo(r->url); /* a URL's user:pass is basic auth too */
+    if (fresh || basic || h->applied.auth) {
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, basic ? (long)CURLAUTH_BASIC : (long)CURLAUTH_NONE);
         curl_easy_setopt(c, CURLOPT_USERNAME, r->user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, r->user ? r->password : NULL);
-        h->applied.auth = r->user != NULL;
+        h->applied.auth = basic;
     }
     if (fresh || r->timeout_ms != h->applied.timeout_ms)
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->applied.timeout_ms = r->timeout_ms);

@@ -29,6 +29,7 @@ struct nconn {
     char host[256];
     int port;
     bool connected;
+    bool writing;    /* a uv_write on it has not ended: it cannot carry another request */
     unsigned served; /* answers read on it: a reused connection has served one */
 };
 
@@ -54,7 +55,7 @@ struct mt_native {
     const char *later; /* a failure found while sending, told from the loop */
     long timeout_ms, connect_timeout_ms;
     uint64_t t0, t_dns, t_conn, t_sent, t_first;
-    uint64_t deadline, due; /* loop ms: the request's bound; when the timer fires */
+    uint64_t deadline, due; /* mt_now_ns: the request's bound; when the timer fires */
     size_t written;
 };
 
@@ -136,6 +137,9 @@ static void finish(mt_native *n, const char *kind)
     if (n->in_send) return fail_later(n, kind ? kind : "send error"); /* never from send */
     uv_unref((uv_handle_t *)&n->timer); /* left to run: the next request may need it */
     if (kind && n->cur) drop(n->cur);
+    n->cur = NULL; /* a kept connection is idle now: what comes on it is not an answer */
+    mt_dns_cancel(n->dns);
+    n->dns = NULL;
     n->busy = false;
     n->later = NULL;
     uint64_t now = mt_now_ns();
@@ -159,6 +163,7 @@ static void finish(mt_native *n, const char *kind)
 
 static void start_write(mt_native *n);
 static void open_conn(mt_native *n);
+static void connect_to_host(mt_native *n);
 
 /* The request again on a new connection: the reused one had died. */
 static void retry(mt_native *n)
@@ -171,7 +176,7 @@ static void retry(mt_native *n)
     mt_h1_start(&n->h1, n->resp, n->max_body, n->head, n->decode);
     n->written = 0;
     n->t_dns = n->t_conn = n->t_sent = n->t_first = 0;
-    open_conn(n);
+    connect_to_host(n);
 }
 
 /* A reused connection that failed before any byte of the answer. */
@@ -184,7 +189,12 @@ static void on_write(uv_write_t *req, int status)
 {
     nconn *c = req->data;
     mt_native *n = c->n;
-    if (!n || n->cur != c || !n->busy || status == 0 || status == UV_ECANCELED) return;
+    c->writing = false;
+    if (!n || n->cur != c || !n->busy || status == UV_ECANCELED) return;
+    if (status == 0) {
+        n->written = n->out.len;
+        return;
+    }
     if (can_retry(n)) return retry(n);
     finish(n, uv_kind(status, "send error"));
 }
@@ -207,10 +217,11 @@ static void start_write(mt_native *n)
     }
     size_t done = w > 0 ? (size_t)w : 0;
     b = uv_buf_init(n->out.data + done, (unsigned)(n->out.len - done));
-    n->written = n->out.len; /* counted as sent; a failure says otherwise */
+    n->written = done; /* the rest counts once written */
     c->wreq.data = c;
     int rc = uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_write);
-    if (rc) finish(n, uv_kind(rc, "send error"));
+    if (rc) return finish(n, uv_kind(rc, "send error"));
+    c->writing = true;
 }
 
 static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b)
@@ -224,7 +235,7 @@ static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b)
  * the server said close or sent more than the answer. */
 static void answered(mt_native *n, nconn *c, bool extra)
 {
-    if (extra || !mt_h1_keep_alive(&n->h1))
+    if (extra || c->writing || !mt_h1_keep_alive(&n->h1)) /* answered before the body went */
         drop(c);
     else
         c->served++;
@@ -329,10 +340,11 @@ static void on_timer(uv_timer_t *t)
     mt_native *n = t->data;
     if (!n->busy) return;
     if (n->later) return finish(n, n->later);
-    uint64_t now = uv_now(n->loop);
-    if (now < n->deadline) { /* armed for an earlier request: the bound is further */
-        n->due = n->deadline;
-        uv_timer_start(&n->timer, on_timer, n->deadline - now, 0);
+    uint64_t now = mt_now_ns();
+    if (now < n->deadline) { /* armed for an earlier request (or early): the bound is further */
+        uint64_t ms = (n->deadline - now + 999999) / 1000000;
+        n->due = now + ms * 1000000;
+        uv_timer_start(&n->timer, on_timer, ms, 0);
         return;
     }
     mt_dns_cancel(n->dns);
@@ -346,7 +358,7 @@ static void fail_later(mt_native *n, const char *kind)
     if (n->cur) drop(n->cur);
     n->later = kind;
     uv_ref((uv_handle_t *)&n->timer);
-    n->due = uv_now(n->loop);
+    n->due = n->deadline = mt_now_ns();
     uv_timer_start(&n->timer, on_timer, 0, 0);
 }
 
@@ -356,7 +368,7 @@ static void arm(mt_native *n, bool connecting)
     uint64_t total = (uint64_t)n->timeout_ms, left = total > spent ? total - spent : 0;
     uint64_t conn = (uint64_t)n->connect_timeout_ms;
     if (connecting && conn && conn > spent && conn - spent < left) left = conn - spent;
-    n->deadline = uv_now(n->loop) + left;
+    n->deadline = n->t0 + (spent + left) * 1000000;
     uv_ref((uv_handle_t *)&n->timer);
     /* a timer that fires first is left as it is: on_timer arms it again for
      * the rest, so most requests cost no timer operation */
@@ -371,7 +383,8 @@ static nconn *idle_conn(mt_native *n)
     nconn **p = &n->conns;
     for (; *p; p = &(*p)->next) {
         nconn *c = *p;
-        if (!c->connected || c->port != n->t.port || strcmp(c->host, n->t.host)) continue;
+        if (!c->connected || c->writing || c->port != n->t.port || strcmp(c->host, n->t.host))
+            continue;
         *p = c->next; /* to the front */
         c->next = n->conns;
         n->conns = c;
@@ -408,6 +421,10 @@ static void begin(mt_native *n, const mt_http_req *r, const char *cookie, mt_res
     mt_url_append_public(&n->url, r->url);
     if (valid && n->t.target_len == 0) mt_buf_append(&n->url, "/", 1);
     mt_buf_reset(&n->out);
+    if (valid && mt_target_plain_path(&n->t, r->url, &n->location)) { /* free until the answer */
+        mt_buf_reset(&n->url); /* the URL as sent, as libcurl's effective URL */
+        mt_buf_printf(&n->url, "http://%s%s", n->t.authority, n->location.data);
+    }
     if (valid)
         mt_native_req_write(&n->out, r, &n->t, cookie, "User-Agent: molotov/" MOLOTOV_VERSION);
     mt_h1_start(&n->h1, resp, n->max_body, n->head, n->decode);

@@ -6,6 +6,7 @@
 #include "molotov/url.h"
 
 #include <ctype.h>
+#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,15 +34,18 @@ static bool ascii(const char *s)
     return true;
 }
 
+static bool names(const mt_headers *l, const char *name, size_t n);
+
 bool mt_native_serves(const mt_http_req *r, const char **why)
 {
     if (strncasecmp(r->url, "http://", 7) != 0) {
         *why = strncasecmp(r->url, "https://", 8) == 0 ? "https" : "a scheme other than http";
         return false;
     }
-    *why = !ascii(r->url)                                          ? "a URL with bytes beyond ASCII"
-           : r->http_version == 2                                  ? "HTTP/2"
-           : r->mime                                               ? "a multipart body"
+    *why = !ascii(r->url)                               ? "a URL with bytes beyond ASCII"
+           : r->http_version == 2                       ? "HTTP/2"
+           : r->mime                                    ? "a multipart body"
+           : names(r->headers, "transfer-encoding", 17) ? "a Transfer-Encoding of the script's"
            : (r->proxy && *r->proxy) || (!r->proxy && env_proxy()) ? "a proxy"
                                                                    : NULL;
     return *why == NULL;
@@ -107,6 +111,40 @@ int mt_target_parse(const char *url, mt_target *t)
     return MT_OK;
 }
 
+/* Whether the path has a "." or ".." segment. */
+static bool dotted(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '.' || (i && p[i - 1] != '/')) continue;
+        size_t k = i + (i + 1 < n && p[i + 1] == '.');
+        if (k + 1 >= n || p[k + 1] == '/' || p[k + 1] == '?') return true;
+    }
+    return false;
+}
+
+bool mt_target_plain_path(mt_target *t, const char *url, mt_buf *scratch)
+{
+    size_t path = strcspn(t->target, "?");
+    if (path > t->target_len) path = t->target_len;
+    if (!dotted(t->target, path)) return false;
+    bool done = false;
+    CURLU *u = curl_url();
+    char *p = NULL, *q = NULL;
+    if (u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_PATH, &p, 0)) {
+        curl_url_get(u, CURLUPART_QUERY, &q, 0);
+        mt_buf_reset(scratch);
+        mt_buf_appends(scratch, p);
+        if (q) mt_buf_printf(scratch, "?%s", q);
+        t->target = scratch->data;
+        t->target_len = scratch->len;
+        done = true;
+    }
+    curl_free(p);
+    curl_free(q);
+    curl_url_cleanup(u);
+    return done;
+}
+
 /* Whether the request's own lines name header `name` (length n). */
 static bool names(const mt_headers *l, const char *name, size_t n)
 {
@@ -132,7 +170,7 @@ static void append_decoded(mt_buf *out, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned v;
         char hex[3] = {0};
-        if (s[i] == '%' && i + 2 < n + 1 && isxdigit((unsigned char)s[i + 1]) &&
+        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
             isxdigit((unsigned char)s[i + 2])) {
             memcpy(hex, s + i + 1, 2);
             sscanf(hex, "%x", &v);
@@ -171,14 +209,24 @@ static void add_basic_auth(mt_buf *out, const mt_http_req *r, const mt_target *t
     mt_buf_free(&plain);
 }
 
+/* The request's own Host line, or NULL. */
+static const char *own_host(const mt_headers *l)
+{
+    for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s))
+        if (strncasecmp(s, "host:", 5) == 0) return s;
+    return NULL;
+}
+
 /* The request's own lines: "Name:" removes ours and sends nothing,
- * "Name;" sends the header empty, anything else goes as it is. */
+ * "Name;" sends the header empty, anything else goes as it is (but Host,
+ * which goes first, where libcurl puts it). */
 static void add_own(mt_buf *out, const mt_headers *l)
 {
     for (const char *s = mt_headers_each(l, NULL); s; s = mt_headers_each(l, s)) {
         size_t n = strlen(s);
         const char *colon = memchr(s, ':', n);
         if (colon && colon[1 + strspn(colon + 1, " \t")] == '\0') continue;
+        if (strncasecmp(s, "host:", 5) == 0) continue;
         if (!colon && n && s[n - 1] == ';') {
             mt_buf_append(out, s, n - 1);
             mt_buf_append(out, ":\r\n", 3);
@@ -203,7 +251,13 @@ void mt_native_req_write(mt_buf *out, const mt_http_req *r, const mt_target *t, 
     if (t->target_len == 0 || t->target[0] != '/') mt_buf_append(out, "/", 1);
     mt_buf_append(out, t->target, t->target_len);
     mt_buf_append(out, " HTTP/1.1\r\n", 11);
-    add(out, l, "Host", t->authority);
+    const char *host = own_host(l);
+    if (!host) {
+        add(out, l, "Host", t->authority);
+    } else if (host[5 + strspn(host + 5, " \t")]) { /* "Host:" alone sends none */
+        mt_buf_appends(out, host);
+        mt_buf_append(out, "\r\n", 2);
+    }
     add_basic_auth(out, r, t);
     add(out, l, "Accept", "*/*");
     if (r->compress) add(out, l, "Accept-Encoding", MT_NATIVE_ENCODINGS);

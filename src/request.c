@@ -243,6 +243,14 @@ static lua_Integer count(lua_State *L, mt_reqctx *c, const char *k, lua_Integer 
 
 /* proxy and proxy_auth (request, session, then --proxy); without any, no
  * proxy at all, not even the environment's, unless --trust-env. */
+/* Seconds (more than 0) to whole milliseconds, at least 1: 0 would mean
+ * no timeout at all to libcurl, and at once to a timer. */
+static long to_ms(double s)
+{
+    double ms = s * 1000;
+    return ms < 1 ? 1 : (long)(ms + 0.5);
+}
+
 static void set_proxy(lua_State *L, mt_reqctx *c, mt_http_req *r)
 {
     const mt_options *o = c->opt;
@@ -338,8 +346,8 @@ void mt_request_build(lua_State *L, mt_reqctx *c, const char *method, const char
     c->rh = c->o && opt(L, c->o, 0, "headers") == LUA_TTABLE ? lua_gettop(L) : 0;
     const char *ctype = set_body(L, c, r);
     /* everything that may raise, before the header list and the mime body exist */
-    r->timeout_ms = (long)(seconds(L, c, "timeout", o->timeout) * 1000);
-    r->connect_timeout_ms = (long)(seconds(L, c, "connect_timeout", o->connect_timeout) * 1000);
+    r->timeout_ms = to_ms(seconds(L, c, "timeout", o->timeout));
+    r->connect_timeout_ms = to_ms(seconds(L, c, "connect_timeout", o->connect_timeout));
     st->follow = flag(L, c, "follow_redirects", true);
     st->max_redirects = (int)count(L, c, "max_redirects", 10, 1000);
     r->compress = flag(L, c, "compress", true);

@@ -403,7 +403,7 @@ static void test_refused(void **state)
             "bad chunk size");
     refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n",
             "bad chunk size");
-    /* a header block over 64 KiB, even without its end */
+    /* a header block over MT_H1_MAX_HEAD, even without its end */
     size_t big = MT_H1_MAX_HEAD + 100;
     char *text = malloc(big + 1);
     int h = sprintf(text, "HTTP/1.1 200 OK\r\n");

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <zlib.h>
 
-#define MT_H1_MAX_HEAD (64 * 1024) /* header bytes of one answer, 1xx blocks included */
+#define MT_H1_MAX_HEAD (300 * 1024) /* header bytes of one answer, 1xx included (libcurl's) */
 
 typedef struct mt_h1 {
     http_parser parser;

@@ -35,6 +35,11 @@ bool mt_native_serves(const mt_http_req *r, const char **why);
  * that can be sent (no host, a bad port, a space or control character). */
 int mt_target_parse(const char *url, mt_target *t);
 
+/* A path with "." or ".." segments made plain in scratch, as libcurl sends
+ * it (RFC 3986 5.2.4), t->target then pointing there: returns true. False,
+ * and nothing done (no cost), for the usual path without them. */
+bool mt_target_plain_path(mt_target *t, const char *url, mt_buf *scratch);
+
 /* Appends the request's bytes to out: method and target, the headers
  * (cookie: "a=b; c=d" or NULL; ua: the "User-Agent: ..." line sent unless
  * the request names its own) and the body. */

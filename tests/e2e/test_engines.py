@@ -89,6 +89,11 @@ molotov.scenario("tour", 1, function(s)
   go("repeated headers", "GET", "/response-headers?X-A=1&X-A=2")
   go("drip", "GET", "/drip?numbytes=50&duration=0.2&delay=0")
   go("timeout", "GET", "/delay/3", { timeout = 0.3 })
+  go("dot segments", "GET", "/anything/a/../b/./c?d=./e")
+  go("own host", "GET", "/headers", { headers = { Host = "example.test" } })
+  go("a tiny timeout is not none", "GET", "/delay/1", { timeout = 0.0004 })
+  local ok, r = pcall(s.get, s, T:gsub("://", "://u:p%%40@") .. "/basic-auth/u/p%40")
+  keep("user:pass in the URL", ok, r)
   local jar = {}
   for _, c in ipairs(s.cookies) do jar[#jar + 1] = c.name .. "=" .. c.value .. "@" .. c.path end
   OUT:write(json.encode({ name = "jar", jar = jar }), "\n")
@@ -166,7 +171,7 @@ class Parity(unittest.TestCase):
 
     def test_httpbin_answers_the_same_through_both(self):
         got = {e: self.tour(e) for e in ENGINES}
-        self.assertEqual(len(got["curl"]), 36)
+        self.assertEqual(len(got["curl"]), 40)
         self.assertEqual([r["name"] for r in got["curl"]], [r["name"] for r in got["native"]])
         for c, n in zip(got["curl"], got["native"]):
             with self.subTest(request=c["name"]):
@@ -187,6 +192,10 @@ class Parity(unittest.TestCase):
         self.assertRegex(by["too many"]["error"], r"^too many redirects: ")
         self.assertEqual(by["head"]["length"], 0)
         self.assertEqual(by["304"]["status"], 304)
+        self.assertEqual(by["dot segments"]["url"], self.hb.url + "/anything/b/c?d=./e")
+        self.assertEqual(json.loads(by["own host"]["body"])["headers"]["Host"], "example.test")
+        self.assertRegex(by["a tiny timeout is not none"]["error"], r"^timeout: ")
+        self.assertEqual(by["user:pass in the URL"]["status"], 200)
 
 
 def read_lines(path):
@@ -291,6 +300,76 @@ end)
                     p.kill()
                     p.wait()
                     p.stdout.close()
+
+
+class Reuse(unittest.TestCase):
+    """What a kept connection must not carry: an answer that came before the
+    request's body was all written, a retry sent to another host, bytes the
+    last server sends while the next request's name is looked up."""
+
+    def test_an_answer_before_the_body_was_written_closes_the_connection(self):
+        ng = harness.Nginx(http_extra="    client_max_body_size 100m;",
+                           locations="location = /early { return 404; }")
+        ng.start()
+        self.addCleanup(ng.stop)
+        text = """
+local T = os.getenv("TARGET")
+molotov.scenario("early", 1, function(s)
+  assert(s:post(T .. "/early", { body = string.rep("x", 30000000) }).status == 404)
+  for i = 1, 3 do assert(s:post(T .. "/early", { body = "small" }).status == 404) end
+  assert(s:get(T .. "/").status == 200)
+end)
+"""
+        for engine in ENGINES:
+            with self.subTest(engine=engine):
+                res = harness.run_molotov(["--engine", engine, "--single-run"], scenario_text=text,
+                                          env={"TARGET": ng.url}, timeout=60)
+                self.assertEqual(res.rc, 0, res)
+        self.assertEqual(ng.count(path="/early"), 8)
+        self.assertEqual(ng.count(path="/"), 2)
+
+    def test_a_retry_goes_to_its_own_host(self):
+        server = os.path.join(harness.source_dir(), "tests", "server", "keepalive_drop.py")
+        p = subprocess.Popen([sys.executable, server], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(p.stdout.close)
+        self.addCleanup(p.wait)
+        self.addCleanup(p.kill)
+        a = f"http://127.0.0.1:{int(p.stdout.readline().split()[-1])}"
+        ng = harness.Nginx()
+        ng.start()
+        self.addCleanup(ng.stop)
+        text = f"""
+molotov.scenario("two hosts", 1, function(s)
+  assert(s:get("{a}/a1").body == "first on its connection\\n")
+  assert(s:get("{ng.url}/").status == 200)
+  -- a's kept connection dies under this one: sent again, to a
+  assert(s:get("{a}/a2").body == "first on its connection\\n")
+end)
+"""
+        res = harness.run_molotov(["--engine", "native", "--single-run"], scenario_text=text)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual([e["path"] for e in ng.access_log_lines()], ["/"])
+
+    def test_what_an_idle_connection_says_is_not_the_next_answer(self):
+        # nginx closes a kept connection 1 ms after its answer; the next request's
+        # name (localhost) is being looked up meanwhile, on the thread pool
+        ng = harness.Nginx(locations="location = /brief { keepalive_timeout 1ms; return 200 a; }")
+        ng.start()
+        self.addCleanup(ng.stop)
+        other = ng.url.replace("127.0.0.1", "localhost")
+        text = f"""
+molotov.scenario("brief", 1, function(s)
+  for i = 1, 20 do
+    assert(s:get("{ng.url}/brief").status == 200)
+    local r = s:get("{other}/json")
+    assert(r.status == 200 and r:json().server == "nginx", tostring(r))
+  end
+end)
+"""
+        res = harness.run_molotov(["--engine", "native", "--single-run", "--json", "r.json"],
+                                  scenario_text=text)
+        self.assertEqual(res.rc, 0, res)
+        self.assertEqual(ng.count(path="/json"), 20)
 
 
 class Routes(harness.NginxCase):
