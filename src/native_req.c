@@ -89,7 +89,8 @@ static int parse_authority(const char *a, size_t n, mt_target *t)
     size_t hn = (size_t)(host_end - host);
     if (t->port < 0 || hn == 0 || hn >= sizeof t->host) return MT_EINVAL;
     mt_strlcpyn(t->host, sizeof t->host, host, hn);
-    size_t shown = t->port == 80 && port < end ? (size_t)(port - 1 - a) : n; /* less ":80" */
+    size_t shown =
+        t->port == 80 && port[-1] == ':' ? (size_t)(port - 1 - a) : n; /* less ":80", ":" */
     mt_strlcpyn(t->authority, sizeof t->authority, a, shown);
     return MT_OK;
 }
