@@ -460,6 +460,7 @@ int mt_native_send(mt_native *n, const mt_http_req *r, const char *cookie, mt_re
 mt_native *mt_native_open(uv_loop_t *loop, const mt_options *o, mt_native_done done, void *data)
 {
     mt_native *n = mt_calloc(1, sizeof(*n));
+    mt_native_read_env();
     n->loop = loop;
     n->done = done;
     n->data = data;

@@ -14,16 +14,22 @@
 #include <strings.h>
 
 /* The environment's proxy for plain http, which libcurl would use. */
+static int env_proxy_set = -1; /* -1: not read yet */
+
+void mt_native_read_env(void)
+{
+    static const char *const names[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
+    env_proxy_set = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v) env_proxy_set = 1;
+    }
+}
+
 static bool env_proxy(void)
 {
-    static int set = -1; /* read once: the environment does not change during a run */
-    static const char *const names[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
-    for (size_t i = 0; set < 0 && i < sizeof names / sizeof *names; i++) {
-        const char *v = getenv(names[i]);
-        if (v && *v) set = 1;
-    }
-    if (set < 0) set = 0;
-    return set;
+    if (env_proxy_set < 0) mt_native_read_env();
+    return env_proxy_set;
 }
 
 /* Bytes beyond ASCII: libcurl's to encode or refuse. */

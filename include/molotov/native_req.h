@@ -31,6 +31,10 @@ typedef struct {
  * does ("invalid url"). */
 bool mt_native_serves(const mt_http_req *r, const char **why);
 
+/* Reads the environment's proxies (http_proxy, all_proxy, ALL_PROXY) for
+ * mt_native_serves: once per slot opened (mt_native_open), not per request. */
+void mt_native_read_env(void);
+
 /* Splits an http:// URL. Returns MT_OK, or MT_EINVAL when it is not one
  * that can be sent (no host, a bad port, a space or control character). */
 int mt_target_parse(const char *url, mt_target *t);
