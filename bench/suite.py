@@ -200,19 +200,16 @@ def main():
 
     try:
         step(f"nginx on {url}; {secs} s per run")
-        step("wrk -t1 -c50")
-        out, _, cpu, rss = measured(["wrk", "-t1", "-c50", f"-d{secs}s", url + "/"])
-        m = re.search(r"(\d+) requests in ([\d.]+)s", out)
-        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        rows.append(Row("wrk", "wrk -t1 -c50", int(m.group(1)), int(bad.group(1)) if bad else 0,
-                        float(m.group(2)), cpu, rss))
+        def wrk(key, conns):
+            step(f"wrk -t1 -c{conns}")
+            out, _, cpu, rss = measured(["wrk", "-t1", f"-c{conns}", f"-d{secs}s", url + "/"])
+            m = re.search(r"(\d+) requests in ([\d.]+)s", out)
+            bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            rows.append(Row(key, f"wrk -t1 -c{conns}", int(m.group(1)),
+                            int(bad.group(1)) if bad else 0, float(m.group(2)), cpu, rss))
 
-        step("wrk -t1 -c10000")
-        out, _, cpu, rss = measured(["wrk", "-t1", "-c10000", f"-d{secs}s", url + "/"])
-        m = re.search(r"(\d+) requests in ([\d.]+)s", out)
-        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        rows.append(Row("wrk10k", "wrk -t1 -c10000", int(m.group(1)), int(bad.group(1)) if bad else 0,
-                        float(m.group(2)), cpu, rss))
+        wrk("wrk", 50)
+        wrk("wrk10k", 10000)
 
         step("h2load --h1 -t1 -c50")
         out, _, cpu, rss = measured(["h2load", "--h1", "-t1", "-c50", "-D", str(secs), url + "/"])
