@@ -388,7 +388,8 @@ const char *mt_h1_header_next(const char *block, size_t len, const char *name, c
     while (p < end) {
         const char *next = after_line(p, end), *stop = next;
         while (stop > p && (stop[-1] == '\n' || stop[-1] == '\r')) stop--;
-        if ((size_t)(stop - p) > nl && strncasecmp(p, name, nl) == 0) {
+        bool first = ((*p ^ *name) & ~0x20) == 0; /* cheap: most lines differ at once */
+        if (first && (size_t)(stop - p) > nl && strncasecmp(p, name, nl) == 0) {
             const char *v = p + nl;
             while (v < stop && (*v == ' ' || *v == '\t')) v++;
             if (v < stop && *v == ':') {

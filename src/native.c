@@ -418,7 +418,10 @@ static void begin(mt_native *n, const mt_http_req *r, const char *cookie, mt_res
     n->t_dns = n->t_conn = n->t_sent = n->t_first = 0;
     n->written = 0;
     mt_buf_reset(&n->url);
-    mt_url_append_public(&n->url, r->url);
+    if (valid && !n->t.userinfo)
+        mt_buf_appends(&n->url, r->url);
+    else
+        mt_url_append_public(&n->url, r->url);
     if (valid && n->t.target_len == 0) mt_buf_append(&n->url, "/", 1);
     mt_buf_reset(&n->out);
     if (valid && mt_target_plain_path(&n->t, r->url, &n->location)) { /* free until the answer */
