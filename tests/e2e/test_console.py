@@ -113,7 +113,7 @@ class Console(unittest.TestCase):
                                           "Ctrl-C to abort\n"), 1, res)
 
     def test_quiet_prints_nothing(self):
-        res = harness.run_molotov(["-q", "-r", "3"], scenario_text=SCENARIO,
+        res = harness.run_molotov(["-q", "-r", "3", "-s", "home"], scenario_text=SCENARIO,
                                   env={"TARGET": self.web.url})
         self.assertEqual(res.rc, 0, res)
         self.assertEqual(res.stdout, "")
