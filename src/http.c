@@ -1,6 +1,7 @@
-/* http.c: transport.h's slot over libcurl: drives one easy handle through
- * many requests. Options that never change are set once; each request sets
- * only what it varies. Response bytes go into pooled buffers handed to the
+/* http.c: transport.h's slot: sends a request through the native client
+ * when it can serve it (start_native), else drives the slot's easy handle
+ * through it. On libcurl, options that never change are set once; each
+ * request sets only what it varies. Response bytes go into pooled buffers handed to the
  * Lua response object; a finished transfer's outcome goes to the owner. */
 #include "molotov/http.h"
 #include "molotov/mask.h"

@@ -1,7 +1,8 @@
-/* http.h: libcurl's side of transport.h: one reusable HTTP client slot (an
- * easy handle plus its buffers), request configuration, response capture,
- * transport-error kinds, and URL helpers. The slot's cookie jar is ours
- * (jar.h), not libcurl's. No Lua. */
+/* http.h: transport.h's slot: each request to the native client (native.h)
+ * when it can serve it (--engine), else to the slot's libcurl easy handle
+ * (made on first use), with request configuration, response capture,
+ * transport-error kinds and URL helpers. The slot's cookie jar is ours
+ * (jar.h), shared by both. No Lua. */
 #ifndef MOLOTOV_HTTP_H
 #define MOLOTOV_HTTP_H
 

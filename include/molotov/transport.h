@@ -1,10 +1,10 @@
 /* transport.h: the seam between a request and the wire. A client slot
  * (mt_http) sends one request at a time and calls its owner back, from the
  * loop, with the outcome: status, timing, error kind, the next hop of a
- * redirect; the response's bytes are taken from the slot afterwards. One
- * implementation today, libcurl's multi interface (http.c over engine.c);
- * nothing here names a curl type, so another transport can stand behind
- * the same calls. */
+ * redirect; the response's bytes are taken from the slot afterwards. Two
+ * transports stand behind these calls: the native HTTP/1.1 client
+ * (native.c) and libcurl's multi interface (http.c over engine.c); http.c
+ * picks one per request (--engine). Nothing here names a curl type. */
 #ifndef MOLOTOV_TRANSPORT_H
 #define MOLOTOV_TRANSPORT_H
 
