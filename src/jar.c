@@ -169,16 +169,19 @@ static size_t find(const mt_jar *j, const char *name, const char *domain, const 
     return j->n;
 }
 
-/* Room for one more: the expired go, then the oldest. */
-static void make_room(mt_jar *j, long long now)
+/* Room for one more (of domain, when not NULL): the expired go, then the
+ * oldest (of that domain). */
+static void make_room(mt_jar *j, const char *domain, size_t max, long long now)
 {
+    size_t n = 0, oldest = j->n;
     for (size_t i = j->n; i-- > 0;)
         if (j->v[i].c.expires && j->v[i].c.expires <= now) drop(j, i);
-    if (j->n < MT_JAR_MAX_COOKIES) return;
-    size_t oldest = 0;
-    for (size_t i = 1; i < j->n; i++)
-        if (j->v[i].created < j->v[oldest].created) oldest = i;
-    drop(j, oldest);
+    for (size_t i = 0; i < j->n; i++) {
+        if (domain && strcmp(j->v[i].c.domain, domain) != 0) continue;
+        n++;
+        if (oldest == j->n || j->v[i].created < j->v[oldest].created) oldest = i;
+    }
+    if (n >= max) drop(j, oldest);
 }
 
 /* Where a cookie with a path of path_len created now goes: after every
@@ -232,7 +235,8 @@ static bool keep(mt_jar *j, const parsed *c, const char *domain, bool subdomains
         e.created = j->v[i].created;
         free(j->v[i].mem);
     } else {
-        if (j->n >= MT_JAR_MAX_COOKIES) make_room(j, now);
+        make_room(j, domain, MT_JAR_MAX_PER_DOMAIN, now);
+        if (j->n >= MT_JAR_MAX_COOKIES) make_room(j, NULL, MT_JAR_MAX_COOKIES, now);
         if (j->n == j->cap) {
             j->cap = j->cap ? j->cap * 2 : 8;
             j->v = mt_realloc(j->v, j->cap * sizeof(entry));

@@ -300,32 +300,47 @@ static void test_header_block(void **state)
     mt_jar_free(j);
 }
 
-/* A hostile server cannot grow the jar past its cap: the oldest go. */
+/* A hostile server cannot grow the jar past its caps: per domain, then in
+ * all; the expired go first, then the oldest. */
 static void test_bounds(void **state)
 {
     (void)state;
     mt_jar *j = mt_jar_new();
-    char v[64];
-    for (int i = 0; i < MT_JAR_MAX_COOKIES + 50; i++) {
+    char v[64], url[64];
+    for (int i = 0; i < MT_JAR_MAX_PER_DOMAIN + 10; i++) {
         snprintf(v, sizeof v, "c%d=%d", i, i);
         assert_true(store(j, "http://h.test/", v));
     }
-    assert_int_equal(mt_jar_count(j), MT_JAR_MAX_COOKIES);
+    assert_int_equal(mt_jar_count(j), MT_JAR_MAX_PER_DOMAIN);
     mt_buf b;
     mt_buf_init(&b);
     mt_jar_header(j, "http://h.test/", NOW, &b);
-    assert_null(strstr(b.data, "c49="));
-    assert_non_null(strstr(b.data, "c50=50; c51=51"));
-    assert_non_null(strstr(b.data, "; c3049=3049"));
+    assert_null(strstr(b.data, "c9="));
+    assert_non_null(strstr(b.data, "c10=10; c11=11"));
+    assert_non_null(strstr(b.data, "; c59=59"));
     /* expired ones go before any live one */
     assert_true(store(j, "http://h.test/", "short=1; Max-Age=1"));
-    assert_int_equal(mt_jar_count(j), MT_JAR_MAX_COOKIES);
+    assert_int_equal(mt_jar_count(j), MT_JAR_MAX_PER_DOMAIN);
     assert_true(mt_jar_store(j, "http://h.test/", "late=1", 6, NOW + 5));
     mt_buf_reset(&b);
     mt_jar_header(j, "http://h.test/", NOW, &b);
-    assert_non_null(strstr(b.data, "c51=51"));
+    assert_non_null(strstr(b.data, "c11=11"));
     assert_non_null(strstr(b.data, "; late=1"));
     assert_null(strstr(b.data, "short=1"));
+    mt_jar_clear(j);
+    /* in all: 40 a host over 80 hosts, the oldest hosts' first cookies go */
+    for (int i = 0; i < 3200; i++) {
+        snprintf(v, sizeof v, "c%d=%d", i, i);
+        snprintf(url, sizeof url, "http://h%d.test/", i / 40);
+        assert_true(store(j, url, v));
+    }
+    assert_int_equal(mt_jar_count(j), MT_JAR_MAX_COOKIES);
+    mt_buf_reset(&b);
+    mt_jar_header(j, "http://h0.test/", NOW, &b);
+    assert_string_equal(b.data, ""); /* h0..h4's 200 went first */
+    mt_buf_reset(&b);
+    mt_jar_header(j, "http://h79.test/", NOW, &b);
+    assert_non_null(strstr(b.data, "c3199=3199"));
     mt_buf_free(&b);
     mt_jar_free(j);
 }

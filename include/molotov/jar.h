@@ -4,8 +4,9 @@
  * Secure, HttpOnly, SameSite, the __Secure- and __Host- prefixes), the
  * Cookie header a URL gets (domain, path, secure and expiry matched; longer
  * paths first, then the older), and the jar as scripts see it (cookies.h).
- * Bounded: at most MT_JAR_MAX_COOKIES cookies (the oldest go first) of at
- * most MT_JAR_MAX_COOKIE_BYTES of name and value each. No Lua, no curl. */
+ * Bounded: at most MT_JAR_MAX_COOKIES cookies, MT_JAR_MAX_PER_DOMAIN of one
+ * domain (RFC 6265 6.1's figures; the expired, then the oldest go first), of
+ * at most MT_JAR_MAX_COOKIE_BYTES of name and value each. No Lua, no curl. */
 #ifndef MOLOTOV_JAR_H
 #define MOLOTOV_JAR_H
 
@@ -15,6 +16,7 @@
 #include <stddef.h>
 
 #define MT_JAR_MAX_COOKIES 3000
+#define MT_JAR_MAX_PER_DOMAIN 50
 #define MT_JAR_MAX_COOKIE_BYTES 4096 /* name and value */
 
 typedef struct mt_jar mt_jar;
