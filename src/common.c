@@ -1,8 +1,9 @@
-/* common.c: error names, the out-of-memory wrapper, mt_buf, whole-file
- * reads and the clock. */
+/* common.c: error names, the out-of-memory wrapper, mt_buf (base64 too),
+ * whole-file reads and the clock. */
 #include "molotov/common.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,14 @@ void mt_buf_append(mt_buf *b, const void *data, size_t n)
 void mt_buf_appends(mt_buf *b, const char *s)
 {
     mt_buf_append(b, s, strlen(s));
+}
+
+void mt_buf_append_base64(mt_buf *b, const void *data, size_t n)
+{
+    size_t out = 4 * ((n + 2) / 3);
+    buf_reserve(b, out);
+    EVP_EncodeBlock((unsigned char *)b->data + b->len, data, (int)n); /* NUL-terminates */
+    b->len += out;
 }
 
 void mt_buf_printf(mt_buf *b, const char *fmt, ...)

@@ -268,20 +268,13 @@ static void set_proxy(mt_http *h, const mt_http_req *r, bool fresh)
     }
 }
 
-static bool url_has_userinfo(const char *url)
-{
-    size_t n;
-    const char *host = mt_url_authority(url, &n), *sep = strstr(url, "://");
-    return sep && host > sep + 3;
-}
-
 /* Options most requests repeat: set only when they differ from what the
  * handle already holds (each setopt costs, some copy strings). */
 static void set_sticky(mt_http *h, const mt_http_req *r)
 {
     CURL *c = h->xfer.easy;
     bool fresh = !h->applied.valid;
-    bool basic = r->user || url_has_userinfo(r->url); /* a URL's user:pass is basic auth too */
+    bool basic = r->user || mt_url_has_userinfo(r->url); /* a URL's user:pass is basic auth too */
     if (fresh || basic || h->applied.auth) {
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, basic ? (long)CURLAUTH_BASIC : (long)CURLAUTH_NONE);
         curl_easy_setopt(c, CURLOPT_USERNAME, r->user);
@@ -460,10 +453,7 @@ int mt_http_resend(mt_http *h, const mt_http_req *r, bool drop_auth)
         curl_mime_free(h->mime);
         h->mime = NULL;
     }
-    mt_buf_reset(&h->resp->body);
-    mt_buf_reset(&h->resp->headers);
-    mt_buf_reset(&h->resp->url);
-    h->resp->dropped = h->resp->wire = 0;
+    mt_respbuf_clear(h->resp);
     return start(h, r);
 }
 

@@ -128,10 +128,10 @@ static void trace_answer(const mt_native *n)
     if (r->body.len) mt_trace_body('<', r->body.data, r->body.len);
 }
 
-/* The request ended (kind NULL: answered): its outcome to the owner, last,
- * as the owner may send the next request or close the slot from there. */
 static void fail_later(mt_native *n, const char *kind);
 
+/* The request ended (kind NULL: answered): its outcome to the owner, last,
+ * as the owner may send the next request or close the slot from there. */
 static void finish(mt_native *n, const char *kind)
 {
     if (n->in_send) return fail_later(n, kind ? kind : "send error"); /* never from send */
@@ -170,9 +170,7 @@ static void retry(mt_native *n)
 {
     drop(n->cur);
     n->retried = true;
-    mt_buf_reset(&n->resp->headers);
-    mt_buf_reset(&n->resp->body);
-    n->resp->dropped = n->resp->wire = 0;
+    mt_respbuf_clear(n->resp);
     mt_h1_start(&n->h1, n->resp, n->max_body, n->head, n->decode);
     n->written = 0;
     n->t_dns = n->t_conn = n->t_sent = n->t_first = 0;

@@ -7,7 +7,6 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,13 +205,9 @@ static void add_basic_auth(mt_buf *out, const mt_http_req *r, const mt_target *t
         mt_buf_append(&plain, ":", 1);
         if (colon) append_decoded(&plain, colon + 1, t->userinfo_len - un - 1);
     }
-    size_t need = 4 * ((plain.len + 2) / 3) + 1;
-    char small[512], *enc = need <= sizeof small ? small : mt_malloc(need);
-    EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)plain.data, (int)plain.len);
     mt_buf_appends(out, "Authorization: Basic ");
-    mt_buf_appends(out, enc);
+    mt_buf_append_base64(out, plain.data, plain.len);
     mt_buf_append(out, "\r\n", 2);
-    if (enc != small) free(enc);
     mt_buf_free(&plain);
 }
 

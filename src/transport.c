@@ -8,15 +8,20 @@
 
 static mt_respbuf *pool;
 
+void mt_respbuf_clear(mt_respbuf *r)
+{
+    mt_buf_reset(&r->body);
+    mt_buf_reset(&r->headers);
+    mt_buf_reset(&r->url);
+    r->dropped = r->wire = 0;
+}
+
 mt_respbuf *mt_respbuf_get(void)
 {
     mt_respbuf *r = pool;
     if (r) {
         pool = r->next;
-        mt_buf_reset(&r->body);
-        mt_buf_reset(&r->headers);
-        mt_buf_reset(&r->url);
-        r->dropped = r->wire = 0;
+        mt_respbuf_clear(r);
         return r;
     }
     r = mt_calloc(1, sizeof(*r));

@@ -78,14 +78,19 @@ void mt_url_encode(mt_buf *out, const char *s, size_t n)
     }
 }
 
-void mt_url_append_public(mt_buf *out, const char *url)
+bool mt_url_has_userinfo(const char *url)
 {
     size_t n;
-    const char *host = mt_url_authority(url, &n);
-    const char *scheme_end = strstr(url, "://");
-    if (scheme_end && host > scheme_end + 3) { /* there was a user:pass@ */
-        mt_buf_append(out, url, (size_t)(scheme_end + 3 - url));
-        url = host;
+    const char *host = mt_url_authority(url, &n), *sep = strstr(url, "://");
+    return sep && host > sep + 3;
+}
+
+void mt_url_append_public(mt_buf *out, const char *url)
+{
+    if (mt_url_has_userinfo(url)) { /* "scheme://" then what follows "user:pass@" */
+        size_t n;
+        mt_buf_append(out, url, (size_t)(strstr(url, "://") + 3 - url));
+        url = mt_url_authority(url, &n);
     }
     mt_buf_appends(out, url);
 }

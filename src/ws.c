@@ -285,11 +285,11 @@ static void add_auth(lua_State *L, mt_buf *b, int o, int d)
     lua_rawgeti(L, t, 2);
     const char *u = lua_tostring(L, -2), *p = lua_tostring(L, -1);
     if (!u || !p) luaL_error(L, "auth must be { user, password }");
-    char plain[512], enc[700];
+    char plain[512];
     int n = snprintf(plain, sizeof plain, "%s:%s", u, p);
-    EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)plain,
-                    n < (int)sizeof plain ? n : (int)sizeof plain - 1);
-    mt_buf_printf(b, "Authorization: Basic %s\r\n", enc);
+    mt_buf_appends(b, "Authorization: Basic ");
+    mt_buf_append_base64(b, plain, n < (int)sizeof plain ? (size_t)n : sizeof plain - 1);
+    mt_buf_appends(b, "\r\n");
 }
 
 static int k_opened(lua_State *L, int status, lua_KContext ctx)

@@ -55,10 +55,28 @@ static void test_clock_is_monotonic(void **state)
     assert_true(mt_now_s() > 0);
 }
 
+/* base64 appended after what the buffer holds, padded, NUL-terminated. */
+static void test_buf_base64(void **state)
+{
+    (void)state;
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_buf_append_base64(&b, "", 0);
+    assert_string_equal(b.data, "");
+    mt_buf_appends(&b, "Basic ");
+    mt_buf_append_base64(&b, "u:p", 3);
+    assert_string_equal(b.data, "Basic dTpw");
+    mt_buf_append_base64(&b, "user:pw", 7);
+    assert_string_equal(b.data, "Basic dTpwdXNlcjpwdw==");
+    assert_int_equal(b.len, strlen(b.data));
+    mt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_grows_and_terminates),
+        cmocka_unit_test(test_buf_base64),
         cmocka_unit_test(test_strerror_names_codes),
         cmocka_unit_test(test_strlcpyn_cuts_and_terminates),
         cmocka_unit_test(test_clock_is_monotonic),

@@ -67,11 +67,30 @@ static void test_url_host_and_path(void **state)
     assert_string_equal(out, "/0123456789abcd");
 }
 
+/* A userinfo is found before the host only, and left out of the public form. */
+static void test_userinfo(void **state)
+{
+    (void)state;
+    assert_true(mt_url_has_userinfo("http://u:p@h/x"));
+    assert_true(mt_url_has_userinfo("https://u@h:8/"));
+    assert_false(mt_url_has_userinfo("http://h/x@y"));
+    assert_false(mt_url_has_userinfo("http://h:80/?a=b@c"));
+    mt_buf b;
+    mt_buf_init(&b);
+    mt_url_append_public(&b, "http://u:p@h:8/x?y=@");
+    assert_string_equal(b.data, "http://h:8/x?y=@");
+    mt_buf_reset(&b);
+    mt_url_append_public(&b, "http://h/x@y");
+    assert_string_equal(b.data, "http://h/x@y");
+    mt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_urlencode),
         cmocka_unit_test(test_url_host_and_path),
+        cmocka_unit_test(test_userinfo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,7 @@ void mt_buf_reset(mt_buf *b); /* len = 0, keeps the memory */
 void mt_buf_append(mt_buf *b, const void *data, size_t n);
 void mt_buf_appends(mt_buf *b, const char *s);
 void mt_buf_printf(mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mt_buf_append_base64(mt_buf *b, const void *data, size_t n); /* RFC 4648, padded */
 
 /* Writes the message into err (a caller's buffer of errlen bytes) and
  * returns rc: `return mt_error(err, errlen, MT_EINVAL, "bad %s", x);`. */

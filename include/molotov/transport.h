@@ -34,6 +34,7 @@ typedef struct mt_respbuf {
 } mt_respbuf;
 
 mt_respbuf *mt_respbuf_get(void);
+void mt_respbuf_clear(mt_respbuf *r); /* empty again, memory kept: a new answer goes in */
 void mt_respbuf_put(mt_respbuf *r);
 void mt_respbuf_drain_pool(void); /* frees the pooled buffers and header lists (at exit) */
 

@@ -6,6 +6,7 @@
 
 #include "molotov/common.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Where the authority of url starts (after "scheme://" and any userinfo)
@@ -21,6 +22,9 @@ void mt_url_origin(const char *url, char *out, size_t outlen);
 
 /* The path of url without query or fragment ("/" when there is none). */
 void mt_url_path(const char *url, char *out, size_t outlen);
+
+/* Whether url carries a userinfo ("user:pass@") before its host. */
+bool mt_url_has_userinfo(const char *url);
 
 /* Appends url to out without its userinfo ("user:pass@"): URLs end up in
  * responses, failure messages and reports. */
